@@ -1,0 +1,126 @@
+"""Scrubber: a compiled, reusable, thread-safe and picklable cleaner."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from .config import Config
+from .document import Document
+from .engine.compile import Budget, CompiledRules, load_packs, select_rules
+from .engine.passes import context, dedup, junk, repair, title
+from .engine.state import State
+from .errors import InputTypeError, LimitError
+from .fronts.text import split_text
+from .result import Removal, Result, replay
+
+GUARD_FLAG = "over_removal_guard"
+
+
+class Scrubber:
+    """Rules compiled once from a :class:`Config`; call :meth:`scrub` as often as you like.
+
+    A Scrubber holds no per-document state, so one instance may serve many threads. It
+    pickles as its Config and recompiles on unpickling (cheap, and never per document).
+    """
+
+    def __init__(self, config: Config | None = None, *, _pure: bool = False) -> None:
+        self.config = config if config is not None else Config()
+        self._pure = _pure
+        self.packs = tuple(load_packs(self.config))
+        self.rules = CompiledRules(
+            select_rules(self.packs, self.config.select, self.config.ignore), pure=_pure
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.config, self._pure))
+
+    def __repr__(self) -> str:
+        return f"Scrubber({len(self.rules.rules)} rules, packs={[p.name for p in self.packs]})"
+
+    def scrub(self, text: str) -> Result:
+        """Clean plain text: remove boilerplate, repeats and stray characters, repair paragraphs."""
+        _check_text(text, self.config)
+        return self.scrub_document(split_text(text), text_mode=True)
+
+    def scrub_document(self, doc: Document, *, text_mode: bool) -> Result:
+        """Run every pass on a Document built by a front end and build the Result."""
+        cfg = self.config
+        state = State(doc=doc, config=cfg, rules=self.rules, budget=Budget(cfg.regex_budget))
+        junk.run(state)
+        if cfg.context and text_mode:
+            context.run(state)
+        if cfg.dedup:
+            dedup.run(state)
+        if cfg.title and text_mode:
+            title.run(state)
+        if cfg.repair:
+            repair.run(state)
+        return _result(state)
+
+
+def _rebuild(config: Config, pure: bool) -> Scrubber:
+    return Scrubber(config, _pure=pure)
+
+
+def _check_text(text: object, config: Config) -> None:
+    if not isinstance(text, str):
+        raise InputTypeError(
+            f"scrub() takes str, got {type(text).__name__}; decode bytes first or use scrub_html()"
+        )
+    if len(text) > config.max_input_chars:
+        raise LimitError(
+            f"input of {len(text):,} characters exceeds max_input_chars={config.max_input_chars:,}"
+        )
+
+
+def _result(state: State) -> Result:
+    source = state.doc.source
+    removals: list[Removal] = []
+    for block in state.doc.blocks:
+        verdict = state.removed.get(block.index)
+        if verdict is not None:
+            removals.append(
+                Removal(verdict.rule_id, verdict.category, block.line_start, block.line_end,
+                        source[block.line_start : block.line_end])
+            )
+        for start, end, v in state.spans.get(block.index, ()):
+            removals.append(Removal(v.rule_id, v.category, start, end, source[start:end]))
+    for start, end, repl, v in state.joins:
+        removals.append(Removal(v.rule_id, v.category, start, end, source[start:end], repl))
+    removals.sort(key=lambda r: (r.start, r.end))
+    flags = [f"regex_timeout:{rid}" for rid in state.budget.timed_out] + state.flags
+    title = state.doc.blocks[state.title].text if state.title is not None else None
+    if _over_removed(state, removals):
+        return Result(replay(source, ()), None, source, (), tuple([GUARD_FLAG, *flags]))
+    return Result(replay(source, removals), title, source, tuple(removals), tuple(flags))
+
+
+def _over_removed(state: State, removals: list[Removal]) -> bool:
+    total = sum(len(b.text) for b in state.doc.blocks)
+    if total == 0:
+        return False
+    gone = sum(len(r.text.strip()) for r in removals if r.category not in ("repair", "title"))
+    return gone > state.config.max_removed_share * total
+
+
+@functools.lru_cache(maxsize=8)
+def _default_scrubber(config: Config) -> Scrubber:
+    # Immutable compiled rules keyed by an immutable Config: a pure speed-up for the
+    # one-shot functions, invisible in results.
+    return Scrubber(config)
+
+
+def scrubber_for(options: dict[str, Any]) -> Scrubber:
+    """The (cached) Scrubber for keyword options of the one-shot functions."""
+    return _default_scrubber(Config.from_options(options))
+
+
+def scrub(text: str, **options: Any) -> Result:
+    """Clean plain text; ``options`` are :class:`Config` fields. See :meth:`Scrubber.scrub`."""
+    return scrubber_for(options).scrub(text)
+
+
+def clean(text: str, **options: Any) -> str:
+    """Clean plain text and return just the body text (``scrub(text, **options).text``)."""
+    return scrub(text, **options).text

@@ -1,0 +1,87 @@
+"""Config: the one object that holds every option, frozen, hashable and documented."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+BUILTIN_PACKS: tuple[str, ...] = ("common", "zh", "en", "de", "fr", "es")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Every option of a :class:`~scrubber.Scrubber`.
+
+    Build one and pass it explicitly; ``scrub(text, **options)`` builds one from its keyword
+    arguments. Unknown option names are a ``TypeError``.
+    """
+
+    #: Built-in packs to load, by name (``common``, ``zh``, ``en``, ``de``, ``fr``, ``es``).
+    packs: tuple[str, ...] = BUILTIN_PACKS
+    #: Extra user packs: paths of TOML files, loaded after the built-in ones.
+    extra_packs: tuple[str, ...] = ()
+    #: If not empty, only rules matching one of these selectors run. A selector is a rule id
+    #: glob (``ZH-NAV-*``), a rule name glob (``breadcrumb.*``) or a category (``share``).
+    select: tuple[str, ...] = ()
+    #: Rules matching one of these selectors (same forms as ``select``) never run.
+    ignore: tuple[str, ...] = ()
+
+    #: Remove repeated blocks (exact, normalised and contained repeats), keeping the first copy.
+    dedup: bool = True
+    #: A repeated block shorter than this many characters is kept (list items, short labels).
+    dup_min_chars: int = 24
+    #: A block that is only a prefix or suffix of an earlier block is removed from this length.
+    contained_min_chars: int = 40
+    #: Re-join paragraphs broken mid-sentence (after a comma, CJK or Latin).
+    repair: bool = True
+    #: Move a heading-like first line into ``Result.title`` (text mode).
+    title: bool = True
+    #: Remove runs of short non-prose lines (menus, link lists) around the body (text mode).
+    context: bool = True
+
+    #: A block "looks like body text" from this many CJK characters ...
+    body_min_cjk: int = 15
+    #: ... or this many words in other scripts (and it has sentence punctuation).
+    body_min_words: int = 10
+
+    #: ``cut_rest`` rules fire only when at least this share of the body precedes them.
+    cut_rest_min_share: float = 0.6
+    #: Over-removal guard: if more than this share of the non-space characters would be
+    #: removed, the document is returned untouched with the flag ``over_removal_guard``.
+    max_removed_share: float = 0.9
+
+    #: Maximum input size in characters (text) or bytes (HTML); larger input raises LimitError.
+    max_input_chars: int = 64_000_000
+    #: Time budget in seconds for all regex rules on one document; a rule that exhausts it is
+    #: skipped for the rest of the document and named in ``Result.flags``.
+    regex_budget: float = 1.0
+
+    #: HTML mode: keep reader comments under an article (they are not body by default).
+    include_comments: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("packs", "extra_packs", "select", "ignore"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                value = (value,)
+            object.__setattr__(self, name, tuple(str(v) for v in value))
+        for name in ("max_removed_share", "cut_rest_min_share"):
+            share = getattr(self, name)
+            if not 0.0 <= float(share) <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, got {share!r}")
+        if self.regex_budget <= 0:
+            raise ValueError(f"regex_budget must be positive, got {self.regex_budget!r}")
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with some options changed (unknown names are a TypeError)."""
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> Config:
+        """Build a Config from keyword options, rejecting unknown names with a clear message."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise TypeError(f"unknown option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return cls(**options)

@@ -1,0 +1,1 @@
+"""The matching engine: folding, compiled rule sets and the passes."""

@@ -1,0 +1,167 @@
+"""Packs + Config -> CompiledRules: immutable combined matchers, built once.
+
+Rules are never looped over per line. A line is matched by:
+
+* one dict lookup of its folded key for every ``exact`` phrase of every rule;
+* one Aho-Corasick pass over its key for every ``prefix``/``contains`` phrase (and the
+  literal anchors of regex rules, which then run only where an anchor occurs);
+* the few anchor-less regex rules, only on lines under their ``max_chars``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import regex
+
+from ..config import Config
+from ..rules.schema import Pack, Rule, builtin_pack_path, load_pack
+from .matcher import phrase_matcher
+
+_PREFIX, _CONTAINS, _ANCHOR = 0, 1, 2
+
+
+@dataclass(slots=True)
+class Budget:
+    """The per-document regex time budget; rules that exhaust it are recorded and skipped."""
+
+    remaining: float
+    timed_out: list[str] = field(default_factory=list)
+
+    def search(self, rule: Rule, pattern: regex.Pattern[str], text: str) -> regex.Match[str] | None:
+        if rule.id in self.timed_out:
+            return None
+        start = time.perf_counter()
+        try:
+            return pattern.search(text, timeout=max(self.remaining, 1e-4))
+        except TimeoutError:
+            self.timed_out.append(rule.id)
+            return None
+        finally:
+            self.remaining -= time.perf_counter() - start
+
+    def finditer(self, rule: Rule, pattern: regex.Pattern[str], text: str) -> list[regex.Match[str]]:
+        if rule.id in self.timed_out:
+            return []
+        start = time.perf_counter()
+        try:
+            return list(pattern.finditer(text, timeout=max(self.remaining, 1e-4)))
+        except TimeoutError:
+            self.timed_out.append(rule.id)
+            return []
+        finally:
+            self.remaining -= time.perf_counter() - start
+
+
+def select_rules(packs: Sequence[Pack], select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:
+    """The rules of ``packs`` in order, filtered by ``select``/``ignore`` selectors."""
+
+    def hit(rule: Rule, selectors: Sequence[str]) -> bool:
+        return any(
+            s == rule.category or fnmatch.fnmatchcase(rule.id, s) or fnmatch.fnmatchcase(rule.name, s)
+            for s in selectors
+        )
+
+    out = []
+    for pack in packs:
+        for rule in pack.rules:
+            if select and not hit(rule, select):
+                continue
+            if ignore and hit(rule, ignore):
+                continue
+            out.append(rule)
+    return out
+
+
+def load_packs(config: Config) -> list[Pack]:
+    """The built-in and extra packs named by ``config``; rule ids must be unique across them."""
+    from ..errors import PackError
+
+    packs = [load_pack(builtin_pack_path(name)) for name in config.packs]
+    packs += [load_pack(path) for path in config.extra_packs]
+    owner: dict[str, str] = {}
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.id in owner:
+                raise PackError(
+                    f"rule id already defined in {owner[rule.id]}",
+                    pack=pack.source, rule_id=rule.id, field="id",
+                )
+            owner[rule.id] = pack.source
+    return packs
+
+
+class CompiledRules:
+    """The combined matchers of an ordered list of rules (earlier rules win ties)."""
+
+    def __init__(self, rules: Sequence[Rule], *, pure: bool = False) -> None:
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        exact: dict[str, list[int]] = {}
+        phrase_index: dict[str, int] = {}
+        entries: list[list[tuple[int, int]]] = []
+        self.free_regex: list[tuple[int, regex.Pattern[str]]] = []
+        self.anchored: dict[int, regex.Pattern[str]] = {}
+        self.span_rules: list[tuple[int, regex.Pattern[str]]] = []
+        for i, rule in enumerate(self.rules):
+            if rule.unit == "span":
+                self.span_rules.append((i, regex.compile(rule.pattern or "")))
+                continue
+            if rule.match == "exact":
+                for p in rule.phrases:
+                    exact.setdefault(p, []).append(i)
+                continue
+            mode = {"prefix": _PREFIX, "contains": _CONTAINS}.get(rule.match, _ANCHOR)
+            if rule.match == "regex":
+                compiled = regex.compile(rule.pattern or "")
+                if not rule.phrases:
+                    self.free_regex.append((i, compiled))
+                    continue
+                self.anchored[i] = compiled
+            for p in rule.phrases:
+                if p not in phrase_index:
+                    phrase_index[p] = len(entries)
+                    entries.append([])
+                entries[phrase_index[p]].append((i, mode))
+        self.exact = {k: tuple(v) for k, v in exact.items()}
+        self.entries = tuple(tuple(e) for e in entries)
+        self.matcher = phrase_matcher(list(phrase_index), pure=pure)
+        self.line_max = max((r.max_chars or 0 for r in self.rules if r.unit == "line"), default=0)
+
+    def line_rules(self, text: str, folded: str, core: str, budget: Budget) -> list[int]:
+        """Indices of the line rules matching one block, best first (scope not yet applied)."""
+        n = len(text)
+        rules = self.rules
+        hits: set[int] = set()
+        for i in self.exact.get(core, ()):
+            if n <= (rules[i].max_chars or n):
+                hits.add(i)
+        anchors: set[int] = set()
+        if self.entries and core:
+            for pi, start in self.matcher.find(core):
+                for i, mode in self.entries[pi]:
+                    if mode == _ANCHOR:
+                        anchors.add(i)
+                    elif (mode == _CONTAINS or start == 0) and n <= (rules[i].max_chars or n):
+                        hits.add(i)
+        regexes = [(i, self.anchored[i]) for i in sorted(anchors)] + self.free_regex
+        for i, pattern in regexes:
+            if i not in hits and n <= (rules[i].max_chars or n) and budget.search(rules[i], pattern, folded):
+                hits.add(i)
+        return sorted(hits)
+
+    def spans(self, text: str, folded: str, budget: Budget) -> list[tuple[int, int, int]]:
+        """``(rule_index, start, end)`` of span-rule matches inside one block, in order."""
+        out: list[tuple[int, int, int]] = []
+        n = len(text)
+        for i, pattern in self.span_rules:
+            rule = self.rules[i]
+            if rule.max_chars is not None and n > rule.max_chars:
+                continue
+            for m in budget.finditer(rule, pattern, folded):
+                if m.end() > m.start():
+                    out.append((i, m.start(), m.end()))
+        out.sort(key=lambda t: (t[1], t[2]))
+        return out

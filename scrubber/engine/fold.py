@@ -1,0 +1,51 @@
+"""The matching key: text folded for matching, one character for one character.
+
+Folding composes single-character NFKC (full-width forms -> ASCII), case folding,
+traditional -> simplified Chinese (OpenCC's ``t2s`` character table, precomputed by
+``tools/gen_fold_table.py`` so that no converter is needed at run time) and blanks -> space.
+Because every character maps to exactly one character, an offset in the folded text is
+the same offset in the original: rules match the folded key and removals cut the original.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from ._foldmap import PAIRS
+
+_TABLE_SIZE = 0x30000
+
+
+def _build_table() -> tuple[str | int, ...]:
+    table: list[str | int] = list(range(_TABLE_SIZE))
+    for i in range(0, len(PAIRS), 2):
+        table[ord(PAIRS[i])] = PAIRS[i + 1]
+    return tuple(table)
+
+
+#: Immutable code point -> folded character table, usable with ``str.translate``.
+FOLD_TABLE: tuple[str | int, ...] = _build_table()
+
+# Anything that is not a letter, digit or mark at the edges of a line.
+_EDGES = regex.compile(r"^[^\p{L}\p{N}]+|[^\p{L}\p{N}\p{M}]+$")
+
+
+def fold(text: str) -> str:
+    """Fold ``text`` for matching; ``len(fold(text)) == len(text)``."""
+    return text.translate(FOLD_TABLE)
+
+
+def core(folded: str) -> str:
+    """The comparison key of a folded line: edge punctuation/symbols stripped, spaces collapsed.
+
+    ``core(fold("【喜歡就按個贊吧!!!】")) == "喜欢就按个赞吧"``.
+    """
+    stripped = _EDGES.sub("", folded)
+    if "  " in stripped:
+        return " ".join(stripped.split())
+    return stripped
+
+
+def key(text: str) -> str:
+    """``core(fold(text))``: the key exact/prefix/contains rules compare against."""
+    return core(fold(text))

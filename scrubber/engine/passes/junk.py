@@ -1,0 +1,100 @@
+"""The pack rules: every line rule, scoped to head/tail/anywhere, then the span rules."""
+
+from __future__ import annotations
+
+from ...rules.schema import Rule
+from ..fold import core
+from ..state import State, Verdict
+
+#: A ``drop_list`` header takes with it at most this many following short lines ...
+LIST_MAX_ITEMS = 40
+#: ... each at most this long.
+LIST_ITEM_MAX_CHARS = 120
+
+
+def run(state: State) -> None:
+    """Match every block once, find the body, then apply the first rule whose scope admits it."""
+    blocks = state.doc.blocks
+    rules = state.rules
+    hits: dict[int, list[int]] = {}
+    for block in blocks:
+        if len(block.text) <= rules.line_max:
+            folded = state.folded(block)
+            found = rules.line_rules(block.text, folded, core(folded), state.budget)
+            if found:
+                hits[block.index] = found
+    state.body = [b.index not in hits and state.is_prose(b.text) for b in blocks]
+    body_idx = [i for i, is_body in enumerate(state.body) if is_body]
+    first = body_idx[0] if body_idx else len(blocks)
+    last = body_idx[-1] if body_idx else -1
+    for index in sorted(hits):
+        if index in state.removed:
+            continue
+        for ri in hits[index]:
+            rule = rules.rules[ri]
+            if _in_scope(rule, index, first, last) and _apply(state, rule, index):
+                break
+    _spans(state)
+
+
+def _in_scope(rule: Rule, index: int, first: int, last: int) -> bool:
+    if rule.scope == "head":
+        return index < first
+    if rule.scope == "tail":
+        return index > last
+    return True
+
+
+def _apply(state: State, rule: Rule, index: int) -> bool:
+    verdict = Verdict(rule.id, rule.category)
+    blocks = state.doc.blocks
+    if rule.action == "cut_rest":
+        total = sum(len(b.text) for b in blocks if state.body[b.index])
+        before = sum(len(b.text) for b in blocks[:index] if state.body[b.index])
+        if total == 0 or before < state.config.cut_rest_min_share * total:
+            return False
+        for b in blocks[index:]:
+            state.removed.setdefault(b.index, verdict)
+        return True
+    state.removed[index] = verdict
+    if rule.action == "drop_list":
+        for b in blocks[index + 1 : index + 1 + LIST_MAX_ITEMS]:
+            if state.body[b.index] or len(b.text) > LIST_ITEM_MAX_CHARS:
+                break
+            state.removed.setdefault(b.index, verdict)
+    return True
+
+
+def _spans(state: State) -> None:
+    rules = state.rules
+    if not rules.span_rules:
+        return
+    for block in state.doc.blocks:
+        if block.index in state.removed:
+            continue
+        found = rules.spans(block.text, state.folded(block), state.budget)
+        if not found:
+            continue
+        found = _non_overlapping(found)
+        rest, pos = [], 0
+        for _, s, e in found:
+            rest.append(block.text[pos:s])
+            pos = e
+        rest.append(block.text[pos:])
+        if not "".join(rest).strip():
+            rule = rules.rules[found[0][0]]
+            state.removed[block.index] = Verdict(rule.id, rule.category)
+            continue
+        state.spans[block.index] = [
+            (block.start + s, block.start + e, Verdict(rules.rules[ri].id, rules.rules[ri].category))
+            for ri, s, e in found
+        ]
+
+
+def _non_overlapping(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    out: list[tuple[int, int, int]] = []
+    for ri, s, e in found:
+        if out and s < out[-1][2]:
+            continue
+        out.append((ri, s, e))
+    return out

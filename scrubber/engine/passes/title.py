@@ -1,0 +1,31 @@
+"""Text-mode title: the heading-like line just before the body, after the head junk."""
+
+from __future__ import annotations
+
+import regex
+
+from ..script import token_count
+from ..state import State, Verdict
+
+TITLE = Verdict("TITLE-001", "title")
+MAX_TITLE_CHARS = 150
+_NOT_TITLE_END = regex.compile(r"[,，:：;；、]$")
+
+
+def run(state: State) -> None:
+    blocks = state.doc.blocks
+    first_body = next((i for i, body in enumerate(state.body) if body), None)
+    if first_body is None or first_body in state.removed:
+        return
+    before = [b for b in blocks[:first_body] if b.index not in state.removed]
+    if not before:
+        return
+    cand = before[-1]
+    text = cand.text
+    if len(text) > MAX_TITLE_CHARS or _NOT_TITLE_END.search(text) or token_count(text) < 2:
+        return
+    paragraphs = blocks[-1].para > 0
+    if paragraphs and blocks[first_body].para == cand.para:
+        return
+    state.title = cand.index
+    state.removed[cand.index] = TITLE

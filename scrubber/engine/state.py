@@ -1,0 +1,67 @@
+"""The working state of one scrub: the document plus every decision the passes record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..config import Config
+from ..document import Block, Document
+from .compile import Budget, CompiledRules
+from .fold import fold
+from .script import CJK, SENTENCE_PUNCT, WORD
+
+
+@dataclass(slots=True)
+class Verdict:
+    """Why a block (or a span of it) goes: the rule id and its category."""
+
+    rule_id: str
+    category: str
+
+
+@dataclass(slots=True)
+class State:
+    """One document being scrubbed. Passes read it and add decisions; none edits the source."""
+
+    doc: Document
+    config: Config
+    rules: CompiledRules
+    budget: Budget
+    #: block index -> verdict for blocks removed whole.
+    removed: dict[int, Verdict] = field(default_factory=dict)
+    #: block index -> [(start, end, verdict)] spans removed inside a kept block (source offsets).
+    spans: dict[int, list[tuple[int, int, Verdict]]] = field(default_factory=dict)
+    #: (start, end, replacement, verdict): whitespace re-joined between two kept blocks.
+    joins: list[tuple[int, int, str, Verdict]] = field(default_factory=list)
+    #: the block moved into ``Result.title``.
+    title: int | None = None
+    #: per block: does it look like body text (long prose not matched by any rule)?
+    body: list[bool] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    def kept(self) -> list[Block]:
+        """Blocks not removed (the title block included)."""
+        return [b for b in self.doc.blocks if b.index not in self.removed]
+
+    def folded(self, block: Block) -> str:
+        """The block's folded text, computed once."""
+        if block._folded is None:
+            block._folded = fold(block.text)
+        return block._folded
+
+    def effective_end(self, block: Block) -> int:
+        """Where the block's kept text ends once its span removals are applied."""
+        end = block.end
+        for start, stop, _ in reversed(self.spans.get(block.index, ())):
+            if stop >= end and start < end:
+                end = start
+        return end
+
+    def is_prose(self, text: str) -> bool:
+        """Long enough, with sentence punctuation: what body text looks like."""
+        if not SENTENCE_PUNCT.search(text):
+            return False
+        if len(text) >= 400:
+            return True
+        cfg = self.config
+        return len(CJK.findall(text)) >= cfg.body_min_cjk or len(WORD.findall(text)) >= cfg.body_min_words

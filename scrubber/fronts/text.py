@@ -1,0 +1,56 @@
+"""Plain text -> Document: every non-blank line is a block; blank lines separate paragraphs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..document import Block, Document
+
+#: Characters stripped around a line's content (and that make a line blank).
+BLANK = " \t\r\f\v\u3000\u00a0\ufeff\u200b"
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
+
+
+def _lines(source: str) -> Iterator[tuple[str, int]]:
+    """(line, length of its line break) pairs; fast path when there is no ``\\r``."""
+    if "\r" not in source:
+        parts = source.split("\n")
+        last = len(parts) - 1
+        for i, line in enumerate(parts):
+            yield line, 1 if i < last else 0
+        return
+    for m in _LINE.finditer(source):
+        if m.start() == len(source) and m.start() > 0:
+            break
+        yield m.group(1), len(m.group(2))
+
+
+def split_text(source: str) -> Document:
+    """Cut ``source`` into line blocks keeping their offsets (``\\n``, ``\\r\\n``, ``\\r``)."""
+    blocks: list[Block] = []
+    pos = 0
+    para = 0
+    blank_before = False
+    for line, sep in _lines(source):
+        stripped = line.strip(BLANK)
+        if stripped:
+            if blank_before and blocks:
+                para += 1
+            start = pos + len(line) - len(line.lstrip(BLANK))
+            blocks.append(
+                Block(
+                    index=len(blocks),
+                    text=stripped,
+                    start=start,
+                    end=start + len(stripped),
+                    line_start=pos,
+                    line_end=pos + len(line) + sep,
+                    para=para,
+                )
+            )
+            blank_before = False
+        else:
+            blank_before = True
+        pos += len(line) + sep
+    return Document(source=source, blocks=blocks)

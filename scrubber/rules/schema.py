@@ -1,0 +1,231 @@
+"""Rule and Pack: the TOML pack format and its strict validation.
+
+A pack is a TOML file with a ``[pack]`` table and ``[[rule]]`` entries; see the README
+("Writing a pack") for the format. Loading validates every field and fails with a
+:class:`~scrubber.errors.PackError` naming the pack file, the rule id and the field.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import regex
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from ..engine.fold import key
+from ..errors import PackError
+
+SCOPES = ("head", "tail", "anywhere")
+UNITS = ("line", "span")
+MATCHES = ("exact", "prefix", "contains", "regex")
+ACTIONS = ("drop", "strip", "drop_list", "cut_rest")
+#: Categories of the built-in packs; user packs may add their own (lowercase, dashes).
+CATEGORIES = (
+    "breadcrumb", "pagination", "share", "app-promo", "control", "related", "credit", "legal",
+    "banner", "comments", "ad", "symbol", "stray", "navigation", "date-meta",
+)
+_RULE_KEYS = {
+    "id", "name", "category", "description", "scope", "unit", "match", "phrases", "pattern",
+    "max_chars", "action", "examples",
+}
+_ID = regex.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
+_CATEGORY = regex.compile(r"^[a-z][a-z0-9-]{0,31}$")
+#: Inputs a pattern must get through quickly (catastrophic backtracking probe).
+_PROBES = ("a" * 3000 + "!", "1" * 3000 + "x", " " * 3000 + "x", "啊" * 3000 + "?", "a " * 1500 + "!")
+_PROBE_TIMEOUT = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One validated rule. ``phrases`` are stored folded (see ``engine.fold.key``)."""
+
+    id: str
+    name: str
+    category: str
+    scope: str
+    unit: str
+    match: str
+    phrases: tuple[str, ...]
+    pattern: str | None
+    max_chars: int | None
+    action: str
+    description: str
+    examples_remove: tuple[str, ...]
+    examples_keep: tuple[str, ...]
+    pack: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """A named, ordered collection of rules loaded from one TOML file."""
+
+    name: str
+    description: str
+    source: str
+    rules: tuple[Rule, ...]
+
+
+def builtin_pack_path(name: str) -> Path:
+    """The file of a built-in pack (``common``, ``zh``, ``en``, ...)."""
+    path = Path(str(resources.files("scrubber.rules") / "packs" / f"{name}.toml"))
+    if not path.is_file():
+        raise PackError(f"no built-in pack named {name!r}", pack=name)
+    return path
+
+
+def load_pack(path: str | Path) -> Pack:
+    """Load and validate one pack file; raise PackError on any problem."""
+    where = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise PackError(f"cannot read pack: {exc.strerror or exc}", pack=where) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PackError(f"pack is not UTF-8: {exc}", pack=where) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(f"invalid TOML: {exc}", pack=where) from None
+    return parse_pack(data, where)
+
+
+def parse_pack(data: dict[str, Any], where: str) -> Pack:
+    """Validate an already-parsed pack document."""
+    unknown = sorted(set(data) - {"pack", "rule"})
+    if unknown:
+        raise PackError(f"unknown top-level key(s): {', '.join(unknown)}", pack=where)
+    meta = data.get("pack", {})
+    if not isinstance(meta, dict):
+        raise PackError("[pack] must be a table", pack=where, field="pack")
+    bad_meta = sorted(set(meta) - {"name", "description"})
+    if bad_meta:
+        raise PackError(f"unknown [pack] key(s): {', '.join(bad_meta)}", pack=where, field="pack")
+    name = meta.get("name", Path(where).stem)
+    if not isinstance(name, str) or not name:
+        raise PackError("pack name must be a non-empty string", pack=where, field="pack.name")
+    entries = data.get("rule", [])
+    if not isinstance(entries, list):
+        raise PackError("'rule' must be an array of tables ([[rule]])", pack=where, field="rule")
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        rule = _parse_rule(entry, where, name, i)
+        if rule.id in seen:
+            raise PackError("duplicate rule id", pack=where, rule_id=rule.id, field="id")
+        seen.add(rule.id)
+        rules.append(rule)
+    return Pack(name=name, description=str(meta.get("description", "")), source=where, rules=tuple(rules))
+
+
+def _parse_rule(entry: Any, where: str, pack: str, index: int) -> Rule:
+    if not isinstance(entry, dict):
+        raise PackError(f"rule #{index + 1} is not a table", pack=where)
+    rid = entry.get("id")
+    if not isinstance(rid, str) or not _ID.match(rid):
+        raise PackError(
+            f"rule #{index + 1}: 'id' must be a string like 'ZH-NAV-001'", pack=where, field="id"
+        )
+
+    def fail(field: str, message: str) -> PackError:
+        return PackError(message, pack=where, rule_id=rid, field=field)
+
+    unknown = sorted(set(entry) - _RULE_KEYS)
+    if unknown:
+        raise fail(unknown[0], f"unknown field (allowed: {', '.join(sorted(_RULE_KEYS))})")
+    category = _choice(entry, "category", None, fail)
+    if not _CATEGORY.match(category):
+        raise fail("category", "must be lowercase letters, digits and dashes")
+    scope = _choice(entry, "scope", "anywhere", fail, SCOPES)
+    unit = _choice(entry, "unit", "line", fail, UNITS)
+    match = _choice(entry, "match", None, fail, MATCHES)
+    action = _choice(entry, "action", "strip" if unit == "span" else "drop", fail, ACTIONS)
+    phrases = _strings(entry, "phrases", fail)
+    pattern = entry.get("pattern")
+    if match == "regex":
+        if not isinstance(pattern, str) or not pattern:
+            raise fail("pattern", "a non-empty string is required when match = 'regex'")
+        _check_pattern(pattern, fail)
+    else:
+        if pattern is not None:
+            raise fail("pattern", f"only allowed with match = 'regex', not {match!r}")
+        if not phrases:
+            raise fail("phrases", f"at least one phrase is required with match = {match!r}")
+    folded = tuple(dict.fromkeys(key(p) for p in phrases))
+    if any(not p for p in folded):
+        raise fail("phrases", "a phrase is empty once punctuation and spaces are stripped")
+    if unit == "span" and (match != "regex" or action != "strip"):
+        raise fail("unit", "unit = 'span' needs match = 'regex' and action = 'strip'")
+    if unit == "line" and action == "strip":
+        raise fail("action", "action = 'strip' needs unit = 'span'")
+    max_chars = entry.get("max_chars")
+    if max_chars is None and unit == "line":
+        raise fail("max_chars", "required for line rules (the longest line this rule may remove)")
+    if max_chars is not None and (
+        not isinstance(max_chars, int) or isinstance(max_chars, bool) or not 0 < max_chars <= 100_000
+    ):
+        raise fail("max_chars", "must be an integer between 1 and 100000")
+    examples = entry.get("examples", {})
+    if not isinstance(examples, dict) or set(examples) - {"remove", "keep"}:
+        raise fail("examples", "must be a table with 'remove' and/or 'keep' lists")
+    for text_field in ("name", "description"):
+        if not isinstance(entry.get(text_field, ""), str):
+            raise fail(text_field, "must be a string")
+    return Rule(
+        id=rid,
+        name=entry.get("name", rid),
+        category=category,
+        scope=scope,
+        unit=unit,
+        match=match,
+        phrases=folded,
+        pattern=pattern,
+        max_chars=max_chars,
+        action=action,
+        description=entry.get("description", ""),
+        examples_remove=_strings(examples, "remove", fail, "examples.remove"),
+        examples_keep=_strings(examples, "keep", fail, "examples.keep"),
+        pack=pack,
+    )
+
+
+def _choice(entry: dict[str, Any], field: str, default: str | None, fail: Any,
+            allowed: tuple[str, ...] | None = None) -> str:
+    value = entry.get(field, default)
+    if value is None:
+        raise fail(field, "is required")
+    if not isinstance(value, str):
+        raise fail(field, "must be a string")
+    if allowed is not None and value not in allowed:
+        raise fail(field, f"must be one of {', '.join(allowed)}; got {value!r}")
+    return value
+
+
+def _strings(entry: dict[str, Any], field: str, fail: Any, label: str | None = None) -> tuple[str, ...]:
+    value = entry.get(field, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise fail(label or field, "must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _check_pattern(pattern: str, fail: Any) -> None:
+    try:
+        compiled = regex.compile(pattern)
+    except regex.error as exc:
+        raise fail("pattern", f"invalid regex: {exc}") from None
+    if compiled.search("") is not None:
+        raise fail("pattern", "matches the empty string, so it would match every line")
+    for probe in _PROBES:
+        try:
+            compiled.search(probe, timeout=_PROBE_TIMEOUT)
+        except TimeoutError:
+            raise fail(
+                "pattern", "too slow on a simple probe input (catastrophic backtracking?)"
+            ) from None

@@ -1,0 +1,87 @@
+"""Folding, matching and the passes, each on small inputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrubber import PackError, scrub
+from scrubber.engine.fold import fold, key
+from scrubber.engine.matcher import phrase_matcher
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [("點擊關閉提示", "点击关闭提示"), ("ＮＥＸＴ　Ａｒｔｉｃｌｅ", "next article"), ("【喜歡就按個贊吧!!!】", "喜欢就按个赞吧")],
+)
+def test_key_folds_width_case_script_and_edges(raw: str, folded: str) -> None:
+    assert key(raw) == folded
+
+
+def test_fold_keeps_length() -> None:
+    text = "Ｆｕｌｌ　ｗｉｄｔｈ 點擊 ẞtraße İstanbul 🙂 ㈱ ﬁ"
+    assert len(fold(text)) == len(text)
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_matcher_finds_overlapping_occurrences(pure: bool) -> None:
+    m = phrase_matcher(["ab", "b", "abc", "相关"], pure=pure)
+    assert sorted(m.find("xabc相关ab")) == [(0, 1), (0, 8), (1, 2), (1, 9), (2, 1), (3, 4)]
+
+
+def test_matcher_conformance_on_real_phrases(scrubber) -> None:
+    phrases = [p for r in scrubber.rules.rules if r.match in ("prefix", "contains") for p in r.phrases]
+    fast, pure = phrase_matcher(phrases), phrase_matcher(phrases, pure=True)
+    texts = [key(r.examples_remove[0]) for r in scrubber.rules.rules if r.examples_remove]
+    texts += [key(t) for r in scrubber.rules.rules for t in r.examples_keep]
+    for text in texts:
+        assert sorted(fast.find(text)) == sorted(pure.find(text))
+
+
+def test_short_repeated_lines_are_kept() -> None:
+    doc = "A long enough paragraph of body text, with punctuation, to look like prose.\n\nYes\nNo\nYes\nNo\n"
+    assert scrub(doc).text.count("Yes") == 2
+
+
+def test_exact_and_contained_repeats_go() -> None:
+    para = "這是一段很長的正文段落，講述了一個完整的故事，而且這個故事還有很多細節值得一讀。"
+    doc = f"{para}\n\n第二段也是正文，內容不同，但同樣足夠長，也有完整的標點符號。\n\n{para}\n\n{para[10:]}\n"
+    result = scrub(doc)
+    assert result.text.count("講述了一個完整的故事") == 1
+    assert [r.rule_id for r in result.removals] == ["DUP-001", "DUP-002"]
+
+
+def test_latin_paragraph_repair_joins_with_one_space() -> None:
+    doc = ("The committee met on Tuesday to discuss the budget, and after a long debate,\n\n"
+           "it decided to postpone the vote until the next session of parliament.\n")
+    result = scrub(doc)
+    assert result.text == ("The committee met on Tuesday to discuss the budget, and after a long debate, "
+                           "it decided to postpone the vote until the next session of parliament.")
+    assert [r.category for r in result.removals] == ["repair"]
+
+
+def test_over_removal_guard_returns_input_untouched() -> None:
+    doc = "\n".join(["Share", "Print", "Next Article", "点击关闭提示", "返回顶部"] * 3)
+    result = scrub(doc)
+    assert "over_removal_guard" in result.flags
+    assert result.removals == ()
+    assert result.text == doc
+
+
+def test_catastrophic_pattern_is_rejected_at_load(tmp_path) -> None:
+    pack = tmp_path / "slow.toml"
+    pack.write_text('[[rule]]\nid = "SLOW-1"\ncategory = "x"\nmatch = "regex"\n'
+                    "pattern = '(\\\\w+\\\\s?)+:$'\nmax_chars = 100000\n", encoding="utf-8")
+    with pytest.raises(PackError, match="catastrophic") as info:
+        scrub("x", extra_packs=(str(pack),))
+    assert info.value.rule_id == "SLOW-1"
+
+
+def test_regex_time_budget_skips_and_names_the_rule(tmp_path) -> None:
+    # Passes the load-time probes (no 'q' in them) but backtracks catastrophically on q-runs.
+    pack = tmp_path / "slow.toml"
+    pack.write_text('[[rule]]\nid = "SLOW-2"\ncategory = "x"\nmatch = "regex"\n'
+                    "pattern = '(q+q+)+y'\nmax_chars = 100000\n", encoding="utf-8")
+    doc = "A body paragraph that is long enough to count as prose in the engine.\n\n" + "q" * 5000
+    result = scrub(doc, extra_packs=(str(pack),), regex_budget=0.2)
+    assert "regex_timeout:SLOW-2" in result.flags
+    assert result.text.endswith("q" * 5000)

@@ -1,0 +1,63 @@
+"""Body sentences that merely contain trigger words stay untouched (issue #2: >= 30 cases)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrubber import scrub
+
+NEGATIVES = [
+    "他在會上分享了公司去年的經營數據，引起了不少投資人的關注和討論。",
+    "她把這份經驗分享給了團隊裡每一位新同事，大家都受益匪淺。",
+    "這篇稿件經過三位編輯反覆修改，才在週五晚上定稿付印。",
+    "編輯部決定下個月推出一個新的專欄，專門報導地方新聞。",
+    "下一步，政府將推動更多城市開放數據平台，方便市民查詢。",
+    "研究人員表示，下一步的工作重點是擴大樣本數量並延長追蹤時間。",
+    "点击率只是衡量广告效果的一个指标，并不能说明全部问题。",
+    "他关注这个问题已经有十年了，写过不少相关的评论文章。",
+    "记者在现场看到，救援人员正在清理倒塌的房屋和道路。",
+    "来源于民间的故事往往比官方记载更加生动，也更有温度。",
+    "版权问题一直困扰着在线音乐平台，许多公司为此付出了高昂代价。",
+    "他点赞了这个提议，但也提醒大家注意其中的风险和成本。",
+    "这家公司的二维码支付业务在三年内增长了四倍，成为主要收入来源。",
+    "相关部门表示，将在下周公布调查结果，并追究有关人员的责任。",
+    "上一篇论文发表之后，他又花了两年时间完善这个模型。",
+    "评论家普遍认为，这部小说是作者迄今为止最成熟的作品。",
+    "Share prices fell sharply on Monday after the company cut its forecast.",
+    "Next, the committee will review the budget proposal line by line.",
+    "© is the copyright sign, and it is often misused on websites.",
+    "She decided to subscribe to the idea that less is more in design.",
+    "The editor of the local paper said the story had been checked twice.",
+    "Readers who follow the league closely will not be surprised by the result.",
+    "Click-through rates have been falling for years across the industry.",
+    "The source of the leak has not been identified, officials said on Tuesday.",
+    "Related research suggests that sleep matters more than diet for memory.",
+    "He printed the report and read it twice before the meeting started.",
+    "Comments from the minister were widely criticised by the opposition.",
+    "The advertisement industry employs more people than the film industry.",
+    "All rights reserved, the lawyer said, is a phrase with little legal force today.",
+    "Back to top form after injury, the striker scored twice in the second half.",
+    "Die Regierung will die Anzeige von Straftaten im Internet erleichtern, sagte die Ministerin.",
+    "Le ministre a dit qu'il faut lire la suite du rapport avant de juger la réforme.",
+    "El equipo quiere compartir los resultados con otros hospitales de la región.",
+    "Follow-up studies confirmed the effect in three independent groups of patients.",
+]
+
+BODY_ZH = "這是一段用來當作正文的文字，它足夠長，也有標點符號，所以看起來像正文。"
+BODY_EN = "This paragraph stands in for the body of an article and is long enough to look like prose."
+
+
+@pytest.mark.parametrize("sentence", NEGATIVES)
+def test_sentence_with_trigger_words_is_kept(sentence: str) -> None:
+    doc = f"{BODY_ZH}\n\n{sentence}\n\n{BODY_EN}\n"
+    result = scrub(doc)
+    assert sentence in result.text.split("\n\n"), result.explain()
+
+
+@pytest.mark.parametrize("sentence", NEGATIVES)
+def test_sentence_alone_is_kept(sentence: str) -> None:
+    assert scrub(sentence).text == sentence
+
+
+def test_at_least_thirty_negatives() -> None:
+    assert len(NEGATIVES) >= 30

@@ -1,0 +1,104 @@
+"""Pack loading: invalid packs fail at load time naming the file, the rule id and the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scrubber import Config, PackError, Scrubber, clean
+from scrubber.cli import main
+
+GOOD = """
+[pack]
+name = "mine"
+[[rule]]
+id = "MY-001"
+category = "promo"
+match = "exact"
+phrases = ["subscribe to our podcast"]
+max_chars = 60
+examples.remove = ["Subscribe to our podcast!"]
+examples.keep = ["They subscribe to our podcast theory of change, she wrote in her long essay."]
+"""
+
+RULE = """
+[[rule]]
+id = "BAD-001"
+category = "share"
+max_chars = 40
+examples.remove = ["x"]
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "pack.toml") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ('match = "exact"\nphrases = ["x"]\ncolour = "red"', "colour", "unknown field"),
+        ('match = "fuzzy"\nphrases = ["x"]', "match", "must be one of"),
+        ('match = "regex"\npattern = "(unclosed"', "pattern", "invalid regex"),
+        ('match = "regex"\npattern = "a|"', "pattern", "empty string"),
+        ('match = "regex"\npattern = "(a+)+$"', "pattern", "catastrophic"),
+        ('match = "regex"\npattern = "(a|a)+$"', "pattern", "catastrophic"),
+        ('match = "exact"', "phrases", "at least one phrase"),
+        ('match = "exact"\nphrases = ["!!!"]', "phrases", "empty once punctuation"),
+        ('match = "exact"\nphrases = ["x"]\nscope = "middle"', "scope", "must be one of"),
+        ('match = "exact"\nphrases = "x"', "phrases", "list of non-empty strings"),
+        ('match = "exact"\nphrases = ["x"]\nunit = "span"', "unit", "needs match = 'regex'"),
+        ('match = "exact"\nphrases = ["x"]\naction = "strip"', "action", "needs unit = 'span'"),
+    ],
+)
+def test_invalid_rule_names_file_rule_and_field(tmp_path, body, field, message) -> None:
+    path = _write(tmp_path, RULE + body + "\n")
+    with pytest.raises(PackError, match=message) as info:
+        Scrubber(Config(extra_packs=(path,)))
+    err = info.value
+    assert (err.pack, err.rule_id, err.field) == (path, "BAD-001", field)
+    assert path in str(err) and "BAD-001" in str(err) and field in str(err)
+
+
+def test_invalid_toml_and_missing_file(tmp_path) -> None:
+    path = _write(tmp_path, "[[rule]\nid=")
+    with pytest.raises(PackError, match="invalid TOML") as info:
+        Scrubber(Config(extra_packs=(path,)))
+    assert info.value.pack == path
+    with pytest.raises(PackError, match="cannot read"):
+        Scrubber(Config(extra_packs=(str(tmp_path / "nope.toml"),)))
+
+
+def test_duplicate_id_across_packs(tmp_path) -> None:
+    a = _write(tmp_path, GOOD, "a.toml")
+    b = _write(tmp_path, GOOD, "b.toml")
+    with pytest.raises(PackError, match="already defined") as info:
+        Scrubber(Config(extra_packs=(a, b)))
+    assert info.value.rule_id == "MY-001"
+
+
+def test_user_pack_adds_rules_and_folds_phrases(tmp_path) -> None:
+    path = _write(tmp_path, GOOD)
+    doc = "A body paragraph that is long enough to count as prose in the engine.\n\nSUBSCRIBE  TO OUR PODCAST »\n"
+    assert "PODCAST" in clean(doc)
+    assert "PODCAST" not in clean(doc, extra_packs=(path,))
+
+
+def test_rules_check_command(tmp_path, capsys) -> None:
+    assert main(["rules", "check", _write(tmp_path, GOOD)]) == 0
+    bad_example = GOOD.replace("Subscribe to our podcast!", "Listen to our podcast!")
+    assert main(["rules", "check", _write(tmp_path, bad_example, "b.toml")]) == 1
+    assert "was not removed" in capsys.readouterr().out
+    assert main(["rules", "check", _write(tmp_path, "nonsense = [", "c.toml")]) == 2
+
+
+def test_rules_list_and_show(capsys) -> None:
+    assert main(["rules", "list", "--category", "breadcrumb"]) == 0
+    listed = capsys.readouterr().out.split()
+    assert listed and listed[1] == "breadcrumb"
+    assert main(["rules", "show", listed[0]]) == 0
+    assert listed[0] in capsys.readouterr().out
+    assert main(["rules", "show", "NO-SUCH-RULE"]) == 2

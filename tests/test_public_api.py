@@ -1,0 +1,84 @@
+"""The public surface: names, types, config validation, pickling and thread safety."""
+
+from __future__ import annotations
+
+import pickle
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import scrubber
+from scrubber import Config, InputTypeError, LimitError, Result, Scrubber, clean, scrub
+
+DOC = "您的位置:首頁>新聞\n\n這是一段用來當作正文的文字，它足夠長，也有標點符號，所以看起來像正文。\n\n點擊關閉提示\n"
+
+
+def test_all_is_the_documented_api() -> None:
+    assert sorted(scrubber.__all__) == sorted([
+        "Config", "InputError", "InputTypeError", "LimitError", "PackError", "Removal", "Result",
+        "Scrubber", "ScrubberError", "clean", "replay", "scrub",
+    ])
+    for name in scrubber.__all__:
+        assert getattr(scrubber, name).__doc__
+
+
+def test_result_is_frozen_and_serialisable() -> None:
+    result = scrub(DOC)
+    assert isinstance(result, Result)
+    with pytest.raises(AttributeError):
+        result.text = "x"  # type: ignore[misc]
+    data = result.to_dict()
+    assert data["text"] == result.text
+    assert {r["category"] for r in data["removals"]} == {"breadcrumb", "control"}
+    assert set(data["removals"][0]) == {"rule_id", "category", "start", "end", "text", "replacement"}
+
+
+def test_unknown_option_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="unknown option"):
+        scrub("x", dedupe=False)
+
+
+def test_bad_option_values() -> None:
+    with pytest.raises(ValueError):
+        Config(max_removed_share=2.0)
+
+
+def test_options_change_behaviour() -> None:
+    assert "點擊關閉提示" in clean(DOC, ignore=("control",))
+    assert "點擊關閉提示" not in clean(DOC)
+    assert "您的位置" in clean(DOC, select=("control",))
+
+
+def test_non_str_input_is_a_clear_type_error() -> None:
+    for bad in (None, b"bytes", 42, ["a"]):
+        with pytest.raises(TypeError, match="takes str"):
+            scrub(bad)  # type: ignore[arg-type]
+    with pytest.raises(InputTypeError):
+        scrub(None)  # type: ignore[arg-type]
+
+
+def test_size_limit() -> None:
+    with pytest.raises(LimitError, match="max_input_chars"):
+        scrub("a" * 101, max_input_chars=100)
+
+
+def test_empty_and_blank_input() -> None:
+    assert scrub("").text == ""
+    assert scrub(" \n\t\n").text == ""
+    assert scrub("").removals == ()
+
+
+def test_scrubber_pickles_and_gives_the_same_result() -> None:
+    s = Scrubber(Config(ignore=("share",)))
+    clone = pickle.loads(pickle.dumps(s))
+    assert clone.config == s.config
+    assert clone.scrub(DOC) == s.scrub(DOC)
+    assert len(pickle.dumps(s)) < 2000  # the config travels, not the compiled tables
+
+
+def test_thread_safe_reuse() -> None:
+    s = Scrubber()
+    docs = [DOC.replace("新聞", f"新聞{i}") for i in range(64)]
+    expected = [s.scrub(d) for d in docs]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(s.scrub, docs)) == expected

@@ -1,0 +1,37 @@
+"""Every example of every built-in rule is a test case; test ids are rule ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrubber import Config, Scrubber
+from scrubber.rules.check import rule_matches
+
+_SCRUBBER = Scrubber(Config())
+RULES = _SCRUBBER.rules.rules
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_examples(rule) -> None:
+    assert rule.examples_remove, "every built-in rule has at least one remove example"
+    assert rule.examples_keep, "every built-in rule has at least one keep example"
+    for text in rule.examples_remove:
+        assert rule_matches(_SCRUBBER.rules, rule, text), f"not removed: {text!r}"
+    for text in rule.examples_keep:
+        assert not rule_matches(_SCRUBBER.rules, rule, text), f"removed: {text!r}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_keep_examples_survive_the_whole_engine(rule) -> None:
+    """A keep example set among body paragraphs comes out untouched (no other rule fires)."""
+    body = ("這是一段用來當作正文的文字，它足夠長，也有標點符號，所以看起來像正文。\n\n"
+            "This paragraph stands in for the body of an article, long enough to look like prose.\n\n")
+    for text in rule.examples_keep:
+        result = _SCRUBBER.scrub(body + text + "\n\n" + body[::-1])
+        assert text.strip() in result.text.splitlines(), result.explain()
+
+
+def test_rule_ids_are_unique_and_categorised() -> None:
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids))
+    assert all(r.category for r in RULES)

@@ -132,16 +132,16 @@ def snippet_score(text: str, with_list: Iterable[str], without_list: Iterable[st
 
 def snippet_total(results: Iterable[tuple[int, int, int, int]]) -> dict[str, float]:
     """Aggregate per-page snippet counts into corpus-level shares (micro average)."""
-    wf = wn = na = nn = 0
+    wf = wn = na = nn = pages = 0
     for a, b, c, d in results:
-        wf, wn, na, nn = wf + a, wn + b, na + c, nn + d
+        wf, wn, na, nn, pages = wf + a, wn + b, na + c, nn + d, pages + 1
     with_share = wf / wn if wn else 1.0
     without_share = na / nn if nn else 1.0
     return {
         "with_found": with_share,
         "without_absent": without_share,
         "hmean": harmonic(with_share, without_share),
-        "pages": 0,
+        "pages": pages,
     }
 
 

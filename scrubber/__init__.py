@@ -6,7 +6,7 @@
 '這是一篇很長的文章正文，說明了事情的來龍去脈，也交代了背景。'
 """
 
-from ._core import Scrubber, clean, scrub
+from ._core import Scrubber, clean, scrub, scrub_html
 from .config import Config
 from .errors import InputError, InputTypeError, LimitError, PackError, ScrubberError
 from .result import Removal, Result, replay
@@ -24,5 +24,6 @@ __all__ = [
     "clean",
     "replay",
     "scrub",
+    "scrub_html",
 ]
 __version__ = "0.1.0"

@@ -9,7 +9,7 @@ from .config import Config
 from .document import Document
 from .engine.compile import Budget, CompiledRules, load_packs, select_rules
 from .engine.passes import context, dedup, junk, repair, title
-from .engine.state import State
+from .engine.state import State, Verdict
 from .errors import InputTypeError, LimitError
 from .fronts.text import split_text
 from .result import Removal, Result, replay
@@ -47,16 +47,38 @@ class Scrubber:
         """Run every pass on a Document built by a front end and build the Result."""
         cfg = self.config
         state = State(doc=doc, config=cfg, rules=self.rules, budget=Budget(cfg.regex_budget))
+        for block in doc.blocks:
+            if block.dom_verdict is not None:
+                state.removed[block.index] = Verdict(*block.dom_verdict)
+        state.flags.extend(doc.flags)
         junk.run(state)
-        if cfg.context and text_mode:
-            context.run(state)
         if cfg.dedup:
             dedup.run(state)
         if cfg.title and text_mode:
             title.run(state)
+        if cfg.context and text_mode:
+            context.run(state)
         if cfg.repair:
             repair.run(state)
         return _result(state)
+
+
+    def scrub_html(self, html: bytes | str, url: str | None = None) -> Result:
+        """Extract and clean the main text of an HTML page (bytes in any encoding, or str).
+
+        ``Result.source`` is the page's visible text, one block per line; DOM-level removals
+        (navigation, share bars, comments, text outside the main content) and text-rule
+        removals are both in ``Result.removals``, so one explanation covers both layers.
+        """
+        from .fronts.html import parse_html
+
+        if not isinstance(html, (bytes, bytearray, str)):
+            raise InputTypeError(f"scrub_html() takes bytes or str, got {type(html).__name__}")
+        if len(html) > self.config.max_input_chars:
+            raise LimitError(
+                f"input of {len(html):,} bytes exceeds max_input_chars={self.config.max_input_chars:,}"
+            )
+        return self.scrub_document(parse_html(html, url=url, config=self.config), text_mode=False)
 
 
 def _rebuild(config: Config, pure: bool) -> Scrubber:
@@ -84,13 +106,14 @@ def _result(state: State) -> Result:
                 Removal(verdict.rule_id, verdict.category, block.line_start, block.line_end,
                         source[block.line_start : block.line_end])
             )
+            continue
         for start, end, v in state.spans.get(block.index, ()):
             removals.append(Removal(v.rule_id, v.category, start, end, source[start:end]))
     for start, end, repl, v in state.joins:
         removals.append(Removal(v.rule_id, v.category, start, end, source[start:end], repl))
     removals.sort(key=lambda r: (r.start, r.end))
     flags = [f"regex_timeout:{rid}" for rid in state.budget.timed_out] + state.flags
-    title = state.doc.blocks[state.title].text if state.title is not None else None
+    title = state.doc.blocks[state.title].text if state.title is not None else state.doc.title
     if _over_removed(state, removals):
         return Result(replay(source, ()), None, source, (), tuple([GUARD_FLAG, *flags]))
     return Result(replay(source, removals), title, source, tuple(removals), tuple(flags))
@@ -119,6 +142,11 @@ def scrubber_for(options: dict[str, Any]) -> Scrubber:
 def scrub(text: str, **options: Any) -> Result:
     """Clean plain text; ``options`` are :class:`Config` fields. See :meth:`Scrubber.scrub`."""
     return scrubber_for(options).scrub(text)
+
+
+def scrub_html(html: bytes | str, url: str | None = None, **options: Any) -> Result:
+    """Extract and clean an HTML page; see :meth:`Scrubber.scrub_html`."""
+    return scrubber_for(options).scrub_html(html, url)
 
 
 def clean(text: str, **options: Any) -> str:

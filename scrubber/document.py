@@ -27,6 +27,9 @@ class Block:
     #: HTML front end only: the element's tag and signals the text rules cannot see.
     tag: str = ""
     link_density: float = 0.0
+    #: HTML front end only: set when a DOM rule or the main-content selection removed the
+    #: block before the text rules run (``(rule_id, category)``).
+    dom_verdict: tuple[str, str] | None = None
     _folded: str | None = field(default=None, repr=False)
 
 
@@ -36,3 +39,7 @@ class Document:
 
     source: str
     blocks: list[Block]
+    #: Title found by the front end (HTML ``<title>``/``og:title``/``h1``), if any.
+    title: str | None = None
+    #: Notes from the front end (e.g. ``decoded:gb18030``), copied into ``Result.flags``.
+    flags: list[str] = field(default_factory=list)

@@ -16,7 +16,7 @@ DOC = "您的位置:首頁>新聞\n\n這是一段用來當作正文的文字，�
 def test_all_is_the_documented_api() -> None:
     assert sorted(scrubber.__all__) == sorted([
         "Config", "InputError", "InputTypeError", "LimitError", "PackError", "Removal", "Result",
-        "Scrubber", "ScrubberError", "clean", "replay", "scrub",
+        "Scrubber", "ScrubberError", "clean", "replay", "scrub", "scrub_html",
     ])
     for name in scrubber.__all__:
         assert getattr(scrubber, name).__doc__

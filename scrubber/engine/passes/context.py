@@ -1,9 +1,102 @@
-"""Context pass (text mode): placeholder until measured; see module docstring of passes."""
+"""Context pass (text mode): keep the body cluster(s), drop the menus and lists around them.
+
+Full-page scrapes are menus, link lists and footers around a run of prose. Each kept block
+is *body* (``State.body``: long prose), *weak* (a short sentence ending in sentence
+punctuation, or a list/table item marked as such by an extractor: ``- ``, ``1)``, ``| ``)
+or *noise* (everything else: menu entries, link titles, labels).
+
+The pass runs only on documents that look like full-page scrapes: at least ``HEAD_NOISE``
+noise blocks before the first body block, or ``MIN_NOISE`` noise blocks in all. Already
+extracted text is left to the rules. Then:
+
+* a run of ``RUN`` or more consecutive noise blocks is a menu or link list (CTX-002);
+* body blocks form clusters (a cluster ends where more than ``MAX_GAP`` noise blocks separate
+  two body blocks); clusters holding at least ``KEEP_SHARE`` of the largest one's text are
+  the article, and every block before the first or after the last of them goes (CTX-001).
+Short lines *inside* the article (subheadings, captions, list items) stay.
+"""
 
 from __future__ import annotations
 
-from ..state import State
+import regex
+
+from ..state import State, Verdict
+
+OUTSIDE = Verdict("CTX-001", "boilerplate")
+RUNS = Verdict("CTX-002", "boilerplate")
+RUN = 3
+MAX_GAP = 3
+KEEP_SHARE = 0.25
+HEAD_NOISE = 8
+MIN_NOISE = 40
+_WEAK = regex.compile(r"^(?:[-*•·▪●|]\s|\d{1,3}[.)、]\s?\S)|[.!?。！？…][\"'”’」』)）]?$")
+
+BODY, WEAK, NOISE = 0, 1, 2
+
+
+def classify(state: State) -> dict[int, int]:
+    """Kind of every kept block, in document order: BODY, WEAK or NOISE."""
+    kinds = {}
+    for block in state.doc.blocks:
+        if block.index in state.removed:
+            continue
+        if state.body[block.index]:
+            kinds[block.index] = BODY
+        elif _WEAK.search(block.text):
+            kinds[block.index] = WEAK
+        else:
+            kinds[block.index] = NOISE
+    return kinds
+
+
+def clusters(state: State, kinds: dict[int, int]) -> list[tuple[int, int, int]]:
+    """``(first_block, last_block, body_chars)`` of each run of body blocks."""
+    out: list[tuple[int, int, int]] = []
+    gap = 0
+    for index, kind in kinds.items():
+        if kind == NOISE:
+            gap += 1
+        if kind != BODY:
+            continue
+        size = len(state.doc.blocks[index].text)
+        if out and gap <= MAX_GAP:
+            first, _, chars = out[-1]
+            out[-1] = (first, index, chars + size)
+        else:
+            out.append((index, index, size))
+        gap = 0
+    return out
+
+
+def looks_full_page(kinds: dict[int, int]) -> bool:
+    """Many noise blocks before the first body block, or many in all."""
+    head = 0
+    for kind in kinds.values():
+        if kind == BODY:
+            break
+        head += kind == NOISE
+    return head >= HEAD_NOISE or sum(kind == NOISE for kind in kinds.values()) >= MIN_NOISE
 
 
 def run(state: State) -> None:
-    return None
+    kinds = classify(state)
+    if not kinds or not looks_full_page(kinds):
+        return
+    run_: list[int] = []
+    for index, kind in [*kinds.items(), (-1, BODY)]:
+        if kind == NOISE:
+            run_.append(index)
+            continue
+        if len(run_) >= RUN:
+            for i in run_:
+                state.removed[i] = RUNS
+        run_ = []
+    found = clusters(state, kinds)
+    if not found:
+        return
+    best = max(chars for _, _, chars in found)
+    kept = [(a, b) for a, b, chars in found if chars >= KEEP_SHARE * best]
+    lo, hi = kept[0][0], kept[-1][1]
+    for index in kinds:
+        if (index < lo or index > hi) and index not in state.removed:
+            state.removed[index] = OUTSIDE

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .document import Document
@@ -13,6 +14,9 @@ from .engine.state import State, Verdict
 from .errors import InputTypeError, LimitError
 from .fronts.text import split_text
 from .result import Removal, Result, replay
+
+if TYPE_CHECKING:
+    from .batch import Scrubbed
 
 GUARD_FLAG = "over_removal_guard"
 
@@ -46,7 +50,9 @@ class Scrubber:
     def scrub_document(self, doc: Document, *, text_mode: bool) -> Result:
         """Run every pass on a Document built by a front end and build the Result."""
         cfg = self.config
-        state = State(doc=doc, config=cfg, rules=self.rules, budget=Budget(cfg.regex_budget))
+        # The budget scales with the input: regex_budget seconds per million characters.
+        budget = Budget(cfg.regex_budget * max(1.0, len(doc.source) / 1e6))
+        state = State(doc=doc, config=cfg, rules=self.rules, budget=budget)
         for block in doc.blocks:
             if block.dom_verdict is not None:
                 state.removed[block.index] = Verdict(*block.dom_verdict)
@@ -70,15 +76,24 @@ class Scrubber:
         (navigation, share bars, comments, text outside the main content) and text-rule
         removals are both in ``Result.removals``, so one explanation covers both layers.
         """
-        from .fronts.html import parse_html
-
         if not isinstance(html, (bytes, bytearray, str)):
             raise InputTypeError(f"scrub_html() takes bytes or str, got {type(html).__name__}")
         if len(html) > self.config.max_input_chars:
             raise LimitError(
                 f"input of {len(html):,} bytes exceeds max_input_chars={self.config.max_input_chars:,}"
             )
+        from .fronts.html import parse_html
+
         return self.scrub_document(parse_html(html, url=url, config=self.config), text_mode=False)
+
+    def scrub_many(
+        self, items: Iterable[object], *, jobs: int | None = None, ordered: bool = True,
+        html: bool = False, **options: Any,
+    ) -> Iterator[Scrubbed]:
+        """Clean many documents, streaming; see :func:`scrubber.batch.scrub_many`."""
+        from .batch import scrub_many
+
+        return scrub_many(self, items, jobs=jobs, ordered=ordered, html=html, **options)
 
 
 def _rebuild(config: Config, pure: bool) -> Scrubber:
@@ -113,6 +128,8 @@ def _result(state: State) -> Result:
         removals.append(Removal(v.rule_id, v.category, start, end, source[start:end], repl))
     removals.sort(key=lambda r: (r.start, r.end))
     flags = [f"regex_timeout:{rid}" for rid in state.budget.timed_out] + state.flags
+    if state.budget.exhausted:
+        flags.append("regex_budget_exhausted")
     title = state.doc.blocks[state.title].text if state.title is not None else state.doc.title
     if _over_removed(state, removals):
         return Result(replay(source, ()), None, source, (), tuple([GUARD_FLAG, *flags]))
@@ -120,10 +137,17 @@ def _result(state: State) -> Result:
 
 
 def _over_removed(state: State, removals: list[Removal]) -> bool:
-    total = sum(len(b.text) for b in state.doc.blocks)
+    # HTML mode: the guard covers the text rules only, on what the DOM layer kept (a page's
+    # main content is often under a tenth of its visible text).
+    dom = {b.line_start for b in state.doc.blocks if b.dom_verdict is not None}
+    total = sum(len(b.text) for b in state.doc.blocks if b.dom_verdict is None)
     if total == 0:
         return False
-    gone = sum(len(r.text.strip()) for r in removals if r.category not in ("repair", "title"))
+    gone = sum(
+        len(r.text.strip())
+        for r in removals
+        if r.category not in ("repair", "title") and r.start not in dom
+    )
     return gone > state.config.max_removed_share * total
 
 

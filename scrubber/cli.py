@@ -1,9 +1,20 @@
 """The ``scrubber`` command.
 
-    scrubber clean [FILE|-] [--explain] [--json] [--pack FILE]... [--select S]... [--ignore S]...
+    scrubber clean [FILE|-]... [--explain] [--json] [--no-title] [--pack FILE]... [--select S]...
+                   [--ignore S]... [--jsonl [--field text|html] [--with-removals] | --warc | --html]
+                   [--out FILE|DIR/] [--jobs N] [--fail-fast] [--quiet]
     scrubber rules list [--category C] | show ID | check PACK...
 
-Exit codes: 0 success; 1 ``rules check`` found failing examples; 2 usage, pack or input errors.
+One input file (or stdin) without ``--out``, ``--jsonl`` or ``--warc`` is cleaned as before:
+the body on stdout. Anything else is a batch run (see :mod:`scrubber.batch`): inputs may be
+gzip/zstd/bz2/xz compressed (detected from their bytes), outputs are compressed by extension,
+``--jobs N`` runs N worker processes that parse, clean and serialise chunks of raw input, a
+progress bar shows when stderr is a terminal and a summary is printed on stderr at the end.
+Several plain-text documents on one stream are separated by a line holding a form feed.
+
+Exit codes: 0 success; 1 ``rules check`` found failing examples, or a batch run completed but
+some documents failed (each is reported); 2 usage, pack or input errors, or ``--fail-fast``
+stopped a batch run.
 """
 
 from __future__ import annotations
@@ -12,11 +23,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from ._core import Scrubber
 from .config import Config
 from .errors import ScrubberError
+from .io import open_input
+from .result import Result
 from .rules.check import check_rules
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -26,12 +38,28 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scrubber", description="Strip boilerplate from scraped text.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    clean = sub.add_parser("clean", help="clean a text file (or stdin) and print the body")
-    clean.add_argument("file", nargs="?", default="-", help="input file, or - for stdin (default)")
+    clean = sub.add_parser("clean", help="clean text files, JSONL or WARC (or stdin)")
+    clean.add_argument("files", nargs="*", default=["-"], metavar="FILE",
+                       help="input files, or - for stdin (default)")
     clean.add_argument("--explain", action="store_true", help="list every removal on stderr")
     clean.add_argument("--json", action="store_true", help="print the result as JSON")
     clean.add_argument("--no-title", action="store_true", help="do not print the title first")
     clean.add_argument("--encoding", default="utf-8", help="input encoding (default utf-8)")
+    mode = clean.add_mutually_exclusive_group()
+    mode.add_argument("--jsonl", action="store_true",
+                      help="inputs are JSON lines; each record gets clean_text and title")
+    mode.add_argument("--warc", action="store_true",
+                      help="inputs are WARC files; each HTML response becomes a JSON line")
+    mode.add_argument("--html", action="store_true", help="input files are HTML pages")
+    clean.add_argument("--field", default="text", metavar="text|html",
+                       help="--jsonl: the field holding the document; 'html' cleans it as HTML")
+    clean.add_argument("--with-removals", action="store_true", help="--jsonl/--warc: add removals")
+    clean.add_argument("--out", metavar="FILE|DIR/",
+                       help="write here (a directory: one output per input) instead of stdout")
+    clean.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help="worker processes (0: one per CPU; default 1)")
+    clean.add_argument("--fail-fast", action="store_true", help="stop at the first bad document")
+    clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     _add_rule_options(clean)
 
     rules = sub.add_parser("rules", help="list, show or check rules")
@@ -60,22 +88,38 @@ def _config(args: argparse.Namespace) -> Config:
     return Config(extra_packs=tuple(args.pack), select=tuple(args.select), ignore=tuple(args.ignore))
 
 
+def _encoding(name: str) -> str:
+    return "utf-8-sig" if name.lower().replace("-", "") in ("utf8", "utf8sig") else name
+
+
 def _read(name: str, encoding: str) -> str:
-    data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    if encoding.lower().replace("-", "") in ("utf8", "utf8sig"):
-        encoding = "utf-8-sig"
-    return data.decode(encoding)
+    with open_input(name) as stream:
+        data = stream.read()
+    return data.decode(_encoding(encoding))
 
 
 def _clean(args: argparse.Namespace) -> int:
+    if args.jsonl or args.warc or args.out or len(args.files) > 1:
+        return run_batch(args)
+    args.file = args.files[0]
     scrubber = Scrubber(_config(args))
+    if args.html:
+        try:
+            with open_input(args.file) as stream:
+                result = scrubber.scrub_html(stream.read())
+        except OSError as exc:
+            return _fail(f"cannot read {args.file}: {exc.strerror or exc}")
+        return _print(result, args)
     try:
         text = _read(args.file, args.encoding)
     except OSError as exc:
         return _fail(f"cannot read {args.file}: {exc.strerror or exc}")
     except (UnicodeDecodeError, LookupError) as exc:
         return _fail(f"cannot decode {args.file} as {args.encoding}: {exc} (try --encoding)")
-    result = scrubber.scrub(text)
+    return _print(scrubber.scrub(text), args)
+
+
+def _print(result: Result, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
@@ -113,6 +157,13 @@ def _describe(rule: object) -> str:
 def _fail(message: str) -> int:
     print(f"scrubber: error: {message}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    """The batch modes of ``scrubber clean`` (see :mod:`scrubber.etl`)."""
+    from .etl import run
+
+    return run(args, _config(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -53,10 +53,15 @@ class Config:
 
     #: Maximum input size in characters (text) or bytes (HTML); larger input raises LimitError.
     max_input_chars: int = 64_000_000
-    #: Time budget in seconds for all regex rules on one document; a rule that exhausts it is
-    #: skipped for the rest of the document and named in ``Result.flags``.
+    #: Time budget for the regex rules on one document, in seconds per million characters
+    #: (at least this much for any document). A rule that times out is skipped for the rest
+    #: of the document and named in ``Result.flags`` (``regex_timeout:ID``); once the budget
+    #: is spent no regex runs (flag ``regex_budget_exhausted``).
     regex_budget: float = 1.0
 
+    #: HTML mode: a page with more elements than this is read as plain text (tags stripped,
+    #: no main-content selection) and flagged ``html:too_many_elements``; bounds memory.
+    max_html_elements: int = 200_000
     #: HTML mode: keep reader comments under an article (they are not body by default).
     include_comments: bool = False
 
@@ -70,8 +75,13 @@ class Config:
             share = getattr(self, name)
             if not 0.0 <= float(share) <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {share!r}")
-        if self.regex_budget <= 0:
+        if not self.regex_budget > 0:  # also rejects NaN
             raise ValueError(f"regex_budget must be positive, got {self.regex_budget!r}")
+        for name in ("max_input_chars", "max_html_elements", "dup_min_chars", "contained_min_chars",
+                     "body_min_cjk", "body_min_words"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
     def replace(self, **changes: Any) -> Config:
         """A copy with some options changed (unknown names are a TypeError)."""

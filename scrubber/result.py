@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from .fronts.text import BLANK
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +88,15 @@ def replay(source: str, removals: Iterable[Removal]) -> str:
 
 
 def layout(text: str) -> str:
-    """Strip each line, collapse blank-line runs to one blank line, trim the ends."""
+    """Strip each line, collapse blank-line runs to one blank line, trim the ends.
+
+    Lines and blanks are those of the text front end: ``\n``, ``\r\n`` and ``\r`` end a
+    line, and :data:`~scrubber.fronts.text.BLANK` characters are stripped.
+    """
     out: list[str] = []
     blank = False
-    for line in text.splitlines():
-        line = line.strip()
+    for line in _LINE_BREAK.split(text):
+        line = line.strip(BLANK)
         if line:
             if blank and out:
                 out.append("")

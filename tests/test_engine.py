@@ -25,7 +25,7 @@ def test_fold_keeps_length() -> None:
 @pytest.mark.parametrize("pure", [False, True])
 def test_matcher_finds_overlapping_occurrences(pure: bool) -> None:
     m = phrase_matcher(["ab", "b", "abc", "相关"], pure=pure)
-    assert sorted(m.find("xabc相关ab")) == [(0, 1), (0, 8), (1, 2), (1, 9), (2, 1), (3, 4)]
+    assert sorted(m.find("xabc相关ab")) == [(0, 1), (0, 6), (1, 2), (1, 7), (2, 1), (3, 4)]
 
 
 def test_matcher_conformance_on_real_phrases(scrubber) -> None:
@@ -43,7 +43,7 @@ def test_short_repeated_lines_are_kept() -> None:
 
 
 def test_exact_and_contained_repeats_go() -> None:
-    para = "這是一段很長的正文段落，講述了一個完整的故事，而且這個故事還有很多細節值得一讀。"
+    para = "這是一段很長的正文段落，講述了一個完整的故事，而且這個故事還有很多細節值得一讀，讀完以後還會想再讀一遍。"
     doc = f"{para}\n\n第二段也是正文，內容不同，但同樣足夠長，也有完整的標點符號。\n\n{para}\n\n{para[10:]}\n"
     result = scrub(doc)
     assert result.text.count("講述了一個完整的故事") == 1
@@ -70,7 +70,7 @@ def test_over_removal_guard_returns_input_untouched() -> None:
 def test_catastrophic_pattern_is_rejected_at_load(tmp_path) -> None:
     pack = tmp_path / "slow.toml"
     pack.write_text('[[rule]]\nid = "SLOW-1"\ncategory = "x"\nmatch = "regex"\n'
-                    "pattern = '(\\\\w+\\\\s?)+:$'\nmax_chars = 100000\n", encoding="utf-8")
+                    "pattern = '(a|aa)+$'\nmax_chars = 100000\n", encoding="utf-8")
     with pytest.raises(PackError, match="catastrophic") as info:
         scrub("x", extra_packs=(str(pack),))
     assert info.value.rule_id == "SLOW-1"

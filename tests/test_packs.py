@@ -26,7 +26,6 @@ RULE = """
 [[rule]]
 id = "BAD-001"
 category = "share"
-max_chars = 40
 examples.remove = ["x"]
 """
 
@@ -44,7 +43,7 @@ def _write(tmp_path: Path, text: str, name: str = "pack.toml") -> str:
         ('match = "fuzzy"\nphrases = ["x"]', "match", "must be one of"),
         ('match = "regex"\npattern = "(unclosed"', "pattern", "invalid regex"),
         ('match = "regex"\npattern = "a|"', "pattern", "empty string"),
-        ('match = "regex"\npattern = "(a+)+$"', "pattern", "catastrophic"),
+        ('match = "regex"\npattern = "(a+)+$"\nunit = "span"\naction = "strip"', "pattern", "catastrophic"),
         ('match = "regex"\npattern = "(a|a)+$"', "pattern", "catastrophic"),
         ('match = "exact"', "phrases", "at least one phrase"),
         ('match = "exact"\nphrases = ["!!!"]', "phrases", "empty once punctuation"),
@@ -55,6 +54,8 @@ def _write(tmp_path: Path, text: str, name: str = "pack.toml") -> str:
     ],
 )
 def test_invalid_rule_names_file_rule_and_field(tmp_path, body, field, message) -> None:
+    if "unit" not in body:
+        body += "\nmax_chars = 40"
     path = _write(tmp_path, RULE + body + "\n")
     with pytest.raises(PackError, match=message) as info:
         Scrubber(Config(extra_packs=(path,)))

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import fnmatch
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import regex
 
 from ..config import Config
 from ..rules.schema import Pack, Rule, builtin_pack_path, load_pack
+from .fold import variants
 from .matcher import phrase_matcher
 
 _PREFIX, _CONTAINS, _ANCHOR = 0, 1, 2
@@ -26,17 +27,28 @@ _PREFIX, _CONTAINS, _ANCHOR = 0, 1, 2
 
 @dataclass(slots=True)
 class Budget:
-    """The per-document regex time budget; rules that exhaust it are recorded and skipped."""
+    """The per-document regex time budget.
+
+    A rule whose search times out is recorded and skipped for the rest of the document;
+    once the whole budget is spent no regex runs any more (``exhausted``).
+    """
 
     remaining: float
     timed_out: list[str] = field(default_factory=list)
+    exhausted: bool = False
+
+    def _skip(self, rule: Rule) -> bool:
+        if self.remaining <= 0:
+            self.exhausted = True
+            return True
+        return rule.id in self.timed_out
 
     def search(self, rule: Rule, pattern: regex.Pattern[str], text: str) -> regex.Match[str] | None:
-        if rule.id in self.timed_out:
+        if self._skip(rule):
             return None
         start = time.perf_counter()
         try:
-            return pattern.search(text, timeout=max(self.remaining, 1e-4))
+            return pattern.search(text, timeout=self.remaining)
         except TimeoutError:
             self.timed_out.append(rule.id)
             return None
@@ -44,11 +56,11 @@ class Budget:
             self.remaining -= time.perf_counter() - start
 
     def finditer(self, rule: Rule, pattern: regex.Pattern[str], text: str) -> list[regex.Match[str]]:
-        if rule.id in self.timed_out:
+        if self._skip(rule):
             return []
         start = time.perf_counter()
         try:
-            return list(pattern.finditer(text, timeout=max(self.remaining, 1e-4)))
+            return list(pattern.finditer(text, timeout=self.remaining))
         except TimeoutError:
             self.timed_out.append(rule.id)
             return []
@@ -104,10 +116,12 @@ class CompiledRules:
         entries: list[list[tuple[int, int]]] = []
         self.free_regex: list[tuple[int, regex.Pattern[str]]] = []
         self.anchored: dict[int, regex.Pattern[str]] = {}
-        self.span_rules: list[tuple[int, regex.Pattern[str]]] = []
+        self.span_rules: list[tuple[int, regex.Pattern[str], str]] = []
         for i, rule in enumerate(self.rules):
             if rule.unit == "span":
-                self.span_rules.append((i, regex.compile(rule.pattern or "")))
+                # Anchors of a span rule prefilter the *raw* line by their first characters.
+                first = "".join(sorted({v for p in rule.phrases for v in variants(p[0])}))
+                self.span_rules.append((i, regex.compile(rule.pattern or ""), first))
                 continue
             if rule.match == "exact":
                 for p in rule.phrases:
@@ -152,15 +166,21 @@ class CompiledRules:
                 hits.add(i)
         return sorted(hits)
 
-    def spans(self, text: str, folded: str, budget: Budget) -> list[tuple[int, int, int]]:
-        """``(rule_index, start, end)`` of span-rule matches inside one block, in order."""
+    def spans(self, text: str, fold_text: Callable[[], str], budget: Budget) -> list[tuple[int, int, int]]:
+        """``(rule_index, start, end)`` of span-rule matches inside one block, in order.
+
+        ``fold_text`` returns the block's folded text; it is called only when a rule's
+        anchors occur in ``text``, so most blocks are never folded for span rules.
+        """
         out: list[tuple[int, int, int]] = []
         n = len(text)
-        for i, pattern in self.span_rules:
+        for i, pattern, anchors in self.span_rules:
             rule = self.rules[i]
             if rule.max_chars is not None and n > rule.max_chars:
                 continue
-            for m in budget.finditer(rule, pattern, folded):
+            if anchors and not any(ch in text for ch in anchors):
+                continue
+            for m in budget.finditer(rule, pattern, fold_text()):
                 if m.end() > m.start():
                     out.append((i, m.start(), m.end()))
         out.sort(key=lambda t: (t[1], t[2]))

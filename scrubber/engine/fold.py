@@ -26,6 +26,16 @@ def _build_table() -> tuple[str | int, ...]:
 #: Immutable code point -> folded character table, usable with ``str.translate``.
 FOLD_TABLE: tuple[str | int, ...] = _build_table()
 
+
+def variants(ch: str) -> str:
+    """Every character that folds to the same character as ``ch`` (``ch`` included)."""
+    target = fold(ch)
+    out = {ch, target}
+    for i in range(0, len(PAIRS), 2):
+        if PAIRS[i + 1] == target:
+            out.add(PAIRS[i])
+    return "".join(sorted(out))
+
 # Anything that is not a letter, digit or mark at the edges of a line.
 _EDGES = regex.compile(r"^[^\p{L}\p{N}]+|[^\p{L}\p{N}\p{M}]+$")
 

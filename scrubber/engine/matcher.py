@@ -7,12 +7,16 @@ set of ``(phrase_index, start)`` pairs (pinned by tests/test_matcher_conformance
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 try:  # pragma: no cover - exercised by whichever path the machine has
     import ahocorasick_rs as _ac
 except ImportError:  # pragma: no cover
     _ac = None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class PurePhraseMatcher:
@@ -45,7 +49,11 @@ class RustPhraseMatcher:
 
     def find(self, text: str) -> list[tuple[int, int]]:
         """``(phrase_index, start)`` of every (overlapping) occurrence."""
-        return [(i, start) for i, start, _ in self._ac.find_matches_as_indexes(text, overlapping=True)]
+        try:
+            found = self._ac.find_matches_as_indexes(text, overlapping=True)
+        except UnicodeEncodeError:  # lone surrogates: same-length stand-ins keep offsets
+            found = self._ac.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=True)
+        return [(i, start) for i, start, _ in found]
 
 
 def phrase_matcher(phrases: Sequence[str], *, pure: bool = False) -> PurePhraseMatcher | RustPhraseMatcher:

@@ -59,9 +59,15 @@ class State:
 
     def is_prose(self, text: str) -> bool:
         """Long enough, with sentence punctuation: what body text looks like."""
-        if not SENTENCE_PUNCT.search(text):
-            return False
-        if len(text) >= 400:
-            return True
+        n = len(text)
         cfg = self.config
+        if n < cfg.body_min_cjk or not SENTENCE_PUNCT.search(text):
+            return False
+        if n >= 400:
+            return True
+        # Cheap counts: a CJK character is 3 UTF-8 bytes (2 more than its length share);
+        # words are runs between spaces. Exact counts are only needed near the thresholds.
+        extra = len(text.encode("utf-8", "surrogatepass")) - n
+        if extra < 2 * cfg.body_min_cjk and text.count(" ") + 1 < cfg.body_min_words:
+            return False
         return len(CJK.findall(text)) >= cfg.body_min_cjk or len(WORD.findall(text)) >= cfg.body_min_words

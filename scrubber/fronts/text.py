@@ -38,17 +38,9 @@ def split_text(source: str) -> Document:
             if blank_before and blocks:
                 para += 1
             start = pos + len(line) - len(line.lstrip(BLANK))
-            blocks.append(
-                Block(
-                    index=len(blocks),
-                    text=stripped,
-                    start=start,
-                    end=start + len(stripped),
-                    line_start=pos,
-                    line_end=pos + len(line) + sep,
-                    para=para,
-                )
-            )
+            # index, text, start, end, line_start, line_end, para (positional: hot loop)
+            end = start + len(stripped)
+            blocks.append(Block(len(blocks), stripped, start, end, pos, pos + len(line) + sep, para))
             blank_before = False
         else:
             blank_before = True

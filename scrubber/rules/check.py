@@ -28,7 +28,7 @@ def rule_matches(compiled: CompiledRules, rule: Rule, line: str) -> bool:
     folded = fold(text)
     budget = Budget(1.0)
     if rule.unit == "span":
-        return any(i == index for i, _, _ in compiled.spans(text, folded, budget))
+        return any(i == index for i, _, _ in compiled.spans(text, lambda: folded, budget))
     if len(text) > compiled.line_max:
         return False
     return index in compiled.line_rules(text, folded, core(folded), budget)

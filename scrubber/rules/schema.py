@@ -20,7 +20,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from ..engine.fold import key
+from ..engine.fold import fold, key
 from ..errors import PackError
 
 SCOPES = ("head", "tail", "anywhere")
@@ -39,8 +39,12 @@ _RULE_KEYS = {
 _ID = regex.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 _CATEGORY = regex.compile(r"^[a-z][a-z0-9-]{0,31}$")
 #: Inputs a pattern must get through quickly (catastrophic backtracking probe).
-_PROBES = ("a" * 3000 + "!", "1" * 3000 + "x", " " * 3000 + "x", "啊" * 3000 + "?", "a " * 1500 + "!")
-_PROBE_TIMEOUT = 0.05
+_PROBES = ("a" * 2000 + "!", "1" * 2000 + "x", " " * 2000 + "x", "啊" * 2000 + "?", "a " * 1000 + "!")
+_PROBE_TIMEOUT = 0.25
+_ANY_LINE = ("x", "Hello world.", "中文。", "12345")
+_COUNT = regex.compile(r"(?<!\\)\{(\d+)(?:,(\d*))?\}")
+MAX_PATTERN_CHARS = 5000
+MAX_REPEAT = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,8 @@ def load_pack(path: str | Path) -> Pack:
         raise PackError(f"pack is not UTF-8: {exc}", pack=where) from None
     except tomllib.TOMLDecodeError as exc:
         raise PackError(f"invalid TOML: {exc}", pack=where) from None
+    except RecursionError:
+        raise PackError("invalid TOML: nested too deeply", pack=where) from None
     return parse_pack(data, where)
 
 
@@ -149,23 +155,24 @@ def _parse_rule(entry: Any, where: str, pack: str, index: int) -> Rule:
     action = _choice(entry, "action", "strip" if unit == "span" else "drop", fail, ACTIONS)
     phrases = _strings(entry, "phrases", fail)
     pattern = entry.get("pattern")
+    max_chars = entry.get("max_chars")
     if match == "regex":
         if not isinstance(pattern, str) or not pattern:
             raise fail("pattern", "a non-empty string is required when match = 'regex'")
-        _check_pattern(pattern, fail)
+        _check_pattern(pattern, fail, max_chars if isinstance(max_chars, int) else None)
     else:
         if pattern is not None:
             raise fail("pattern", f"only allowed with match = 'regex', not {match!r}")
         if not phrases:
             raise fail("phrases", f"at least one phrase is required with match = {match!r}")
-    folded = tuple(dict.fromkeys(key(p) for p in phrases))
+    # Span-rule phrases are raw-text anchors: folded, not stripped of punctuation.
+    folded = tuple(dict.fromkeys(fold(p).strip() if unit == "span" else key(p) for p in phrases))
     if any(not p for p in folded):
         raise fail("phrases", "a phrase is empty once punctuation and spaces are stripped")
     if unit == "span" and (match != "regex" or action != "strip"):
         raise fail("unit", "unit = 'span' needs match = 'regex' and action = 'strip'")
     if unit == "line" and action == "strip":
         raise fail("action", "action = 'strip' needs unit = 'span'")
-    max_chars = entry.get("max_chars")
     if max_chars is None and unit == "line":
         raise fail("max_chars", "required for line rules (the longest line this rule may remove)")
     if max_chars is not None and (
@@ -215,14 +222,61 @@ def _strings(entry: dict[str, Any], field: str, fail: Any, label: str | None = N
     return tuple(value)
 
 
-def _check_pattern(pattern: str, fail: Any) -> None:
+def _nested_repeat(pattern: str) -> int:
+    """The largest product of counted repeats ``{m,n}`` nested inside one another."""
+    stack = [1]
+    last = 1  # value of the atom or group just closed
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            last = 1
+            continue
+        if ch == "[":  # skip a character class
+            j = i + 1
+            j += j < n and pattern[j] == "^"
+            j += j < n and pattern[j] == "]"
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i, last = j + 1, 1
+            continue
+        if ch == "(":
+            stack.append(1)
+        elif ch == ")" and len(stack) > 1:
+            last = stack.pop()
+            stack[-1] = max(stack[-1], last)
+            i += 1
+            continue
+        else:
+            m = _COUNT.match(pattern, i)
+            if m:
+                top = max(int(x) for x in m.groups() if x) if any(m.groups()) else 1
+                stack[-1] = max(stack[-1], last * max(top, 1))
+                i = m.end()
+                continue
+        last = 1
+        i += 1
+    return max(stack)
+
+
+def _check_pattern(pattern: str, fail: Any, max_chars: int | None) -> None:
+    if len(pattern) > MAX_PATTERN_CHARS:
+        raise fail("pattern", f"longer than {MAX_PATTERN_CHARS} characters")
+    # Compiling a{60000}{60000} alone takes minutes: bound counted repeats before compiling.
+    if _nested_repeat(pattern) > MAX_REPEAT**2:
+        raise fail("pattern", f"nested counted repeats {{n}} too large (at most {MAX_REPEAT**2} in all)")
     try:
         compiled = regex.compile(pattern)
-    except regex.error as exc:
+    except (regex.error, RecursionError, OverflowError) as exc:
         raise fail("pattern", f"invalid regex: {exc}") from None
     if compiled.search("") is not None:
         raise fail("pattern", "matches the empty string, so it would match every line")
+    if all(compiled.search(probe) for probe in _ANY_LINE):
+        raise fail("pattern", "matches any line (e.g. 'x', 'Hello world.', '中文。')")
     for probe in _PROBES:
+        if max_chars is not None:  # the rule never sees a longer line
+            probe = probe[-max_chars:]
         try:
             compiled.search(probe, timeout=_PROBE_TIMEOUT)
         except TimeoutError:

@@ -13,6 +13,8 @@ from ..state import State, Verdict
 EXACT = Verdict("DUP-001", "duplicate")
 CONTAINED = Verdict("DUP-002", "duplicate")
 _EDGE = 12
+#: Earlier blocks compared per head/tail key: bounds the work on adversarial input.
+_MAX_CANDIDATES = 32
 
 
 def _norm(text: str) -> str:
@@ -35,8 +37,10 @@ def run(state: State) -> None:
             state.removed[block.index] = CONTAINED
             continue
         seen.add(norm)
-        heads.setdefault(norm[:_EDGE], []).append(norm)
-        tails.setdefault(norm[-_EDGE:], []).append(norm)
+        for index, edge in ((heads, norm[:_EDGE]), (tails, norm[-_EDGE:])):
+            bucket = index.setdefault(edge, [])
+            if len(bucket) < _MAX_CANDIDATES:
+                bucket.append(norm)
 
 
 def _contained(norm: str, heads: dict[str, list[str]], tails: dict[str, list[str]]) -> bool:

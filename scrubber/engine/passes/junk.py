@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from ...rules.schema import Rule
 from ..fold import core
 from ..state import State, Verdict
@@ -17,22 +19,28 @@ def run(state: State) -> None:
     blocks = state.doc.blocks
     rules = state.rules
     hits: dict[int, list[int]] = {}
+    seen: dict[str, list[int]] = {}  # menus and footers repeat lines: match each text once
     for block in blocks:
         if len(block.text) <= rules.line_max:
             folded = state.folded(block)
-            found = rules.line_rules(block.text, folded, core(folded), state.budget)
+            found = seen.get(folded)
+            if found is None:
+                found = seen[folded] = rules.line_rules(block.text, folded, core(folded), state.budget)
             if found:
                 hits[block.index] = found
     state.body = [b.index not in hits and state.is_prose(b.text) for b in blocks]
     body_idx = [i for i, is_body in enumerate(state.body) if is_body]
     first = body_idx[0] if body_idx else len(blocks)
     last = body_idx[-1] if body_idx else -1
+    # body_before[i]: characters of body text in blocks[:i] (for cut_rest's share test).
+    body_before = list(itertools.accumulate((len(b.text) if state.body[b.index] else 0 for b in blocks),
+                                            initial=0))
     for index in sorted(hits):
         if index in state.removed:
             continue
         for ri in hits[index]:
             rule = rules.rules[ri]
-            if _in_scope(rule, index, first, last) and _apply(state, rule, index):
+            if _in_scope(rule, index, first, last) and _apply(state, rule, index, body_before):
                 break
     _spans(state)
 
@@ -45,13 +53,12 @@ def _in_scope(rule: Rule, index: int, first: int, last: int) -> bool:
     return True
 
 
-def _apply(state: State, rule: Rule, index: int) -> bool:
+def _apply(state: State, rule: Rule, index: int, body_before: list[int]) -> bool:
     verdict = Verdict(rule.id, rule.category)
     blocks = state.doc.blocks
     if rule.action == "cut_rest":
-        total = sum(len(b.text) for b in blocks if state.body[b.index])
-        before = sum(len(b.text) for b in blocks[:index] if state.body[b.index])
-        if total == 0 or before < state.config.cut_rest_min_share * total:
+        total = body_before[-1]
+        if total == 0 or body_before[index] < state.config.cut_rest_min_share * total:
             return False
         for b in blocks[index:]:
             state.removed.setdefault(b.index, verdict)
@@ -72,7 +79,7 @@ def _spans(state: State) -> None:
     for block in state.doc.blocks:
         if block.index in state.removed:
             continue
-        found = rules.spans(block.text, state.folded(block), state.budget)
+        found = rules.spans(block.text, lambda b=block: state.folded(b), state.budget)
         if not found:
             continue
         found = _non_overlapping(found)

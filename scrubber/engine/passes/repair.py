@@ -1,8 +1,10 @@
-"""Broken paragraphs: a kept block ending mid-sentence is re-joined with the next one.
+"""Broken paragraphs: a kept block ending mid-sentence is re-joined with the next kept one.
 
 Fires when a block ends with a comma (``,`` ``，`` ``、``) or, in Latin text, ends without
 punctuation and the next block starts with a lowercase letter. The whitespace between the
-two is replaced by nothing (CJK on either side) or one space.
+two halves is replaced by nothing (CJK on either side) or one space; blocks removed in
+between (say a "Share this" line) are already removals, so the join covers only the
+whitespace around them.
 """
 
 from __future__ import annotations
@@ -17,24 +19,23 @@ from ..state import State, Verdict
 COMMA = Verdict("REPAIR-001", "repair")
 LOWER = Verdict("REPAIR-002", "repair")
 _CJK = regex.compile(f"[{CJK_CLASS}，、。]")
-_COMMA_END = regex.compile(r"[,，、]$")
+_COMMA_ENDS = (",", "，", "、")
 _LETTER_END = regex.compile(r"[^\W\d_]$")
 _LOWER_START = regex.compile(r"^\p{Ll}")
-_LIST_START = regex.compile(r"^(?:[-*•·▪●◦]|\d+[.)、]|[a-z][.)]\s)")
+_LIST_START = regex.compile(r"^(?:[-*•·▪●◦|]|\d+[.)、]|[a-z][.)]\s)")
 MIN_CHARS = 8
 
 
 def run(state: State) -> None:
-    blocks = state.doc.blocks
     source = state.doc.source
-    for a, b in itertools.pairwise(blocks):
-        if a.index in state.removed or b.index in state.removed:
-            continue
+    blocks = state.doc.blocks
+    kept = [b for b in blocks if b.index not in state.removed]
+    for a, b in itertools.pairwise(kept):
         end = state.effective_end(a)
         text = source[a.start : end].rstrip()
         if len(text) < MIN_CHARS or _LIST_START.match(b.text):
             continue
-        if _COMMA_END.search(text):
+        if text.endswith(_COMMA_ENDS):
             verdict = COMMA
         elif (
             _LETTER_END.search(text)
@@ -46,7 +47,13 @@ def run(state: State) -> None:
         else:
             continue
         start = max([a.start + len(text)] + [stop for _, stop, _ in state.spans.get(a.index, ())])
-        if start >= b.start:
-            continue
         cjk = _CJK.match(text[-1]) or _CJK.match(b.text[0])
-        state.joins.append((start, b.start, "" if cjk else " ", verdict))
+        replacement = "" if cjk else " "
+        # The gaps between a and b not already removed (removed blocks lie in between).
+        for between in blocks[a.index + 1 : b.index]:
+            if start < between.line_start:
+                state.joins.append((start, between.line_start, replacement, verdict))
+                replacement = ""
+            start = max(start, between.line_end)
+        if start < b.start:
+            state.joins.append((start, b.start, replacement, verdict))

@@ -1,0 +1,149 @@
+"""Throughput: text MB/s per core, HTML pages/s against trafilatura, and --jobs scaling.
+
+    python benchmarks/throughput.py /path/to/datasets [--sets a,b] [--passes 3] [--max-pages N]
+                                    [--scale-mb 40] [--skip-html] [--skip-scaling]
+
+* text: ``Scrubber.scrub`` over every ``input_fulltext`` and ``input_trafilatura`` text of
+  each set, in one process (= one core); median of ``--passes`` passes.
+* HTML: ``Scrubber.scrub_html`` vs ``trafilatura.extract`` (default settings) on the same
+  ``pages/*.html``, one process.
+* scaling: ``scrubber clean --jsonl --jobs 1|2`` on a JSONL file of the texts repeated to
+  ``--scale-mb``, wall and CPU time (the CLI ships raw lines to workers and gets output bytes
+  back; equal CPU per MB at both settings means no parallel overhead, whatever else runs on
+  the machine);
+  and ``Scrubber.scrub_many(jobs=1|2)`` on the same texts and on the HTML pages, where
+  documents and Results are pickled through the parent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from scrubber import Scrubber
+
+
+def load_texts(root: Path, sets: list[str]) -> list[str]:
+    texts = []
+    for name in sets:
+        for kind in ("input_fulltext", "input_trafilatura"):
+            path = root / name / f"{kind}.jsonl"
+            if path.is_file():
+                with path.open(encoding="utf-8") as f:
+                    texts += [json.loads(line)["text"] or "" for line in f if line.strip()]
+    return texts
+
+
+def load_pages(root: Path, sets: list[str], limit: int) -> list[bytes]:
+    pages = []
+    for name in sets:
+        pages += [p.read_bytes() for p in sorted((root / name / "pages").glob("*.html"))]
+    return pages[:limit] if limit else pages
+
+
+def timed(fn: Callable[[], object], passes: int) -> float:
+    """Median wall seconds of ``passes`` runs of ``fn``."""
+    runs = []
+    for _ in range(passes):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    return statistics.median(runs)
+
+
+def bench_text(scrubber: Scrubber, texts: list[str], passes: int) -> None:
+    mb = sum(len(t.encode()) for t in texts) / 1e6
+    secs = timed(lambda: [scrubber.scrub(t) for t in texts], passes)
+    print(f"text   {len(texts):>6} docs {mb:8.1f} MB  {secs:7.2f} s  {mb / secs:7.2f} MB/s/core"
+          f"  {len(texts) / secs:8.0f} docs/s")
+
+
+def bench_html(scrubber: Scrubber, pages: list[bytes], passes: int) -> None:
+    import trafilatura
+
+    mb = sum(map(len, pages)) / 1e6
+    ours = timed(lambda: [scrubber.scrub_html(p) for p in pages], passes)
+    theirs = timed(lambda: [trafilatura.extract(p) for p in pages], passes)
+    print(f"html   {len(pages):>6} pages {mb:7.1f} MB  scrub_html {len(pages) / ours:7.1f} pages/s"
+          f"  trafilatura.extract {len(pages) / theirs:7.1f} pages/s  ({theirs / ours:.2f}x)")
+
+
+def bench_cli_scaling(texts: list[str], target_mb: float) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.jsonl"
+        size = 0
+        with src.open("w", encoding="utf-8") as f:
+            while size < target_mb * 1e6:
+                for i, t in enumerate(texts):
+                    line = json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n"
+                    f.write(line)
+                    size += len(line.encode())
+        base = None
+        for jobs in (1, 2):
+            out = Path(tmp) / f"out{jobs}.jsonl"
+            cmd = [sys.executable, "-m", "scrubber", "clean", "--jsonl", str(src), "--out", str(out),
+                   "--jobs", str(jobs), "-q"]
+            cpu0 = _children_cpu()
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=False)
+            secs = time.perf_counter() - t0
+            cpu = _children_cpu() - cpu0
+            base = base or secs
+            print(f"cli    --jobs {jobs}  {size / 1e6:7.1f} MB JSONL  {secs:7.2f} s wall  {cpu:7.2f} s CPU  "
+                  f"{size / 1e6 / secs:7.2f} MB/s  speed-up {base / secs:.2f}x  "
+                  f"CPU per MB {cpu / (size / 1e6):.2f} s")
+        same = (Path(tmp) / "out1.jsonl").read_bytes() == (Path(tmp) / "out2.jsonl").read_bytes()
+        print(f"cli    outputs of --jobs 1 and 2 identical: {same}")
+
+
+def _children_cpu() -> float:
+    """CPU seconds of finished child processes (and their reaped workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bench_many(scrubber: Scrubber, items: list, html: bool, label: str) -> None:
+    base = None
+    for jobs in (1, 2):
+        secs = timed(lambda j=jobs: sum(1 for _ in scrubber.scrub_many(items, jobs=j, html=html)), 1)
+        base = base or secs
+        print(f"{label} scrub_many jobs={jobs}  {len(items) / secs:8.1f} docs/s  speed-up {base / secs:.2f}x")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("datasets", type=Path)
+    ap.add_argument("--sets", default="", help="comma-separated set names (default: all)")
+    ap.add_argument("--passes", type=int, default=3)
+    ap.add_argument("--max-pages", type=int, default=0)
+    ap.add_argument("--scale-mb", type=float, default=40)
+    ap.add_argument("--skip-html", action="store_true")
+    ap.add_argument("--skip-scaling", action="store_true")
+    args = ap.parse_args()
+    sets = args.sets.split(",") if args.sets else sorted(
+        p.name for p in args.datasets.iterdir() if (p / "input_fulltext.jsonl").is_file())
+    print(f"sets: {', '.join(sets)}; cpus: {os.cpu_count()}; python {sys.version.split()[0]}")
+    scrubber = Scrubber()
+    texts = load_texts(args.datasets, sets)
+    bench_text(scrubber, texts, args.passes)
+    pages = [] if args.skip_html else load_pages(args.datasets, sets, args.max_pages)
+    if pages:
+        bench_html(scrubber, pages, args.passes)
+    if not args.skip_scaling:
+        bench_cli_scaling(texts, args.scale_mb)
+        bench_many(scrubber, texts, False, "text  ")
+        if pages:
+            bench_many(scrubber, pages, True, "html  ")
+
+
+if __name__ == "__main__":
+    main()

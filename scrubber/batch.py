@@ -1,0 +1,252 @@
+"""Batch cleaning: many documents, streamed, optionally over worker processes.
+
+:func:`scrub_many` (also ``Scrubber.scrub_many``) takes an iterable of items and yields one
+:class:`Scrubbed` per item. An item is
+
+* ``str`` -- plain text (``html=False``) or an HTML page (``html=True``);
+* ``bytes`` -- an HTML page in any encoding (``html=True``), or UTF-8 text (``html=False``);
+* a mapping (a dict record) -- the document is ``record[field]`` (``field`` defaults to
+  ``"html"`` when ``html=True``, else ``"text"``), and with ``html=True`` the page URL is
+  ``record.get("url")``.
+
+Memory stays bounded: at most ``window`` chunks of ``chunksize`` items are in flight, whatever
+the length of the input. Workers (``jobs > 1``) are forked where the platform allows, so they
+inherit the compiled rules; elsewhere the Scrubber travels as its Config and is rebuilt once
+per worker -- never per item. Output is the same for any ``jobs`` and ``ordered`` setting
+apart from order (``ordered=False`` yields as chunks finish; use ``Scrubbed.index``).
+
+A failing item never stops the run: its :class:`Scrubbed` carries an :class:`ItemError`
+(``on_error="raise"`` raises it instead, as the scrubber exception it stands for).
+
+Sending documents to workers costs pickling both ways; for plain text that costs more than the
+cleaning saves on few cores, so ``scrub_many`` is serial unless ``jobs`` is given. The command
+line (``scrubber clean --jobs N``) instead ships raw input bytes to workers, which parse, clean
+and serialise themselves and hand back output bytes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from itertools import islice
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from . import errors
+from .result import Result
+
+if TYPE_CHECKING:
+    from ._core import Scrubber
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Why an item failed (``ItemError.reason``).
+REASONS = ("wrong-type", "missing-field", "undecodable", "too-large", "invalid-input", "internal",
+           "invalid-json", "unreadable")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemError:
+    """Why one item failed: a short ``reason`` (see :data:`REASONS`), the exception class
+    name and its message. Plain data, so it pickles and serialises cheaply."""
+
+    reason: str
+    type: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.type}: {self.message}"
+
+    def to_exception(self, index: int | None = None) -> Exception:
+        """The exception this error stands for (a ScrubberError subclass where it was one)."""
+        cls = getattr(errors, self.type, None)
+        if not (isinstance(cls, type) and issubclass(cls, errors.ScrubberError)) or cls is errors.PackError:
+            cls = errors.InputError if self.reason != "internal" else RuntimeError
+        where = f"item {index}: " if index is not None else ""
+        return cls(f"{where}{self.message}")
+
+    @classmethod
+    def from_exception(cls, exc: BaseException, reason: str | None = None) -> ItemError:
+        """Classify ``exc`` (LimitError -> too-large, TypeError -> wrong-type, ...)."""
+        if reason is None:
+            if isinstance(exc, errors.LimitError):
+                reason = "too-large"
+            elif isinstance(exc, TypeError):
+                reason = "wrong-type"
+            elif isinstance(exc, UnicodeDecodeError):
+                reason = "undecodable"
+            elif isinstance(exc, errors.ScrubberError):
+                reason = "invalid-input"
+            else:
+                reason = "internal"
+        return cls(reason, type(exc).__name__, str(exc))
+
+
+@dataclass(frozen=True, slots=True)
+class Scrubbed:
+    """The outcome for the item at ``index`` (0-based position in the input): a ``result``,
+    or an ``error`` saying why there is none."""
+
+    index: int
+    result: Result | None
+    error: ItemError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def scrub_item(scrubber: Scrubber, item: object, *, html: bool = False, field: str | None = None) -> Result:
+    """Clean one item as :func:`scrub_many` defines it; raises on bad input."""
+    url = None
+    if isinstance(item, Mapping):
+        name = field or ("html" if html else "text")
+        if name not in item:
+            raise MissingFieldError(f"record has no field {name!r}")
+        url = item.get("url") if html else None
+        item = item[name]
+    if html:
+        if not isinstance(item, (str, bytes, bytearray)):
+            raise errors.InputTypeError(f"expected HTML as str or bytes, got {type(item).__name__}")
+        return scrubber.scrub_html(item, None if url is None else str(url))
+    if isinstance(item, (bytes, bytearray)):
+        item = bytes(item).decode("utf-8-sig")
+    return scrubber.scrub(item)  # type: ignore[arg-type]  # scrub() rejects non-str, typed
+
+
+class MissingFieldError(errors.InputError, KeyError):
+    """A record lacks the field holding the document."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def _attempt(scrubber: Scrubber, index: int, item: object, html: bool, field: str | None) -> Scrubbed:
+    try:
+        return Scrubbed(index, scrub_item(scrubber, item, html=html, field=field))
+    except MissingFieldError as exc:
+        return Scrubbed(index, None, ItemError("missing-field", "InputError", str(exc)))
+    except Exception as exc:  # one bad document never stops the run
+        return Scrubbed(index, None, ItemError.from_exception(exc))
+
+
+# --- worker side ---------------------------------------------------------------------------
+
+_WORKER_STATE: Any = None
+
+
+def _init_worker(state: Any) -> None:
+    """Pool initializer: keep the state (forked: inherited; spawned: unpickled once, so a
+    Scrubber is rebuilt from its Config once per worker)."""
+    global _WORKER_STATE
+    _WORKER_STATE = state
+
+
+def _call(fn: Callable[..., R], *task: Any) -> R:
+    return fn(_WORKER_STATE, *task)
+
+
+def _scrub_chunk(
+    scrubber: Scrubber, start: int, items: list[object], html: bool, field: str | None
+) -> list[Scrubbed]:
+    return [_attempt(scrubber, start + i, item, html, field) for i, item in enumerate(items)]
+
+
+# --- the bounded pipeline ------------------------------------------------------------------
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    """``None`` or 1: in-process; 0 or negative: one per CPU; n: n processes."""
+    if jobs is None:
+        return 1
+    if jobs <= 0:
+        return os.cpu_count() or 1
+    return jobs
+
+
+def run_chunks(
+    fn: Callable[..., R],
+    tasks: Iterable[tuple[Any, ...]],
+    *,
+    state: Any,
+    jobs: int | None = None,
+    ordered: bool = True,
+    window: int | None = None,
+) -> Iterator[R]:
+    """Yield ``fn(state, *task)`` for every task.
+
+    With ``jobs > 1`` the tasks run in a process pool holding at most ``window`` tasks in
+    flight (default ``2 * jobs``), so a long input never piles up in memory. ``fn`` must be
+    a module-level function; tasks and results are pickled, ``state`` is inherited (fork)
+    or pickled once per worker (spawn) -- never per task.
+    """
+    n = resolve_jobs(jobs)
+    if n == 1:
+        for task in tasks:
+            yield fn(state, *task)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    limit = max(1, window or 2 * n)
+    with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=(state,)) as pool:
+        pending: deque[Future[R]] = deque()
+        for task in tasks:
+            pending.append(pool.submit(_call, fn, *task))
+            while len(pending) >= limit:
+                yield from _drain(pending, ordered)
+        while pending:
+            yield from _drain(pending, ordered)
+
+
+def _drain(pending: deque[Future[R]], ordered: bool) -> Iterator[R]:
+    if ordered:
+        yield pending.popleft().result()
+        return
+    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    for fut in [f for f in pending if f in done]:
+        pending.remove(fut)
+        yield fut.result()
+
+
+def scrub_many(
+    scrubber: Scrubber,
+    items: Iterable[object],
+    *,
+    jobs: int | None = None,
+    ordered: bool = True,
+    html: bool = False,
+    field: str | None = None,
+    on_error: Literal["yield", "raise"] = "yield",
+    chunksize: int | None = None,
+    window: int | None = None,
+) -> Iterator[Scrubbed]:
+    """Clean every item (see the module docs for what an item is); yield :class:`Scrubbed`.
+
+    ``jobs``: ``None``/1 in this process, ``n`` worker processes, 0 one per CPU.
+    ``ordered``: yield in input order (else as chunks finish). ``on_error``: ``"yield"`` a
+    Scrubbed carrying an :class:`ItemError`, or ``"raise"`` it (the rest is not cleaned).
+    ``chunksize``: items per task (default 4 HTML pages or 64 texts); ``window``: tasks in
+    flight (default ``2 * jobs``).
+    """
+    if chunksize is None:
+        chunksize = 4 if html else 64
+    if on_error not in ("yield", "raise"):
+        raise ValueError(f"on_error must be 'yield' or 'raise', got {on_error!r}")
+    if chunksize < 1:
+        raise ValueError(f"chunksize must be at least 1, got {chunksize!r}")
+    tasks = ((i * chunksize, chunk, html, field) for i, chunk in enumerate(_chunks(items, chunksize)))
+    for chunk in run_chunks(_scrub_chunk, tasks, state=scrubber, jobs=jobs, ordered=ordered, window=window):
+        for done in chunk:
+            if done.error is not None and on_error == "raise":
+                raise done.error.to_exception(done.index)
+            yield done
+

@@ -1,0 +1,133 @@
+"""Page bytes -> str, never guessing wrong silently.
+
+Order: byte-order mark; ``<meta charset>`` / ``http-equiv`` content-type / XML declaration
+in the head; then detection (UTF-8 first, then charset_normalizer). GB2312/GBK labels are
+read as GB18030 (a superset); a page declared latin-1/windows-1252/ASCII that is valid UTF-8
+is read as UTF-8. Undecodable bytes are replaced (flagged), never an exception.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_DECLARED = re.compile(
+    rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})"""
+    rb"""|<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{2,40})""",
+    re.IGNORECASE,
+)
+#: Labels read as another codec (WHATWG: GB family -> gb18030, latin-1 -> windows-1252).
+_ALIASES = {
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
+    "cp936": "gb18030", "euc-cn": "gb18030", "csgb2312": "gb18030", "hz-gb-2312": "gb18030",
+    "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252",
+    "ascii": "cp1252", "big5": "big5hkscs", "shift_jis": "cp932", "euc-kr": "cp949",
+    "x-sjis": "cp932", "unicode": "utf-8", "utf-16": "utf-8", "utf-32": "utf-8",
+}
+#: Declared single-byte Western labels under which valid UTF-8 bytes are read as UTF-8.
+_WESTERN = {"cp1252", "iso8859-15", "iso8859-1", "ascii"}
+#: How many bytes to scan for a declaration (a first pass, then the whole head).
+_HEAD = 4096
+_HEAD_MAX = 65536
+#: Detection looks at this much of the page (charset_normalizer is slow on big input).
+_SAMPLE = 65536
+#: A declared codec that fails on at most this share of the non-ASCII bytes is kept (replaced).
+_MAX_BAD_SHARE = 0.01
+
+
+def codec_for(label: str) -> str | None:
+    """A Python codec name for a charset label, or None if unknown."""
+    label = label.strip().strip("\"'").lower()
+    label = _ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def declared_charset(raw: bytes) -> str | None:
+    """The charset declared in the head (meta charset, http-equiv or XML declaration)."""
+    match = _DECLARED.search(raw, 0, _HEAD)
+    if match is None:
+        end = raw.find(b"<body", 0, _HEAD_MAX)
+        end = _HEAD_MAX if end < 0 else end
+        match = _DECLARED.search(raw, 0, end)
+    if match is None:
+        return None
+    label = (match.group(1) or match.group(2)).decode("ascii", "ignore")
+    return codec_for(label)
+
+
+_CLOSE_LATIN = {"cp1250", "cp1257", "cp1254", "iso8859_2", "iso8859_15", "latin_1", "iso8859_9", "mac_roman"}
+
+
+def _detect(raw: bytes) -> str | None:
+    try:
+        from charset_normalizer import from_bytes
+
+        matches = from_bytes(raw[:_SAMPLE])
+        best = matches.best()
+    except Exception:  # detection is a best effort; never let it raise
+        return None
+    if best is None:
+        return None
+    # Single-byte Latin guesses are close calls; windows-1252 is by far the most common on
+    # the web, so it wins a near tie (cp1250 would turn "naïve" into "naďve").
+    if best.encoding in _CLOSE_LATIN:
+        for match in matches:
+            if match.encoding == "cp1252" and match.chaos <= best.chaos + 0.02:
+                return "cp1252"
+    return codec_for(best.encoding)
+
+
+def _ascii_count(raw: bytes) -> int:
+    return len(raw) - len(raw.translate(None, bytes(range(128))))
+
+
+def _strict(raw: bytes, codec: str) -> str | None:
+    try:
+        return raw.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def decode_bytes(raw: bytes) -> tuple[str, list[str]]:
+    """Decode page bytes; return the text and flags (``decoded:<codec>`` and any warnings)."""
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            return raw[len(bom) :].decode(codec, errors="replace"), [f"decoded:{codec}", "charset:bom"]
+    declared = declared_charset(raw)
+    flags: list[str] = []
+    if declared is not None:
+        if declared in _WESTERN or declared == "utf-8":
+            text = _strict(raw, "utf-8")
+            if text is not None:
+                if declared != "utf-8" and not raw.isascii():
+                    flags.append(f"charset_mislabelled:{declared}")
+                return text, ["decoded:utf-8", *flags]
+        text = _strict(raw, declared)
+        if text is not None:
+            return text, [f"decoded:{declared}"]
+        text = raw.decode(declared, errors="replace")
+        if text.count("\ufffd") <= _MAX_BAD_SHARE * (len(raw) - _ascii_count(raw)) + 2:
+            return text, [f"decoded:{declared}", "decode_errors_replaced"]
+        flags.append(f"charset_invalid:{declared}")
+    else:
+        text = _strict(raw, "utf-8")
+        if text is not None:
+            return text, ["decoded:utf-8"]
+    detected = _detect(raw)
+    for codec in (detected, declared):
+        if codec is not None:
+            text = _strict(raw, codec)
+            if text is not None:
+                return text, [f"decoded:{codec}", "charset:detected", *flags]
+    codec = declared or detected or "utf-8"
+    return raw.decode(codec, errors="replace"), [f"decoded:{codec}", "decode_errors_replaced", *flags]

@@ -1,0 +1,163 @@
+"""DOM rules: class/id/tag/role signals of boilerplate containers, loaded from TOML data.
+
+The format is described at the top of ``scrubber/rules/packs/dom.toml``. Loading validates
+every field (unknown keys, bad ids, empty rules) and raises :class:`PackError` naming the
+file, rule id and field. :class:`DomRules` matches an element in one dict lookup per
+class/id token plus one combined regex search for the substrings.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from ..errors import PackError
+
+_KEYS = {"id", "category", "description", "tags", "roles", "tokens", "substrings", "examples"}
+_LISTS = ("tags", "roles", "tokens", "substrings")
+_ID = re.compile(r"^DOM-[A-Z0-9]+-\d{3}$")
+_CATEGORY = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+_WORD = re.compile(r"[a-z0-9]+")
+_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+@dataclass(frozen=True, slots=True)
+class DomRule:
+    """One validated DOM rule."""
+
+    id: str
+    category: str
+    description: str
+    tags: frozenset[str]
+    roles: frozenset[str]
+    tokens: frozenset[str]
+    substrings: tuple[str, ...]
+    examples_remove: tuple[str, ...]
+    examples_keep: tuple[str, ...]
+
+
+def attr_tokens(value: str) -> list[str]:
+    """Class/id words: cut at non-alphanumerics and camelCase humps, lowercased."""
+    return _WORD.findall(_HUMP.sub(" ", value).lower())
+
+
+class DomRules:
+    """The compiled rules: ``match(tag, attrs)`` gives the first matching rule or None."""
+
+    def __init__(self, rules: list[DomRule]) -> None:
+        self.rules = tuple(rules)
+        self._by_tag: dict[str, DomRule] = {}
+        self._by_role: dict[str, DomRule] = {}
+        self._by_token: dict[str, DomRule] = {}
+        subs: dict[str, DomRule] = {}
+        for rule in rules:
+            for name, table in ((rule.tags, self._by_tag), (rule.roles, self._by_role),
+                                (rule.tokens, self._by_token)):
+                for word in name:
+                    table.setdefault(word, rule)
+            for sub in rule.substrings:
+                subs.setdefault(sub, rule)
+        self._by_sub = subs
+        self._cache: dict[tuple[str, str, str], DomRule | None] = {}
+        alternation = "|".join(re.escape(s) for s in sorted(subs, key=len, reverse=True))
+        self._sub_re = re.compile(alternation) if alternation else None
+
+    def match(self, tag: str, class_id: str, role: str) -> DomRule | None:
+        """The rule matching an element (tag, its class and id joined, its role), or None."""
+        key = (tag, class_id, role)
+        if key in self._cache:
+            return self._cache[key]
+        rule = self._match(tag, class_id, role)
+        if len(self._cache) < 100_000:
+            self._cache[key] = rule
+        return rule
+
+    def _match(self, tag: str, class_id: str, role: str) -> DomRule | None:
+        found = [self._by_tag.get(tag)]
+        if role:
+            found.append(self._by_role.get(role.strip().lower()))
+        if class_id:
+            found.extend(self._by_token.get(t) for t in attr_tokens(class_id))
+            if self._sub_re is not None:
+                m = self._sub_re.search(class_id.lower())
+                if m:
+                    found.append(self._by_sub[m.group()])
+        hits = [r for r in found if r is not None]
+        if not hits:
+            return None
+        return min(hits, key=self.rules.index)
+
+
+def _fail(where: str, rule: str | None, field: str | None, msg: str) -> PackError:
+    return PackError(msg, pack=where, rule_id=rule, field=field)
+
+
+def _strings(entry: dict[str, Any], key: str, where: str, rid: str) -> tuple[str, ...]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _fail(where, rid, key, f"{key} must be a list of non-empty strings")
+    return tuple(v.strip().lower() for v in value)
+
+
+def parse_rules(data: dict[str, Any], where: str) -> list[DomRule]:
+    """Validate a parsed DOM rule file."""
+    if set(data) - {"pack", "rule"}:
+        raise _fail(where, None, None, f"unknown top-level key(s): {sorted(set(data) - {'pack', 'rule'})}")
+    entries = data.get("rule", [])
+    if not isinstance(entries, list):
+        raise _fail(where, None, "rule", "'rule' must be an array of tables ([[rule]])")
+    rules: list[DomRule] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise _fail(where, None, "rule", "each rule must be a table")
+        rid = entry.get("id")
+        if not isinstance(rid, str) or not _ID.match(rid):
+            raise _fail(where, str(rid), "id", "id must look like DOM-NAME-001")
+        if any(r.id == rid for r in rules):
+            raise _fail(where, rid, "id", "duplicate rule id")
+        unknown = sorted(set(entry) - _KEYS)
+        if unknown:
+            raise _fail(where, rid, unknown[0], f"unknown field(s): {', '.join(unknown)}")
+        category = entry.get("category")
+        if not isinstance(category, str) or not _CATEGORY.match(category):
+            raise _fail(where, rid, "category", "category must be a lowercase word")
+        lists = {key: _strings(entry, key, where, rid) for key in _LISTS}
+        if not any(lists.values()):
+            raise _fail(where, rid, "tokens", "a rule needs tags, roles, tokens or substrings")
+        examples = entry.get("examples", {})
+        if not isinstance(examples, dict) or set(examples) - {"remove", "keep"}:
+            raise _fail(where, rid, "examples", "examples must be a table with remove/keep lists")
+        rules.append(DomRule(
+            id=rid, category=category, description=str(entry.get("description", "")),
+            tags=frozenset(lists["tags"]), roles=frozenset(lists["roles"]),
+            tokens=frozenset(lists["tokens"]), substrings=lists["substrings"],
+            examples_remove=tuple(examples.get("remove", ())),
+            examples_keep=tuple(examples.get("keep", ())),
+        ))
+    return rules
+
+
+def load_rules(path: str | Path) -> DomRules:
+    """Load and validate a DOM rule file."""
+    where = str(path)
+    try:
+        data = tomllib.loads(Path(path).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise _fail(where, None, None, f"cannot load DOM rules: {exc}") from None
+    return DomRules(parse_rules(data, where))
+
+
+@functools.lru_cache(maxsize=1)
+def builtin_rules() -> DomRules:
+    """The built-in DOM rules (``scrubber/rules/packs/dom.toml``), loaded once."""
+    return load_rules(Path(str(resources.files("scrubber.rules") / "packs" / "dom.toml")))

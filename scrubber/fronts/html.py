@@ -1,0 +1,250 @@
+"""HTML -> Document: decode, parse, render every visible block, mark what is not main content.
+
+``Document.source`` is the page's visible text, one block per line (a blank line between
+paragraphs, a single break after ``<br>``). Blocks outside the selected main content get
+``dom_verdict``: the DOM rule of their container (``DOM-NAV-001`` navigation, ...) when one
+matches, else ``MAIN-001`` (boilerplate). The text rules, dedup and repair then run on the
+kept blocks as in text mode.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+from lxml import etree
+
+from ..config import Config
+from ..document import Document
+from .decode import decode_bytes
+from .dom import TooDeep, Unit, parse, render
+from .domrules import builtin_rules
+from .select import chars, density_vote, is_cjk, map_text, run_trafilatura
+from .text import split_text
+
+MAIN = ("MAIN-001", "boilerplate")
+#: Runs of link-dominated short lines inside the main content (teaser lists, link rows).
+LINKS = ("DOM-LINKS-001", "navigation")
+LINK_RUN = 3
+LINK_SHARE = 0.35
+_FORUM_URL = re.compile(
+    r"(?:^|[/.])(?:bbs|forums?|tieba|club)\.|/(?:bbs|forums?|threads?|topics?|t|questions?|discuss(?:ion)?s?)/"
+    r"|(?:view|show|disp)(?:thread|topic|bbs)|forumthread|thread-\d",
+    re.I,
+)
+_FORUM_LD = re.compile(r"DiscussionForumPosting|QAPage", re.I)
+#: A DOM rule is ignored on an element holding at least this share of the main content.
+PROTECT_SHARE = 0.5
+#: A selected unit this long with few links is body text even inside a matched container.
+PROSE_CHARS = 300
+#: Non-CJK pages: the density container is added to trafilatura's choice when it is this
+#: many times larger (fast-mode trafilatura sometimes misses half an article).
+UNION_RATIO = 2.5
+#: ... and a matched container whose main content is this much nearly link-free prose.
+PROTECT_PROSE = 400
+_TITLE_SEP = re.compile(r"\s+[|\-–—:·»]\s+|\s*[_|｜]\s*|\s+-{2,}\s+")
+
+
+def parse_html(html: bytes | bytearray | str, url: str | None = None,
+               config: Config | None = None) -> Document:
+    """Build the Document of an HTML page (bytes in any encoding, or str); never raises on content."""
+    config = config if config is not None else Config()
+    flags: list[str] = []
+    if isinstance(html, (bytes, bytearray)):
+        text, flags = decode_bytes(bytes(html))
+    else:
+        text = html
+    try:
+        root = parse(text)
+    except TooDeep:
+        return plain_text(text, [*flags, "html:too_deep"])
+    if root is None:
+        return Document(source="", blocks=[], title=None, flags=[*flags, "html:empty"])
+    if root.xpath("count(//*)") > config.max_html_elements:
+        return plain_text(text, [*flags, "html:too_many_elements"])
+    title = find_title(root)
+    units = render(root, builtin_rules())
+    main = select_main(root, units, url, config, flags)
+    discussion = is_discussion(root, url, units, main)
+    if discussion:
+        flags.append("page:discussion")
+        main = [
+            m or (_is_comment(u) and u.link_chars < 0.3 * len(u.text))
+            for u, m in zip(units, main, strict=True)
+        ]
+    return build(units, verdicts(units, main, config, discussion), title, flags)
+
+
+_INVISIBLE = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
+_BREAK_TAG = re.compile(
+    r"</?(?:p|div|br|li|h[1-6]|tr|td|th|section|article|header|footer|nav|aside|ul|ol|dl|dt|dd"
+    r"|table|blockquote|pre|form|figure|figcaption|main)\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(text: str, flags: list[str]) -> Document:
+    """Pages the tree cannot hold safely (too deep, too many elements): tags stripped by
+    pattern, block tags as line breaks, no main-content selection. Bounded time and memory,
+    and no body text silently lost; the flag says why."""
+    text = _INVISIBLE.sub(" ", text)
+    text = html_lib.unescape(_ANY_TAG.sub("", _BREAK_TAG.sub("\n", text)))
+    doc = split_text(text)
+    doc.flags = flags
+    return doc
+
+
+def select_main(root: etree._Element, units: list[Unit], url: str | None, config: Config,
+                flags: list[str]) -> list[bool]:
+    """Which units are main content (see ``select``)."""
+    if not units:
+        return []
+    traf = map_text(units, run_trafilatura(root, url, config.include_comments))
+    dens, _ = density_vote(units)
+    t_chars, d_chars = chars(units, traf), chars(units, dens)
+    if t_chars == 0 and d_chars == 0:
+        flags.append("main:all")
+        return [True] * len(units)
+    if t_chars < 200 and d_chars > 2 * t_chars:
+        flags.append("main:density")
+        return dens
+    if d_chars > 1.5 * t_chars and is_cjk(units):
+        flags.append("main:density")
+        return dens
+    if d_chars > UNION_RATIO * t_chars:
+        flags.append("main:union")
+        return [a or b for a, b in zip(traf, dens, strict=True)]
+    flags.append("main:trafilatura")
+    return traf
+
+
+def is_discussion(root: etree._Element, url: str | None, units: list[Unit], main: list[bool]) -> bool:
+    """A forum thread or Q&A page, where the replies are the content.
+
+    By URL (``bbs``, ``forum``, ``thread``...), by schema.org type, or because the main
+    content outside comment containers is short next to the comments.
+    """
+    if url and _FORUM_URL.search(url):
+        return True
+    for script in root.iterfind(".//script[@type='application/ld+json']"):
+        if script.text and _FORUM_LD.search(script.text):
+            return True
+    body = sum(len(u.text) for u, m in zip(units, main, strict=True) if m and not _is_comment(u))
+    replies = sum(
+        len(u.text) for u in units if _is_comment(u) and u.link_chars < 0.3 * len(u.text)
+    )
+    return body < 500 and replies > 2 * body
+
+
+def _is_comment(unit: Unit) -> bool:
+    return unit.rule is not None and unit.rule.category == "comments"
+
+
+def link_runs(units: list[Unit], main: list[bool]) -> set[int]:
+    """Indexes of main units in runs of at least LINK_RUN link-dominated short lines."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, (unit, is_main) in enumerate([*zip(units, main, strict=True), (None, False)]):
+        if unit is not None and is_main and len(unit.text) <= 160 and (
+            unit.link_chars >= LINK_SHARE * len(unit.text)
+        ):
+            run.append(i)
+            continue
+        if unit is not None and not is_main:
+            continue
+        if len(run) >= LINK_RUN:
+            out.update(run)
+        run = []
+    return out
+
+
+def verdicts(units: list[Unit], main: list[bool], config: Config,
+             discussion: bool = False) -> list[tuple[str, str] | None]:
+    """The removal verdict of each unit (None: kept)."""
+    keep_comments = config.include_comments or discussion
+    links = link_runs(units, main)
+    total = chars(units, main)
+    inside: dict[etree._Element, list[int]] = {}
+    for unit, is_main in zip(units, main, strict=True):
+        if is_main and unit.rule_el is not None:
+            acc = inside.setdefault(unit.rule_el, [0, 0])
+            acc[0] += len(unit.text)
+            acc[1] += unit.link_chars
+    out: list[tuple[str, str] | None] = []
+    for i, (unit, is_main) in enumerate(zip(units, main, strict=True)):
+        rule = unit.rule
+        if rule is not None and keep_comments and rule.category == "comments":
+            rule = None
+        if rule is not None and _protected(inside.get(unit.rule_el), total):
+            rule = None
+        if rule is not None and is_main and len(unit.text) >= PROSE_CHARS and (
+            unit.link_chars < 0.2 * len(unit.text)
+        ):
+            rule = None
+        if rule is not None:
+            out.append((rule.id, rule.category))
+        elif i in links:
+            out.append(LINKS)
+        else:
+            out.append(None if is_main else MAIN)
+    return out
+
+
+def _protected(acc: list[int] | None, total: int) -> bool:
+    """A matched container holding most of the main content, or a run of link-free prose."""
+    if not acc:
+        return False
+    text, link = acc
+    return text >= PROTECT_SHARE * total or (text >= PROTECT_PROSE and link < 0.1 * text)
+
+
+def build(units: list[Unit], marks: list[tuple[str, str] | None], title: str | None,
+          flags: list[str]) -> Document:
+    """Render the units as source text, split it like text mode and annotate the blocks."""
+    parts: list[str] = []
+    for unit in units:
+        if parts:
+            parts.append("\n" if unit.same_para else "\n\n")
+        parts.append(unit.text)
+    doc = split_text("".join(parts))
+    doc.title = title
+    doc.flags = flags
+    if len(doc.blocks) != len(units):  # defensive: never mis-annotate
+        flags.append("html:unaligned")
+        return doc
+    for block, unit, mark in zip(doc.blocks, units, marks, strict=True):
+        block.tag = unit.tag
+        block.link_density = round(unit.link_chars / max(len(unit.text), 1), 3)
+        block.dom_verdict = mark
+    return doc
+
+
+def _meta(root: etree._Element, *names: str) -> str:
+    for name in names:
+        for el in root.iterfind(f".//meta[@property='{name}']"):
+            if el.get("content", "").strip():
+                return " ".join(el.get("content", "").split())
+        for el in root.iterfind(f".//meta[@name='{name}']"):
+            if el.get("content", "").strip():
+                return " ".join(el.get("content", "").split())
+    return ""
+
+
+def find_title(root: etree._Element) -> str | None:
+    """og:title, else ``<title>`` cleaned of a site-name part, else the first ``<h1>``."""
+    og = _meta(root, "og:title", "twitter:title")
+    head = root.find(".//title")
+    raw = " ".join((head.text_content() if head is not None else "").split())
+    h1_el = root.find(".//h1")
+    h1 = " ".join(h1_el.text_content().split()) if h1_el is not None else ""
+    for candidate in (og, raw):
+        if not candidate:
+            continue
+        parts = [p for p in _TITLE_SEP.split(candidate) if p.strip()]
+        if h1 and (h1 == candidate or h1 in parts):
+            return h1
+        if len(parts) > 1:
+            # "Headline - Site" is the usual order; "Site | Headline" when the first part is short.
+            first, last = parts[0].strip(), parts[-1].strip()
+            return last if 2 * len(first) < len(last) else first
+        return candidate
+    return h1 or None

@@ -1,0 +1,190 @@
+"""Readers and writers for the command line and batch jobs.
+
+* :func:`open_input` -- a file (or ``-`` for stdin) as a binary stream, gzip / zstd / bz2 / xz
+  decompressed when its first bytes say so;
+* :func:`open_output` -- a file (or ``-`` for stdout), compressed by its extension
+  (``.gz``, ``.zst``/``.zstd``, ``.bz2``, ``.xz``);
+* :func:`iter_line_chunks` -- raw lines of a stream in chunks of about ``size`` bytes;
+* :func:`iter_warc_pages` -- the HTML responses of a WARC file (FastWARC, else warcio).
+
+zstd needs the ``zstandard`` package and WARC input ``fastwarc`` or ``warcio``
+(``pip install 'scrubber[etl,warc]'``).
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, BinaryIO
+
+from .errors import InputError
+
+_MAGIC = (
+    (b"\x1f\x8b", "gzip"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"BZh", "bz2"),
+    (b"\xfd7zXZ\x00", "xz"),
+)
+_SUFFIX = {".gz": "gzip", ".zst": "zstd", ".zstd": "zstd", ".bz2": "bz2", ".xz": "xz"}
+
+
+def compression_of(name: str) -> str | None:
+    """The compression implied by a file name's extension, or None."""
+    return _SUFFIX.get(Path(name).suffix.lower())
+
+
+def _zstd() -> object:
+    try:
+        import zstandard
+    except ImportError:
+        raise InputError("zstd needs the 'zstandard' package (pip install 'scrubber[etl]')") from None
+    return zstandard
+
+
+def _wrap_reader(raw: BinaryIO, kind: str | None) -> BinaryIO:
+    if kind == "gzip":
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    if kind == "zstd":
+        reader = _zstd().ZstdDecompressor().stream_reader(raw, read_across_frames=True)  # type: ignore[attr-defined]
+        return io.BufferedReader(reader, 1 << 16)  # line iteration
+    if kind == "bz2":
+        return bz2.BZ2File(raw, "rb")  # type: ignore[return-value]
+    if kind == "xz":
+        return lzma.LZMAFile(raw, "rb")  # type: ignore[return-value]
+    return raw
+
+
+def open_input(name: str) -> BinaryIO:
+    """Open ``name`` (``-``: stdin) for binary reading, decompressing by magic bytes."""
+    raw: BinaryIO = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
+    peek = getattr(raw, "peek", None)
+    if peek is None:
+        raw = io.BufferedReader(raw)  # type: ignore[arg-type]
+        peek = raw.peek
+    head = peek(8)[:8]
+    kind = next((k for magic, k in _MAGIC if head.startswith(magic)), None)
+    return _wrap_reader(raw, kind)
+
+
+class Output:
+    """A binary output: ``write`` bytes, then ``close`` (which finishes any compressor and
+    closes the file, or only flushes stdout)."""
+
+    def __init__(self, stream: IO[bytes], raw: IO[bytes], close_raw: bool) -> None:
+        self._stream, self._raw, self._close_raw = stream, raw, close_raw
+        self.write = stream.write
+
+    def close(self) -> None:
+        if self._stream is not self._raw:
+            self._stream.close()
+        if self._close_raw:
+            self._raw.close()
+        else:
+            self._raw.flush()
+
+    def __enter__(self) -> Output:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_output(name: str) -> Output:
+    """Open ``name`` (``-``: stdout) for binary writing, compressed by its extension."""
+    to_stdout = name == "-"
+    raw: IO[bytes] = sys.stdout.buffer if to_stdout else open(name, "wb")  # noqa: SIM115
+    kind = None if to_stdout else compression_of(name)
+    stream: IO[bytes] = raw
+    if kind == "gzip":
+        stream = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6)  # type: ignore[assignment]
+    elif kind == "zstd":
+        stream = _zstd().ZstdCompressor(level=3).stream_writer(raw, closefd=False)  # type: ignore[attr-defined]
+    elif kind == "bz2":
+        stream = bz2.BZ2File(raw, "wb")  # type: ignore[assignment]
+    elif kind == "xz":
+        stream = lzma.LZMAFile(raw, "wb")  # type: ignore[assignment]  # noqa: SIM115
+    return Output(stream, raw, close_raw=not to_stdout)
+
+
+def iter_line_chunks(stream: BinaryIO, size: int = 1 << 20, max_lines: int = 2000) -> Iterator[list[bytes]]:
+    """Raw lines of ``stream`` (with their ``\\n``) in lists of about ``size`` bytes or
+    ``max_lines`` lines, whichever comes first."""
+    chunk: list[bytes] = []
+    total = 0
+    for line in stream:
+        chunk.append(line)
+        total += len(line)
+        if total >= size or len(chunk) >= max_lines:
+            yield chunk
+            chunk, total = [], 0
+    if chunk:
+        yield chunk
+
+
+@dataclass(frozen=True, slots=True)
+class WarcPage:
+    """One HTML response of a WARC file."""
+
+    url: str | None
+    date: str | None
+    record_id: str | None
+    content_type: str | None
+    body: bytes
+
+
+def _is_html(content_type: str | None) -> bool:
+    if not content_type:
+        return False
+    ct = content_type.lower()
+    return "html" in ct  # text/html, application/xhtml+xml
+
+
+def iter_warc_pages(name: str) -> Iterator[WarcPage]:
+    """The HTML ``response`` records of the WARC file ``name`` (``-``: stdin; .gz allowed)."""
+    try:
+        import fastwarc  # noqa: F401
+    except ImportError:
+        return _iter_warcio(name)
+    return _iter_fastwarc(name)
+
+
+def _iter_fastwarc(name: str) -> Iterator[WarcPage]:
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    source = sys.stdin.buffer if name == "-" else name  # FastWARC detects gzip / zstd / lz4
+    for rec in ArchiveIterator(source, record_types=WarcRecordType.response, parse_http=True,
+                               auto_decode="all"):
+        http = rec.http_headers
+        ctype = http.get("Content-Type") if http is not None else None
+        if not _is_html(ctype):
+            continue
+        h = rec.headers
+        yield WarcPage(h.get("WARC-Target-URI"), h.get("WARC-Date"), rec.record_id, ctype,
+                       rec.reader.read())
+
+
+def _iter_warcio(name: str) -> Iterator[WarcPage]:
+    try:
+        from warcio.archiveiterator import ArchiveIterator
+    except ImportError:
+        raise InputError("WARC input needs 'fastwarc' or 'warcio' (pip install 'scrubber[warc]')") from None
+    stream = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
+    try:
+        for rec in ArchiveIterator(stream):
+            if rec.rec_type != "response" or rec.http_headers is None:
+                continue
+            ctype = rec.http_headers.get_header("Content-Type")
+            if not _is_html(ctype):
+                continue
+            h = rec.rec_headers
+            yield WarcPage(h.get_header("WARC-Target-URI"), h.get_header("WARC-Date"),
+                           h.get_header("WARC-Record-ID"), ctype, rec.content_stream().read())
+    finally:
+        if name != "-":
+            stream.close()

@@ -1,0 +1,95 @@
+"""Scrubber.scrub_many: same results as scrub() for any jobs/order, typed per-item errors,
+bounded streaming, rules compiled once per worker."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import pytest
+
+from scrubber import InputTypeError, Scrubber
+from scrubber.batch import ItemError, Scrubbed, scrub_many
+
+
+def _docs(fixtures) -> list[str]:
+    seed = (fixtures / "golden" / "seed_zh_hant" / "input.txt").read_text(encoding="utf-8")
+    paras = seed.split("\n\n")
+    docs = [seed]
+    for i in range(1, 40):  # synthetic variants: rotated paragraphs, English boilerplate
+        cut = i % len(paras)
+        docs.append("\n\n".join(paras[cut:] + paras[:cut]))
+        docs.append(f"Home > News\n\nShare this article\n\nParagraph {i} of a story that goes on, "
+                    f"with enough words to look like body text for the engine.\n\nNext Article")
+    return docs
+
+
+@pytest.mark.parametrize(("jobs", "ordered"), [(None, True), (1, True), (2, True), (2, False)])
+def test_same_results_as_scrub(scrubber: Scrubber, fixtures, jobs, ordered) -> None:
+    docs = _docs(fixtures)
+    expected = [scrubber.scrub(d) for d in docs]
+    got = list(scrubber.scrub_many(docs, jobs=jobs, ordered=ordered, chunksize=7))
+    if ordered:
+        assert [g.index for g in got] == list(range(len(docs)))
+    got.sort(key=lambda g: g.index)
+    assert all(g.ok for g in got)
+    assert [g.result for g in got] == expected
+
+
+def test_item_kinds_and_errors_never_stop_the_run(scrubber: Scrubber) -> None:
+    text = "Share this article\n\nA body paragraph that is long enough to stay where it is, surely."
+    items = [text, text.encode(), {"text": text, "id": 1}, {"id": 2}, {"text": 3}, 4, b"\xff\xfe", text]
+    for jobs in (1, 2):
+        got = list(scrubber.scrub_many(items, jobs=jobs, chunksize=3))
+        assert [g.index for g in got] == list(range(len(items)))
+        ok = scrubber.scrub(text)
+        assert [g.result for g in got if g.ok] == [ok, ok, ok, ok]
+        reasons = [g.error.reason for g in got if g.error is not None]
+        assert reasons == ["missing-field", "wrong-type", "wrong-type", "undecodable"]
+        assert got[3].error == ItemError("missing-field", "InputError", "record has no field 'text'")
+        assert "missing-field" in str(got[3].error)
+
+
+def test_field_option_and_raise_mode(scrubber: Scrubber) -> None:
+    got = list(scrubber.scrub_many([{"body": "plain text here"}], field="body"))
+    assert got == [Scrubbed(0, scrubber.scrub("plain text here"))]
+    with pytest.raises(InputTypeError, match="item 1"):
+        list(scrubber.scrub_many(["fine", 5, "never reached"], jobs=2, on_error="raise", chunksize=1))
+    with pytest.raises(ValueError, match="on_error"):
+        list(scrubber.scrub_many(["x"], on_error="ignore"))  # type: ignore[arg-type]
+
+
+def test_streams_with_a_bounded_window(scrubber: Scrubber) -> None:
+    pulled = 0
+
+    def endless() -> Iterator[str]:
+        nonlocal pulled
+        for i in itertools.count():
+            pulled += 1
+            yield f"document {i}, a line of text"
+
+    first = list(itertools.islice(scrubber.scrub_many(endless(), jobs=2, chunksize=10, window=3), 25))
+    assert [f.index for f in first] == list(range(25))
+    assert pulled <= 25 + 10 * 4  # what was yielded + the chunks in flight
+
+
+def test_workers_inherit_the_compiled_rules(scrubber: Scrubber, monkeypatch) -> None:
+    # Fork start method: the Scrubber is never pickled, neither per item nor per worker.
+    def no_pickling(self):
+        raise AssertionError("the Scrubber was pickled")
+
+    monkeypatch.setattr(Scrubber, "__reduce__", no_pickling)
+    got = list(scrub_many(scrubber, ["a text", "another text"] * 20, jobs=2, chunksize=4))
+    assert [g.result for g in got] == [scrubber.scrub(t) for t in ["a text", "another text"] * 20]
+
+
+def test_html_records_use_scrub_html(scrubber: Scrubber) -> None:
+    page = ("<html><head><title>T</title></head><body><nav><a href='/'>Home</a></nav><article>"
+            "<p>An article paragraph that carries the actual content of this page, long enough.</p>"
+            "</article></body></html>")
+    items = [{"html": page, "url": "https://example.com/a"}, page.encode(), {"html": None}]
+    got = list(scrubber.scrub_many(items, html=True, jobs=2, chunksize=1))
+    expected = scrubber.scrub_html(page, "https://example.com/a")
+    assert got[0].result == expected
+    assert got[1].result == scrubber.scrub_html(page.encode())
+    assert got[2].error is not None and got[2].error.reason == "wrong-type"

@@ -1,0 +1,174 @@
+"""`scrubber clean` batch modes: many files, JSONL, WARC, compression, --jobs, failures."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from scrubber import Scrubber
+from scrubber.cli import main
+
+BOILER = "Share this article\n\nA body paragraph that is long enough to stay, with words and a point.\n"
+
+
+def _seed(fixtures) -> str:
+    return (fixtures / "golden" / "seed_zh_hant" / "input.txt").read_text(encoding="utf-8")
+
+
+def _jsonl(tmp_path: Path, fixtures, name: str = "in.jsonl", bad: bool = True) -> tuple[Path, list[dict]]:
+    seed = _seed(fixtures)
+    records = [{"id": i, "text": seed if i % 2 else BOILER + f"({i})", "meta": {"n": i}} for i in range(60)]
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    if bad:
+        lines[5:5] = ["{not json", json.dumps({"id": "no-text"}), json.dumps({"text": 7}), ""]
+    path = tmp_path / name
+    data = ("\n".join(lines) + "\n").encode()
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    return path, records
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    if path.suffix == ".zst":
+        import zstandard
+
+        data = zstandard.ZstdDecompressor().stream_reader(BytesIO(data)).read()
+    return [json.loads(line) for line in data.decode().splitlines()]
+
+
+def test_jsonl_keeps_fields_adds_clean_text_and_reports_bad_records(
+    tmp_path, fixtures, scrubber: Scrubber, capsys
+) -> None:
+    src, records = _jsonl(tmp_path, fixtures)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "--jsonl", str(src), "--out", str(out), "--with-removals"]) == 1
+    rows = _read_jsonl(out)
+    good = [r for r in rows if "error" not in r]
+    assert len(good) == len(records)
+    for row, record in zip(good, records, strict=True):
+        result = scrubber.scrub(record["text"])
+        assert {k: row[k] for k in record} == record
+        assert row["clean_text"] == result.text and row["title"] == result.title
+        assert [(r["rule_id"], r["start"], r["end"]) for r in row["removals"]] == [
+            (r.rule_id, r.start, r.end) for r in result.removals
+        ]
+    failed = [r for r in rows if "error" in r]  # valid JSON objects stay, with the reason
+    assert [r["error"].split(":")[0] for r in failed] == ["missing-field", "wrong-type"]
+    assert failed[0]["id"] == "no-text" and failed[0]["clean_text"] is None
+    err = capsys.readouterr().err
+    assert "63 documents" in err and "3 failed" in err
+    assert "invalid-json 1" in err and "missing-field 1" in err and "wrong-type 1" in err
+    assert f"{src}:6: invalid-json" in err  # file:line of the bad record
+    assert "removals:" in err
+
+
+def test_jobs_give_identical_output_and_compression_round_trips(tmp_path, fixtures) -> None:
+    pytest.importorskip("zstandard")  # the 'etl' extra
+    src, _ = _jsonl(tmp_path, fixtures, "in.jsonl.gz")
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl.zst"
+    assert main(["clean", "--jsonl", str(src), "--out", str(one), "-q"]) == 1
+    assert main(["clean", "--jsonl", str(src), "--out", str(two), "--jobs", "2", "-q"]) == 1
+    assert _read_jsonl(two) == _read_jsonl(one)
+    assert len(_read_jsonl(one)) == 62
+
+
+def test_fail_fast_stops_at_the_first_bad_record(tmp_path, fixtures, capsys) -> None:
+    src, _ = _jsonl(tmp_path, fixtures)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "--jsonl", str(src), "--out", str(out), "--fail-fast"]) == 2
+    assert [r["id"] for r in _read_jsonl(out)] == [0, 1, 2, 3, 4]
+    assert "--fail-fast" in capsys.readouterr().err
+
+
+def test_stdin_to_stdout_pipe(tmp_path, fixtures, scrubber: Scrubber) -> None:
+    src, records = _jsonl(tmp_path, fixtures, bad=False)
+    done = subprocess.run([sys.executable, "-m", "scrubber", "clean", "--jsonl", "--jobs", "2"],
+                          input=gzip.compress(src.read_bytes()), capture_output=True, check=True)
+    rows = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert [r["clean_text"] for r in rows] == [scrubber.scrub(r["text"]).text for r in records]
+    assert b"60 documents" in done.stderr and b"0 failed" in done.stderr
+
+
+def test_many_text_files_to_stdout_and_to_a_directory(tmp_path, fixtures, scrubber: Scrubber, capsys) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text(BOILER, encoding="utf-8")
+    b = tmp_path / "b.txt.gz"
+    b.write_bytes(gzip.compress(_seed(fixtures).encode()))
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00 not utf-8")
+    assert main(["clean", str(a), str(bad), str(b), "--no-title"]) == 1
+    captured = capsys.readouterr()
+    docs = captured.out.split("\f\n")
+    assert docs == [scrubber.scrub(BOILER).text + "\n", scrubber.scrub(_seed(fixtures)).text + "\n"]
+    assert "undecodable" in captured.err and str(bad) in captured.err
+    out_dir = tmp_path / "out"
+    assert main(["clean", str(a), str(b), "--out", f"{out_dir}/", "--jobs", "2", "--json"]) == 0
+    assert json.loads((out_dir / "a.txt").read_text())["text"] == scrubber.scrub(BOILER).text
+    seed_row = json.loads(gzip.decompress((out_dir / "b.txt.gz").read_bytes()))
+    assert seed_row["text"] == scrubber.scrub(_seed(fixtures)).text
+
+
+def test_missing_input_is_reported_not_fatal(tmp_path, fixtures, capsys) -> None:
+    src, _ = _jsonl(tmp_path, fixtures, bad=False)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "--jsonl", str(tmp_path / "nope.jsonl"), str(src), "--out", str(out)]) == 1
+    assert len(_read_jsonl(out)) == 60
+    assert "unreadable" in capsys.readouterr().err
+
+
+def _warc(path: Path, pages: list[tuple[str, str, bytes]]) -> None:
+    warcio = pytest.importorskip("warcio")  # the 'warc' extra
+    from warcio.statusandheaders import StatusAndHeaders
+
+    with open(path, "wb") as stream:
+        writer = warcio.warcwriter.WARCWriter(stream, gzip=str(path).endswith(".gz"))
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
+        for url, ctype, body in pages:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "request", payload=BytesIO(b"GET /")))
+            writer.write_record(writer.create_warc_record(url, "response", payload=BytesIO(body),
+                                                          http_headers=headers))
+
+
+PAGE = """<html><head><meta charset="utf-8"><title>Page {n}</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>Headline {n}</h1><p>The article paragraph number {n} carries the content of this page,
+with sentences long enough to be body text.</p><p>您的位置是一個很長的句子，用來說明正文內容，也交代背景。</p>
+</article><footer>Copyright 2024</footer></body></html>"""
+
+
+@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
+def test_warc_html_responses_to_jsonl(tmp_path, scrubber: Scrubber, name) -> None:
+    pages = [(f"https://example.com/{n}", "text/html; charset=utf-8", PAGE.format(n=n).encode())
+             for n in range(12)]
+    pages.insert(3, ("https://example.com/logo.png", "image/png", b"\x89PNG..."))
+    path = tmp_path / name
+    _warc(path, pages)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "--warc", str(path), "--out", str(out), "--jobs", "2", "-q"]) == 0
+    rows = _read_jsonl(out)
+    html = [p for p in pages if "html" in p[1]]
+    assert [r["url"] for r in rows] == [p[0] for p in html]
+    for row, (url, _, body) in zip(rows, html, strict=True):
+        result = scrubber.scrub_html(body, url)
+        assert row["clean_text"] == result.text and row["title"] == result.title
+        assert row["record_id"].startswith("<urn:uuid:") and row["date"][:2] == "20"
+        assert set(row) == {"url", "date", "record_id", "clean_text", "title"}
+
+
+def test_warc_readers_agree(tmp_path) -> None:
+    pytest.importorskip("fastwarc")
+    from scrubber.io import _iter_fastwarc, _iter_warcio
+
+    path = tmp_path / "x.warc.gz"
+    _warc(path, [("https://e.com/", "text/html", b"<p>hi</p>"), ("https://e.com/i", "image/gif", b"GIF")])
+    assert list(_iter_fastwarc(str(path))) == list(_iter_warcio(str(path)))
+    assert [p.url for p in _iter_warcio(str(path))] == ["https://e.com/"]

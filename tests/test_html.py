@@ -1,0 +1,243 @@
+"""HTML front end: decoding, DOM rules with ids, main content, forums, title, replay, hostile input."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import Path
+
+import pytest
+
+from scrubber import Config, Scrubber
+from scrubber.fronts.decode import decode_bytes
+from scrubber.fronts.domrules import builtin_rules, load_rules
+from scrubber.fronts.html import find_title, parse_html
+from scrubber.fronts.text import split_text
+from scrubber.result import replay
+
+HTML = Path(__file__).resolve().parent.parent / "fixtures" / "html"
+ARTICLE_URL = "https://example.com/science/rivers"
+FORUM_URL = "http://bbs.example.cn/viewthread.php?tid=1"
+
+
+@pytest.fixture(scope="module")
+def s() -> Scrubber:
+    # Text packs off: these tests pin the DOM layer, not the text rules.
+    return Scrubber(Config(packs=()))
+
+
+@pytest.fixture(scope="module")
+def article() -> bytes:
+    return (HTML / "article_en.html").read_bytes()
+
+
+# --- decoding ---------------------------------------------------------------
+
+
+def test_gb2312_meta_read_as_gb18030() -> None:
+    raw = '<meta charset="gb2312"><p>中文内容，镕䶮</p>'.encode("gb18030")
+    text, flags = decode_bytes(raw)
+    assert "中文内容，镕䶮" in text  # characters outside GB2312 survive
+    assert "decoded:gb18030" in flags
+
+
+def test_bom_wins() -> None:
+    text, flags = decode_bytes(codecs.BOM_UTF8 + "<meta charset=gbk><p>café</p>".encode())
+    assert "café" in text and not text.startswith("\ufeff")
+    assert "decoded:utf-8" in flags
+
+
+def test_mislabelled_latin1_that_is_utf8() -> None:
+    text, flags = decode_bytes('<meta charset="iso-8859-1"><p>Grüße aus Köln</p>'.encode())
+    assert "Grüße aus Köln" in text
+    assert "decoded:utf-8" in flags and any(f.startswith("charset_mislabelled") for f in flags)
+
+
+def test_real_latin1_stays_latin1() -> None:
+    text, _ = decode_bytes('<meta charset="iso-8859-1"><p>Grüße</p>'.encode("latin-1"))
+    assert "Grüße" in text
+
+
+def test_no_declaration_gbk_is_detected() -> None:
+    body = "这是一个没有声明编码的中文页面，浏览器需要自己判断它的编码方式。" * 4
+    text, flags = decode_bytes(f"<html><body><p>{body}</p></body></html>".encode("gbk"))
+    assert body in text
+    assert "decoded:gb18030" in flags
+
+
+def test_undecodable_bytes_replaced_not_raised() -> None:
+    text, flags = decode_bytes(b'<meta charset="utf-8"><p>ok \xff\xfe\xfa bad</p>')
+    assert "ok" in text
+    assert any(f.startswith("decoded:") for f in flags)
+
+
+def test_str_input_used_as_is(s: Scrubber) -> None:
+    doc = parse_html("<html><body><p>Déjà vu — 中文</p></body></html>")
+    assert "Déjà vu — 中文" in doc.source
+    assert not any(f.startswith("decoded:") for f in doc.flags)
+
+
+# --- DOM rules, main content, explanations -----------------------------------
+
+
+def test_article_body_kept_boilerplate_removed_with_ids(s: Scrubber, article: bytes) -> None:
+    result = s.scrub_html(article, url=ARTICLE_URL)
+    assert "After three dry summers" in result.text
+    assert "before the next dry spell arrives" in result.text
+    by_text = {r.text.strip(): r.rule_id for r in result.removals}
+    assert by_text["Home > Science"] == "DOM-NAV-001"
+    assert by_text["Share on Twitter Share on Facebook"] == "DOM-SHARE-001"
+    assert by_text["Why the reservoirs emptied so fast"] == "DOM-RELATED-001"
+    assert by_text["We use cookies to improve your experience. Accept all cookies."] == "DOM-COOKIE-001"
+    assert any(r.rule_id == "DOM-COMMENTS-001" and "Great news" in r.text for r in result.removals)
+    for gone in ("Great news", "Related stories", "All rights reserved", "Sport"):
+        assert gone not in result.text
+    explained = result.explain()
+    assert "DOM-NAV-001" in explained and "DOM-COMMENTS-001" in explained
+
+
+def test_every_removal_has_a_rule_id(s: Scrubber, article: bytes) -> None:
+    result = s.scrub_html(article, url=ARTICLE_URL)
+    assert result.removals
+    assert all(r.rule_id and r.category for r in result.removals)
+
+
+def test_invisible_text_not_in_source(s: Scrubber, article: bytes) -> None:
+    source = s.scrub_html(article).source
+    for hidden in ("SCRIPT TEXT", "STYLE TEXT", "HIDDEN TEXT", "ALSO HIDDEN", "tracking"):
+        assert hidden not in source
+    assert "Home" in source and "Great news" in source  # boilerplate is visible: in source
+
+
+def test_include_comments_keeps_comments(article: bytes) -> None:
+    result = Scrubber(Config(packs=(), include_comments=True)).scrub_html(article, url=ARTICLE_URL)
+    assert "After three dry summers" in result.text
+    assert not any(r.rule_id == "DOM-COMMENTS-001" for r in result.removals)
+
+
+def test_forum_replies_are_content(s: Scrubber) -> None:
+    result = s.scrub_html((HTML / "forum_gb2312.html").read_bytes(), url=FORUM_URL)
+    assert "decoded:gb18030" in result.flags and "page:discussion" in result.flags
+    assert "导游的收入很大一部分来自购物的回扣" in result.text
+    assert "我上次去云南也遇到了这种情况" in result.text
+    assert "建议大家报名之前多比较几家旅行社" in result.text
+    assert "首页" not in result.text
+
+
+def test_discussion_schema_org_detected(s: Scrubber) -> None:
+    ld = json.dumps({"@type": "DiscussionForumPosting", "headline": "x"})
+    replies = "".join(
+        f'<div class="comment"><p>Reply number {i}: I think it depends on the version you run.</p></div>'
+        for i in range(4)
+    )
+    page = (f'<html><head><script type="application/ld+json">{ld}</script></head><body>'
+            f"<h1>Question</h1><p>How do I upgrade the thing without losing my settings?</p>"
+            f"{replies}</body></html>")
+    result = s.scrub_html(page)
+    assert "page:discussion" in result.flags
+    assert "Reply number 3" in result.text
+
+
+# --- title ------------------------------------------------------------------
+
+
+def test_title_prefers_og_title(s: Scrubber, article: bytes) -> None:
+    assert s.scrub_html(article).title == "Rivers Return to the Valley"
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ("<title>Rivers Return - The Example Gazette</title>", "Rivers Return"),
+        ("<title>旅游购物的陷阱_社区论坛</title>", "旅游购物的陷阱"),
+        ("<title>Site | A long headline about many things</title>", "A long headline about many things"),
+        ("<title>Plain</title>", "Plain"),
+    ],
+)
+def test_title_cleaned_of_site_name(head: str, expected: str) -> None:
+    from scrubber.fronts.dom import parse
+
+    root = parse(f"<html><head>{head}</head><body><p>x</p></body></html>")
+    assert root is not None
+    assert find_title(root) == expected
+
+
+# --- document contract and replay ------------------------------------------------
+
+
+def test_blocks_match_split_text_and_replay(s: Scrubber, article: bytes) -> None:
+    doc = parse_html(article, url=ARTICLE_URL)
+    plain = split_text(doc.source)
+    assert [(b.start, b.end, b.line_start, b.line_end, b.para, b.index) for b in doc.blocks] == [
+        (b.start, b.end, b.line_start, b.line_end, b.para, b.index) for b in plain.blocks
+    ]
+    assert any(b.tag == "li" and b.link_density > 0.9 for b in doc.blocks)
+    result = s.scrub_html(article, url=ARTICLE_URL)
+    assert replay(result.source, result.removals) == result.text
+
+
+# --- hostile input ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"",
+        b"   \n\t ",
+        bytes(range(256)) * 40,
+        b"\x00\x01<html>\x00<body><p>nul\x00 inside</p>",
+        b'{"json": [1, 2, 3], "text": "not html at all"}',
+        b'<?xml version="1.0" encoding="utf-8"?><rss><channel><item><title>T</title></item></channel></rss>',
+        "<?xml version='1.0' encoding='latin-1'?><html><body><p>decl in str</p></body></html>",
+        b"<html><body><div><p>unclosed <b>tags <i>everywhere<table><tr><td>cell",
+        b"<div>" * 100_000 + b"deep" + b"</div>" * 100_000,
+        b"<p>" + b"x " * 2_000_000 + b"</p>",
+        "<p>lone surrogate \ud800 here</p>",
+    ],
+    ids=["empty", "blank", "binary", "nul", "json", "xml", "xmldecl-str", "broken", "deep", "huge",
+         "surrogate"],
+)
+def test_hostile_input_never_raises(s: Scrubber, page: bytes | str) -> None:
+    result = s.scrub_html(page)
+    assert isinstance(result.text, str)
+    assert replay(result.source, result.removals) == result.text
+
+
+def test_wide_page_many_blocks(s: Scrubber) -> None:
+    paras = "".join(f"<p>Paragraph {i} has a sentence.</p>" for i in range(20_000))
+    page = f"<html><body>{paras}</body></html>"
+    result = s.scrub_html(page)
+    assert result.source.count("\n") >= 20_000
+
+
+# --- DOM rule data --------------------------------------------------------------------
+
+
+def test_dom_rule_examples() -> None:
+    rules = builtin_rules()
+    assert len({r.id for r in rules.rules}) == len(rules.rules)
+    for rule in rules.rules:
+        for example in rule.examples_remove:
+            doc = parse_html(f"<html><body>{example}<p>{'Body text of the page. ' * 30}</p></body></html>")
+            first = doc.blocks[0]
+            assert first.dom_verdict is not None, (rule.id, example)
+            assert first.dom_verdict[0] == rule.id, (rule.id, example, first.dom_verdict)
+        for example in rule.examples_keep:
+            doc = parse_html(f"<html><body>{example}</body></html>")
+            hits = [b for b in doc.blocks if b.dom_verdict is not None and b.dom_verdict[0] == rule.id]
+            assert not hits, (rule.id, example)
+
+
+def test_dom_rules_validation(tmp_path: Path) -> None:
+    from scrubber.errors import PackError
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[rule]]\nid = "DOM-X-001"\ncategory = "nav"\ncolour = "red"\ntokens = ["x"]\n')
+    with pytest.raises(PackError, match="colour"):
+        load_rules(bad)
+    bad.write_text('[[rule]]\nid = "nope"\ncategory = "nav"\ntokens = ["x"]\n')
+    with pytest.raises(PackError, match="id"):
+        load_rules(bad)
+    bad.write_text('[[rule]]\nid = "DOM-X-001"\ncategory = "nav"\n')
+    with pytest.raises(PackError, match="tokens"):
+        load_rules(bad)

@@ -1,0 +1,231 @@
+"""Issue 5 (hardening), HTML: encodings, bad bytes and hostile pages through ``scrub_html``.
+
+Written against the public ``scrubber.scrub_html`` API. The risky pages (deep nesting,
+huge element counts, binary garbage, 20 MB, 100 MB) run in a subprocess through
+benchmarks/hardening_matrix.py: a result or a typed error, no hang, no crash, < 1 GB.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+import scrubber
+from scrubber import Config, InputTypeError, LimitError, Scrubber, ScrubberError, replay
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_matrix():
+    """benchmarks/hardening_matrix.py: the case matrix, its runner and the prose generator."""
+    if "hardening_matrix" in sys.modules:
+        return sys.modules["hardening_matrix"]
+    path = ROOT / "benchmarks" / "hardening_matrix.py"
+    spec = importlib.util.spec_from_file_location("hardening_matrix", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["hardening_matrix"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+MATRIX = _load_matrix()
+PACKS = MATRIX.available_packs()
+S = Scrubber(Config(packs=PACKS))
+
+# Paragraphs in each script, long enough for detection to work without a declaration.
+TEXTS = {
+    "zh_hans": [
+        "这是一篇关于城市交通的长篇报道，记者走访了多个社区，采访了司机、乘客和规划专家，"
+        "他们都认为公共交通需要更多投资，而且线路规划应该更加贴近居民的实际需要。",
+        "专家指出，过去十年里城市人口增长很快，但是地铁和公交线路的建设速度明显跟不上，"
+        "早晚高峰时段车厢拥挤不堪，很多人不得不提前一个小时出门，生活质量因此下降。",
+        "市政府表示，明年将启动三条新线路的建设，同时优化现有公交网络，并且鼓励市民"
+        "选择步行和骑行等绿色出行方式，以减少道路拥堵和空气污染。",
+    ],
+    "zh_hant": [
+        "這是一篇關於城市交通的長篇報導，記者走訪了多個社區，採訪了司機、乘客和規劃專家，"
+        "他們都認為公共交通需要更多投資，而且路線規劃應該更加貼近居民的實際需要。",
+        "專家指出，過去十年裡城市人口增長很快，但是捷運和公車路線的建設速度明顯跟不上，"
+        "早晚尖峰時段車廂擁擠不堪，很多人不得不提前一個小時出門，生活品質因此下降。",
+        "市政府表示，明年將啟動三條新路線的建設，同時優化現有公車網路，並且鼓勵市民"
+        "選擇步行和騎行等綠色出行方式，以減少道路擁堵和空氣污染。",
+    ],
+    "ja": [
+        "これは都市の交通についての長い記事です。記者は多くの地域を訪ね、運転手や乗客、"
+        "そして計画の専門家に話を聞きました。公共交通にはもっと投資が必要だと皆が考えています。",
+        "専門家によると、この十年で都市の人口は急速に増えましたが、地下鉄やバスの路線の"
+        "建設は追いついていません。朝と夕方の混雑はひどく、多くの人が一時間早く家を出ています。",
+        "市役所は来年、三つの新しい路線の建設を始めると発表しました。同時に既存のバス網を"
+        "見直し、徒歩や自転車での移動を市民に勧めて、渋滞と大気汚染を減らすとしています。",
+    ],
+    "ko": [
+        "이것은 도시 교통에 관한 긴 기사입니다. 기자는 여러 동네를 찾아가 운전자와 승객, "
+        "그리고 계획 전문가들을 만났습니다. 모두 대중교통에 더 많은 투자가 필요하다고 말했습니다.",
+        "전문가들에 따르면 지난 십 년 동안 도시 인구는 빠르게 늘었지만 지하철과 버스 노선의 "
+        "건설은 따라가지 못했습니다. 출퇴근 시간의 혼잡은 심각하고 많은 사람들이 한 시간 일찍 집을 나섭니다.",
+        "시청은 내년에 세 개의 새 노선 건설을 시작한다고 발표했습니다. 동시에 기존 버스망을 "
+        "개선하고 시민들에게 걷기와 자전거 이용을 권장하여 교통 체증과 대기 오염을 줄일 계획입니다.",
+    ],
+    "western": [
+        "The café’s owner said “business is booming” — a remark that surprised the reporters, "
+        "who had heard for months that the old quarter was losing its shops to the new mall.",
+        "Naïve façades, crème brûlée on every menu and a €5 espresso: the street has changed, "
+        "the résumé of its residents too, and the council’s plan promises even more of it.",
+        "Müller, the baker, disagreed: “We pay twice the rent for half the customers,” he said, "
+        "adding that the œuvre of the planners was a street for tourists, not for neighbours.",
+    ],
+}
+ENCODINGS = [
+    ("utf-8", "zh_hans"),
+    ("gb18030", "zh_hans"),
+    ("big5", "zh_hant"),
+    ("shift_jis", "ja"),
+    ("euc-kr", "ko"),
+    ("windows-1252", "western"),
+    ("utf-16", "zh_hant"),  # Python's utf-16 codec writes a BOM
+    ("utf-16", "western"),
+]
+DECLARATIONS = {
+    "meta-charset": '<meta charset="{enc}">',
+    "http-equiv": '<meta http-equiv="Content-Type" content="text/html; charset={enc}">',
+    "none": "",
+}
+
+
+def page(paras: list[str], head: str = "") -> str:
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    return (f"<!DOCTYPE html><html><head>{head}<title>City transport</title></head><body>"
+            f"<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+            f"<article><h1>City transport</h1>{body}</article>"
+            f"<footer>(c) 2024 Example</footer></body></html>")
+
+
+def _check(result: scrubber.Result) -> None:
+    assert replay(result.source, result.removals) == result.text
+    for r in result.removals:
+        assert result.source[r.start : r.end] == r.text
+    json.dumps(result.to_dict())
+
+
+@pytest.mark.parametrize("declared", list(DECLARATIONS))
+@pytest.mark.parametrize(("encoding", "lang"), ENCODINGS, ids=[f"{e}-{lang}" for e, lang in ENCODINGS])
+def test_encodings_decode_right(encoding: str, lang: str, declared: str) -> None:
+    if encoding == "utf-16" and declared != "none":
+        # a UTF-16 page declares itself with its BOM; an ASCII <meta> inside it is UTF-16 too
+        head = DECLARATIONS[declared].format(enc="utf-16")
+    else:
+        head = DECLARATIONS[declared].format(enc=encoding)
+    paras = TEXTS[lang]
+    raw = page(paras, head).encode(encoding)
+    result = S.scrub_html(raw, "https://example.com/a")
+    _check(result)
+    assert "\ufffd" not in result.source
+    for para in paras:
+        assert para in result.source, (encoding, declared, result.flags, result.source[:300])
+    assert paras[1] in result.text, result.explain()
+
+
+def test_str_input_is_not_decoded_again() -> None:
+    paras = TEXTS["zh_hant"]
+    result = S.scrub_html(page(paras, '<meta charset="gb2312">'))
+    assert all(p in result.source for p in paras)
+
+
+@pytest.mark.parametrize("bad", [None, 42, 4.2, ["<p>x</p>"], {"html": "x"}, object(), memoryview(b"<p>")])
+def test_non_text_is_a_typed_type_error(bad: object) -> None:
+    for call in (S.scrub_html, lambda x: scrubber.scrub_html(x, packs=PACKS)):
+        with pytest.raises(InputTypeError, match="bytes or str") as info:
+            call(bad)
+        assert isinstance(info.value, TypeError) and isinstance(info.value, ScrubberError)
+
+
+@pytest.mark.parametrize("raw", [b"", "", b"   \n\t", "  \n ", b"\xef\xbb\xbf", b"\xff\xfe", b"<html></html>",
+                                 b"<!-- only a comment -->", b"<script>var a = '<p>x</p>';</script>"])
+def test_empty_pages(raw: bytes | str) -> None:
+    result = S.scrub_html(raw)
+    _check(result)
+    assert result.text == ""
+
+
+def test_invalid_utf8_is_replaced_not_raised() -> None:
+    paras = TEXTS["zh_hans"]
+    raw = page(paras, '<meta charset="utf-8">').encode("utf-8")
+    raw = raw.replace("记者".encode(), b"\xff\xfe\xc3\x28", 1)
+    result = S.scrub_html(raw)
+    _check(result)
+    assert paras[1] in result.source and paras[2] in result.source
+
+
+def test_nul_and_control_characters() -> None:
+    paras = TEXTS["western"]
+    html = page(paras).replace("<article>", "<article>\x00\x01\x1b[31m<p>\x00</p>\x7f")
+    for raw in (html, html.encode("utf-8")):
+        result = S.scrub_html(raw)
+        _check(result)
+        assert "\x00" not in result.text and paras[0] in result.text
+
+
+def test_lone_surrogates_in_str() -> None:
+    paras = TEXTS["western"]
+    result = S.scrub_html(page(paras).replace("<article>", "<article><p>x \ud800 y \udfff</p>"))
+    _check(result)
+    assert paras[0] in result.source
+
+
+def test_script_style_and_hidden_text_never_reach_the_output() -> None:
+    paras = TEXTS["western"]
+    html = page(paras).replace(
+        "<article>",
+        "<article><script>SECRET_SCRIPT()</script><style>.secretstyle{}</style>"
+        "<template><p>SECRET_TEMPLATE</p></template><p hidden>SECRET_HIDDEN</p>"
+        "<div style='display:none'>SECRET_NONE</div><noscript>SECRET_NOSCRIPT</noscript>",
+    )
+    result = S.scrub_html(html)
+    assert "SECRET" not in result.source and "secretstyle" not in result.source
+
+
+def test_entities_are_not_resolved_externally(tmp_path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-FILE-CONTENT", encoding="utf-8")
+    html = (f'<?xml version="1.0"?><!DOCTYPE html [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+            f"<html><body><article><p>{TEXTS['western'][0]} &xxe;</p></article></body></html>")
+    result = S.scrub_html(html.encode())
+    assert "TOP-SECRET" not in result.source
+
+
+def test_json_and_xml_passed_as_html() -> None:
+    for raw in (MATRIX._json_page().encode()[:200_000], MATRIX._xml_page().encode()[:200_000]):
+        result = S.scrub_html(raw)
+        _check(result)
+
+
+def test_size_limit_counts_bytes() -> None:
+    s = Scrubber(Config(packs=PACKS, max_input_chars=1000))
+    s.scrub_html(b"<p>" + b"a" * 990 + b"</p>")
+    with pytest.raises(LimitError, match="max_input_chars"):
+        s.scrub_html(b"<p>" + b"a" * 1000 + b"</p>")
+    with pytest.raises(LimitError):
+        s.scrub_html("<p>" + "ä" * 1000 + "</p>")
+
+
+# --------------------------------------------------------------------------- subprocess matrix
+
+HTML_CASES = [c for c in MATRIX.CASES if c.api == "html"]
+SLOW = {"html_100k_nested_divs", "html_45k_br", "html_1m_tiny_elements", "html_20mb_article", "html_100mb",
+        "html_pdf_bytes", "html_png_bytes", "html_json", "html_xml"}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=pytest.mark.slow) if c.name in SLOW else c for c in HTML_CASES],
+    ids=[c.name for c in HTML_CASES],
+)
+def test_matrix_case_is_bounded(case) -> None:
+    record = MATRIX.run_case(case.name, timeout=MATRIX.TIMEOUT)
+    assert MATRIX.acceptable(record, case.expect), record
+    assert record["rss_mb"] < MATRIX.MAX_RSS_MB, record

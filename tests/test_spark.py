@@ -1,0 +1,108 @@
+"""scrubber.spark.scrub_column on a real local[2] SparkSession: same output as Scrubber.scrub."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+pyspark = pytest.importorskip("pyspark")  # the 'spark' extra; CI installs it
+pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas")
+
+from scrubber import Config, Scrubber  # noqa: E402
+from scrubber.spark import scrub_column, worker_scrubber  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def spark():
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    session = (SparkSession.builder.master("local[2]").appName("scrubber-test")
+               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+               .config("spark.driver.memory", "1g").getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def _documents(fixtures) -> list[str]:
+    seed = (fixtures / "golden" / "seed_zh_hant" / "input.txt").read_text(encoding="utf-8")
+    paras = seed.split("\n\n")
+    docs = []
+    for i in range(300):
+        kind = i % 4
+        if kind == 0:
+            docs.append(seed)
+        elif kind == 1:  # rotated paragraphs, so repeats and head/tail differ
+            cut = i % len(paras)
+            docs.append("\n\n".join(paras[cut:] + paras[:cut]))
+        elif kind == 2:  # the seed's body framed by English boilerplate
+            body = paras[(i // 4) % len(paras)]
+            docs.append(f"Home > World\n\nShare this article\n\n{body}\n\nNext Article")
+        else:
+            docs.append(f"Paragraph {i} of a short English story, long enough to look like body text.\n\n"
+                        "Follow us on Twitter\n\nRelated articles\n\nOne\n\nTwo")
+    return docs
+
+
+def test_scrub_column_equals_scrub(spark, fixtures, scrubber: Scrubber) -> None:
+    docs = _documents(fixtures)
+    rows = [(i, doc) for i, doc in enumerate(docs)] + [(len(docs), None)]
+    df = spark.createDataFrame(rows, "id long, text string").repartition(6)
+    out = scrub_column(df, "text", with_removals=True).orderBy("id").collect()
+    assert [r.id for r in out] == list(range(len(rows)))
+    for row, doc in zip(out, docs, strict=False):
+        result = scrubber.scrub(doc)
+        assert row.clean_text == result.text
+        assert row.title == result.title
+        assert [(r.rule_id, r.category, r.start, r.end, r.text) for r in row.removals] == [
+            (r.rule_id, r.category, r.start, r.end, r.text) for r in result.removals
+        ]
+        assert row.scrub_error is None
+    last = out[-1]  # a null document gives null outputs, not an error
+    assert (last.clean_text, last.title, last.removals, last.scrub_error) == (None, None, None, None)
+
+    # Compiled once per Python worker, not per row or per batch: the workers that cleaned
+    # (Arrow workers are reused across tasks) still hold the one Scrubber they compiled.
+    def probe(batches):
+        import pyarrow as pa
+
+        for _ in batches:
+            pass
+        info = worker_scrubber.cache_info()
+        yield pa.RecordBatch.from_pydict({"pid": [os.getpid()], "misses": [info.misses], "hits": [info.hits]})
+
+    stats = df.mapInArrow(probe, "pid long, misses long, hits long").collect()
+    assert all(s.misses <= 1 for s in stats)
+    assert any(s.misses == 1 for s in stats)  # built by the cleaning tasks, still there
+    assert sum(s.hits for s in stats) >= 1  # ... and reused by a later task
+
+
+def test_options_error_column_and_replaced_columns(spark, fixtures) -> None:
+    docs = _documents(fixtures)[:40]
+    rows = [(i, d, "old") for i, d in enumerate(docs)]
+    df = spark.createDataFrame(rows, "id long, text string, title string")
+    out = scrub_column(df, "text", output="body", max_input_chars=2000, ignore=("share",),
+                       error_column="why").orderBy("id").collect()
+    assert out[0].__fields__ == ["id", "text", "body", "title", "why"]
+    local = Scrubber(Config(max_input_chars=2000, ignore=("share",)))
+    for row, doc in zip(out, docs, strict=True):
+        if len(doc) > 2000:
+            assert row.body is None and row.why.startswith("too-large: LimitError")
+        else:
+            assert row.body == local.scrub(doc).text and row.why is None
+
+
+def test_html_column_with_url(spark, scrubber: Scrubber) -> None:
+    page = ("<html><head><title>T{n}</title></head><body><nav><a href='/'>Home</a></nav><article>"
+            "<h1>Headline {n}</h1><p>The article paragraph {n} carries the content of this page, "
+            "long enough to be body text.</p></article></body></html>")
+    rows = [(f"https://example.com/{n}", bytearray(page.format(n=n).encode())) for n in range(20)]
+    df = spark.createDataFrame(rows, "url string, html binary")
+    out = scrub_column(df, "html", html=True).collect()
+    for row in out:
+        expected = scrubber.scrub_html(bytes(row.html), row.url)
+        assert (row.clean_text, row.title) == (expected.text, expected.title)

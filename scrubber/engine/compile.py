@@ -116,12 +116,14 @@ class CompiledRules:
         entries: list[list[tuple[int, int]]] = []
         self.free_regex: list[tuple[int, regex.Pattern[str]]] = []
         self.anchored: dict[int, regex.Pattern[str]] = {}
-        self.span_rules: list[tuple[int, regex.Pattern[str], str]] = []
+        self.span_rules: list[tuple[int, regex.Pattern[str], regex.Pattern[str] | None]] = []
         for i, rule in enumerate(self.rules):
             if rule.unit == "span":
                 # Anchors of a span rule prefilter the *raw* line by their first characters.
-                first = "".join(sorted({v for p in rule.phrases for v in variants(p[0])}))
-                self.span_rules.append((i, regex.compile(rule.pattern or ""), first))
+                first = sorted({v for p in rule.phrases for v in variants(p[0])})
+                chars = "".join(regex.escape(c) for c in first)
+                prefilter = regex.compile(f"[{chars}]") if first else None
+                self.span_rules.append((i, regex.compile(rule.pattern or ""), prefilter))
                 continue
             if rule.match == "exact":
                 for p in rule.phrases:
@@ -178,7 +180,7 @@ class CompiledRules:
             rule = self.rules[i]
             if rule.max_chars is not None and n > rule.max_chars:
                 continue
-            if anchors and not any(ch in text for ch in anchors):
+            if anchors is not None and not anchors.search(text):
                 continue
             for m in budget.finditer(rule, pattern, fold_text()):
                 if m.end() > m.start():

@@ -45,12 +45,20 @@ def fold(text: str) -> str:
     return text.translate(FOLD_TABLE)
 
 
+# The usual edge characters, stripped by str.strip (C speed); the regex handles the rest.
+_COMMON_EDGE = "".join(chr(c) for c in range(0x21, 0x7F) if not chr(c).isalnum()) + (
+    " \u00a0«»©®·–—‘’“”•…›‹、。《》【】「」『』→▶►●★☆"
+)
+
+
 def core(folded: str) -> str:
     """The comparison key of a folded line: edge punctuation/symbols stripped, spaces collapsed.
 
     ``core(fold("【喜歡就按個贊吧!!!】")) == "喜欢就按个赞吧"``.
     """
-    stripped = _EDGES.sub("", folded)
+    stripped = folded.strip(_COMMON_EDGE)
+    if stripped and not (stripped[0].isalnum() and stripped[-1].isalnum()):
+        stripped = _EDGES.sub("", stripped)
     if "  " in stripped:
         return " ".join(stripped.split())
     return stripped

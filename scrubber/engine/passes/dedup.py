@@ -21,6 +21,10 @@ def _norm(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+#: List and table items (as extractors mark them) repeat legitimately: specs, tables.
+_ITEM = ("- ", "* ", "• ", "| ")
+
+
 def run(state: State) -> None:
     cfg = state.config
     seen: set[str] = set()
@@ -28,6 +32,8 @@ def run(state: State) -> None:
     tails: dict[str, list[str]] = {}
     for block in state.doc.blocks:
         if block.index in state.removed or len(block.text) < cfg.dup_min_chars:
+            continue
+        if block.text.startswith(_ITEM):
             continue
         norm = _norm(block.text)
         if norm in seen:

@@ -10,6 +10,7 @@ from ..state import State, Verdict
 TITLE = Verdict("TITLE-001", "title")
 MAX_TITLE_CHARS = 150
 _NOT_TITLE_END = regex.compile(r"[,，:：;；、]$")
+_LIST_ITEM = regex.compile(r"^(?:[-*•·▪●|]\s|\d{1,3}[.)、]\s)")
 
 
 def run(state: State) -> None:
@@ -22,6 +23,12 @@ def run(state: State) -> None:
         return
     cand = before[-1]
     text = cand.text
+    # A heading right at the start of already-extracted text is a subheading of the body;
+    # a title is what follows the page's head junk (breadcrumbs, menus) that went.
+    if not any(b.index in state.removed for b in blocks[: cand.index]):
+        return
+    if _LIST_ITEM.match(text) or "://" in text:
+        return
     if len(text) > MAX_TITLE_CHARS or _NOT_TITLE_END.search(text) or token_count(text) < 2:
         return
     paragraphs = blocks[-1].para > 0

@@ -85,3 +85,12 @@ def test_regex_time_budget_skips_and_names_the_rule(tmp_path) -> None:
     result = scrub(doc, extra_packs=(str(pack),), regex_budget=0.2)
     assert "regex_timeout:SLOW-2" in result.flags
     assert result.text.endswith("q" * 5000)
+
+
+def test_a_user_pack_named_like_a_builtin_stays_under_the_budget(tmp_path) -> None:
+    pack = tmp_path / "zh.toml"
+    pack.write_text('[pack]\nname = "zh"\n[[rule]]\nid = "SLOW-3"\ncategory = "x"\nmatch = "regex"\n'
+                    "pattern = '(q+q+)+y'\nmax_chars = 100000\n", encoding="utf-8")
+    doc = "A body paragraph that is long enough to count as prose in the engine.\n\n" + "q" * 5000
+    result = scrub(doc, extra_packs=(str(pack),), regex_budget=0.2)
+    assert "regex_timeout:SLOW-3" in result.flags

@@ -65,6 +65,9 @@ class Rule:
     examples_remove: tuple[str, ...]
     examples_keep: tuple[str, ...]
     pack: str
+    #: Shipped with scrubber (vetted by the test-suite), as opposed to a user pack: built-in
+    #: regexes run without the per-call timeout, user regexes always under the time budget.
+    builtin: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,7 @@ def builtin_pack_path(name: str) -> Path:
     return path
 
 
-def load_pack(path: str | Path) -> Pack:
+def load_pack(path: str | Path, *, builtin: bool = False) -> Pack:
     """Load and validate one pack file; raise PackError on any problem."""
     where = str(path)
     try:
@@ -100,10 +103,10 @@ def load_pack(path: str | Path) -> Pack:
         raise PackError(f"invalid TOML: {exc}", pack=where) from None
     except RecursionError:
         raise PackError("invalid TOML: nested too deeply", pack=where) from None
-    return parse_pack(data, where)
+    return parse_pack(data, where, builtin=builtin)
 
 
-def parse_pack(data: dict[str, Any], where: str) -> Pack:
+def parse_pack(data: dict[str, Any], where: str, *, builtin: bool = False) -> Pack:
     """Validate an already-parsed pack document."""
     unknown = sorted(set(data) - {"pack", "rule"})
     if unknown:
@@ -123,7 +126,7 @@ def parse_pack(data: dict[str, Any], where: str) -> Pack:
     rules: list[Rule] = []
     seen: set[str] = set()
     for i, entry in enumerate(entries):
-        rule = _parse_rule(entry, where, name, i)
+        rule = _parse_rule(entry, where, name, i, builtin)
         if rule.id in seen:
             raise PackError("duplicate rule id", pack=where, rule_id=rule.id, field="id")
         seen.add(rule.id)
@@ -131,7 +134,7 @@ def parse_pack(data: dict[str, Any], where: str) -> Pack:
     return Pack(name=name, description=str(meta.get("description", "")), source=where, rules=tuple(rules))
 
 
-def _parse_rule(entry: Any, where: str, pack: str, index: int) -> Rule:
+def _parse_rule(entry: Any, where: str, pack: str, index: int, builtin: bool) -> Rule:
     if not isinstance(entry, dict):
         raise PackError(f"rule #{index + 1} is not a table", pack=where)
     rid = entry.get("id")
@@ -200,6 +203,7 @@ def _parse_rule(entry: Any, where: str, pack: str, index: int) -> Rule:
         examples_remove=_strings(examples, "remove", fail, "examples.remove"),
         examples_keep=_strings(examples, "keep", fail, "examples.keep"),
         pack=pack,
+        builtin=builtin,
     )
 
 

@@ -137,18 +137,27 @@ def _result(state: State) -> Result:
 
 
 def _over_removed(state: State, removals: list[Removal]) -> bool:
-    # HTML mode: the guard covers the text rules only, on what the DOM layer kept (a page's
-    # main content is often under a tenth of its visible text).
+    """Would the line rules and dedup gut the document?
+
+    Counted: removals of single lines by pack rules and repeats. Not counted: DOM-level and
+    main-content removals (HTML pages are mostly boilerplate), the context pass and
+    ``cut_rest`` sections, whose own preconditions (a body cluster; enough body before the
+    marker) guard them, and repairs and the title.
+    """
     dom = {b.line_start for b in state.doc.blocks if b.dom_verdict is not None}
     total = sum(len(b.text) for b in state.doc.blocks if b.dom_verdict is None)
     if total == 0:
         return False
+    structural = state.rules.structural_ids
     gone = sum(
         len(r.text.strip())
         for r in removals
-        if r.category not in ("repair", "title") and r.start not in dom
+        if r.category not in _UNGUARDED and r.rule_id not in structural and r.start not in dom
     )
     return gone > state.config.max_removed_share * total
+
+
+_UNGUARDED = ("repair", "title", "boilerplate")
 
 
 @functools.lru_cache(maxsize=8)

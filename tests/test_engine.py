@@ -94,3 +94,25 @@ def test_a_user_pack_named_like_a_builtin_stays_under_the_budget(tmp_path) -> No
     doc = "A body paragraph that is long enough to count as prose in the engine.\n\n" + "q" * 5000
     result = scrub(doc, extra_packs=(str(pack),), regex_budget=0.2)
     assert "regex_timeout:SLOW-3" in result.flags
+
+
+def test_comment_section_is_cut_after_enough_body() -> None:
+    body = ("The council met on Tuesday and agreed a budget for the coming year, after a debate that "
+            "lasted most of the afternoon and touched on roads, schools and the library. ") * 3
+    comments = "\n".join(f"Reader {i} wrote a long reply saying they disagreed with the plan, strongly." for i in range(8))
+    result = scrub(f"{body}\n\nComments\n{comments}\n")
+    assert result.text == body.strip()
+    assert {r.rule_id for r in result.removals} == {"COM-CMT-001"}
+    assert "over_removal_guard" not in result.flags
+    # Too little body before the header: the header alone goes, the rest stays.
+    short = scrub(f"Short intro.\n\nComments\n{comments}\n")
+    assert "Reader 7 wrote" in short.text
+
+
+def test_min_body_chars_only_with_cut_rest(tmp_path) -> None:
+    pack = tmp_path / "p.toml"
+    pack.write_text('[[rule]]\nid = "X-1"\ncategory = "x"\nmatch = "exact"\nphrases = ["a b"]\n'
+                    "max_chars = 10\nmin_body_chars = 100\n", encoding="utf-8")
+    with pytest.raises(PackError, match="only with action = 'cut_rest'") as info:
+        scrub("x", extra_packs=(str(pack),))
+    assert info.value.field == "min_body_chars"

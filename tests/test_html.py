@@ -10,8 +10,9 @@ import pytest
 
 from scrubber import Config, Scrubber
 from scrubber.fronts.decode import decode_bytes
+from scrubber.fronts.dom import parse, render
 from scrubber.fronts.domrules import builtin_rules, load_rules
-from scrubber.fronts.html import find_title, parse_html
+from scrubber.fronts.html import extend_split, find_title, parse_html
 from scrubber.fronts.text import split_text
 from scrubber.result import replay
 
@@ -136,6 +137,60 @@ def test_discussion_schema_org_detected(s: Scrubber) -> None:
     result = s.scrub_html(page)
     assert "page:discussion" in result.flags
     assert "Reply number 3" in result.text
+
+
+def test_short_blog_post_with_many_comments_is_not_a_forum(s: Scrubber) -> None:
+    comments = "".join(
+        f'<li class="comment"><div class="comment-body"><p>Comment {i}: thanks for the update, '
+        f"I have a question about the methodology you used for this year's review.</p></div></li>"
+        for i in range(12)
+    )
+    page = ("<html><body><article><h1>Open thread</h1><p>Use this thread to ask us anything "
+            "about our research. We will try to answer within a week.</p></article>"
+            f'<ol class="comment-list">{comments}</ol></body></html>')
+    result = s.scrub_html(page, url="https://blog.example.org/2018/09/open-thread/")
+    assert "page:discussion" not in result.flags
+    assert "Use this thread to ask us anything" in result.text
+    assert "Comment 7" not in result.text
+
+
+def test_body_split_over_sibling_containers(s: Scrubber) -> None:
+    def part(n: int) -> str:
+        return "".join(
+            f"<p>Part {n} paragraph {i} tells the story of the river and the people who "
+            "live along it, in plain sentences with commas, full stops and no links.</p>"
+            for i in range(4)
+        )
+    page = ('<html><body><h1>River story</h1><div class="article__body">' + part(1) + "</div>"
+            '<div class="ad-slot">Advertisement</div>'
+            '<div class="article__body">' + part(2) + "</div>"
+            '<div class="ad-slot">Advertisement</div>'
+            '<div class="article__body">' + part(3) + "</div></body></html>")
+    result = s.scrub_html(page)
+    for n in (1, 2, 3):
+        assert f"Part {n} paragraph 3" in result.text
+    assert "Advertisement" not in result.text
+    # The extension itself: an extractor that kept only the first part.
+    units = render(parse(page), builtin_rules())
+    first = [u.text.startswith("Part 1") for u in units]
+    flags: list[str] = []
+    main = extend_split(units, first, flags)
+    assert flags == ["main:split"]
+    assert [u.text[:6] for u, m in zip(units, main, strict=True) if m] == ["Part 1"] * 4 + [
+        "Part 2"] * 4 + ["Part 3"] * 4
+
+
+def test_orphan_heading_removed_with_its_section() -> None:
+    teasers = "".join(f'<li><a href="/s{i}">Another story number {i}</a></li>' for i in range(5))
+    body = "".join(
+        f"<p>Paragraph {i} of the article, long enough to be prose, with commas, and a point.</p>"
+        for i in range(6)
+    )
+    page = (f"<html><body><article><h1>Title</h1>{body}<h2>More stories</h2>"
+            f'<div class="related-posts"><ul>{teasers}</ul></div></article></body></html>')
+    doc = parse_html(page)
+    heading = next(b for b in doc.blocks if b.text == "More stories")
+    assert heading.dom_verdict is not None
 
 
 # --- title ------------------------------------------------------------------

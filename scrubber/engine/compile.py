@@ -154,6 +154,8 @@ class CompiledRules:
         self.exact = {k: tuple(v) for k, v in exact.items()}
         self.entries = tuple(tuple(e) for e in entries)
         self.matcher = phrase_matcher(list(phrase_index), pure=pure)
+        #: Rules whose removals are sections, not lines (``cut_rest``): outside the guard.
+        self.structural_ids = frozenset(r.id for r in self.rules if r.action == "cut_rest")
         self.line_max = max((r.max_chars or 0 for r in self.rules if r.unit == "line"), default=0)
 
     def line_rules(self, text: str, folded: str, core: str, budget: Budget) -> list[int]:

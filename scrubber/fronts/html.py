@@ -64,7 +64,7 @@ def parse_html(html: bytes | bytearray | str, url: str | None = None,
         return plain_text(text, [*flags, "html:too_many_elements"])
     title = find_title(root)
     units = render(root, builtin_rules())
-    main = select_main(root, units, url, config, flags)
+    main = extend_split(units, select_main(root, units, url, config, flags), flags)
     discussion = is_discussion(root, url, units, main)
     if discussion:
         flags.append("page:discussion")
@@ -117,11 +117,71 @@ def select_main(root: etree._Element, units: list[Unit], url: str | None, config
     return traf
 
 
+#: Block tags whose parent is the container of a run of text (paragraphs of a body).
+_LEAF = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption",
+                   "ul", "ol", "dl", "dd", "dt", "table", "tr", "td", "th", "tbody"])
+#: A container holding this share of the main content (and at least SPLIT_MIN chars) is a
+#: body container; other containers of the same tag and class are the rest of the body.
+SPLIT_SHARE = 0.2
+SPLIT_MIN = 200
+
+
+def _container(el: etree._Element) -> etree._Element:
+    for _ in range(6):
+        if el.tag not in _LEAF:
+            return el
+        parent = el.getparent()
+        if parent is None:
+            return el
+        el = parent
+    return el
+
+
+def extend_split(units: list[Unit], main: list[bool], flags: list[str]) -> list[bool]:
+    """Add the rest of a body split over sibling containers of one class.
+
+    CMSs cut an article body into several containers (``div.article__body`` between ad
+    slots, one per page section); an extractor often keeps only the first. Units in a
+    container with the same tag and class as one holding a good share of the selected
+    text, not matched by a DOM rule and not link-dominated, are main content too.
+    """
+    conts = [_container(u.owner) for u in units]
+    per: dict[etree._Element, int] = {}
+    for u, c, m in zip(units, conts, main, strict=True):
+        if m:
+            per[c] = per.get(c, 0) + len(u.text)
+    total = sum(per.values())
+    body = {
+        c for c, n in per.items()
+        if n >= SPLIT_MIN and n >= SPLIT_SHARE * total and (c.get("class") or "").strip()
+    }
+    if not body:
+        return main
+    sigs = {(c.tag, c.get("class")) for c in body}
+    # A DOM rule matched around the body itself (a page-wide wrapper) does not veto.
+    wrappers = {u.rule_el for u, c, m in zip(units, conts, main, strict=True) if m and c in body}
+    # Only after the body starts: headline, standfirst and lead image come before it.
+    first = next(i for i, (c, m) in enumerate(zip(conts, main, strict=True)) if m and c in body)
+    out = list(main)
+    added = 0
+    for i in range(first + 1, len(units)):
+        u, c = units[i], conts[i]
+        if not out[i] and u.tag != "h1" and (u.rule is None or u.rule_el in wrappers) and (
+            (c.tag, c.get("class")) in sigs and u.link_chars < 0.5 * len(u.text)
+        ):
+            out[i] = True
+            added += len(u.text)
+    if added:
+        flags.append("main:split")
+    return out
+
+
 def is_discussion(root: etree._Element, url: str | None, units: list[Unit], main: list[bool]) -> bool:
     """A forum thread or Q&A page, where the replies are the content.
 
     By URL (``bbs``, ``forum``, ``thread``...), by schema.org type, or because the main
-    content outside comment containers is short next to the comments.
+    content outside comment containers is short next to the comments -- unless the page
+    carries a blog's comment-section markup (a short post above many comments is a post).
     """
     if url and _FORUM_URL.search(url):
         return True
@@ -132,7 +192,23 @@ def is_discussion(root: etree._Element, url: str | None, units: list[Unit], main
     replies = sum(
         len(u.text) for u in units if _is_comment(u) and u.link_chars < 0.3 * len(u.text)
     )
-    return body < 500 and replies > 2 * body
+    return body < 500 and replies > 2 * body and not _blog_comments(root)
+
+
+#: Markup of a blog's reader-comment section (WordPress, Disqus and their many clones): a
+#: short post above many comments is still a post, its comments are not the content.
+_BLOG_COMMENTS = (
+    ".//*[@id='respond' or @id='disqus_thread' or @id='comments-list']"
+    "|.//form[contains(@action, 'wp-comments-post')]"
+    "|.//*[contains(concat(' ', normalize-space(@class), ' '), ' comment-body ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' comment-list ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' commentlist ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' comment-respond ')]"
+)
+
+
+def _blog_comments(root: etree._Element) -> bool:
+    return bool(root.xpath(_BLOG_COMMENTS))
 
 
 def _is_comment(unit: Unit) -> bool:
@@ -186,7 +262,36 @@ def verdicts(units: list[Unit], main: list[bool], config: Config,
             out.append(LINKS)
         else:
             out.append(None if is_main else MAIN)
+    orphan_headings(units, out)
     return out
+
+
+#: Section headings (``h1`` is the page's headline: its "section" is the whole page).
+_HEADINGS = frozenset(["h2", "h3", "h4", "h5", "h6"])
+
+
+def orphan_headings(units: list[Unit], out: list[tuple[str, str] | None]) -> None:
+    """Remove kept headings whose whole section was removed ("Related stories" above a
+    removed teaser list, a widget title at the end of the body): up to the next heading,
+    at least one unit and none kept, or nothing kept after it at all. An ``h1`` ends a
+    section but is never removed here."""
+    nxt = len(units)
+    kept_after = False
+    for i in range(len(units) - 1, -1, -1):
+        if units[i].tag == "h1":
+            kept_after = kept_after or out[i] is None
+            nxt = i
+            continue
+        if units[i].tag not in _HEADINGS:
+            kept_after = kept_after or out[i] is None
+            continue
+        section = range(i + 1, nxt)
+        if out[i] is None and (
+            not kept_after or (len(section) > 0 and all(out[j] is not None for j in section))
+        ):
+            out[i] = MAIN
+        kept_after = kept_after or out[i] is None
+        nxt = i
 
 
 def _protected(acc: list[int] | None, total: int) -> bool:

@@ -34,7 +34,7 @@ CATEGORIES = (
 )
 _RULE_KEYS = {
     "id", "name", "category", "description", "scope", "unit", "match", "phrases", "pattern",
-    "max_chars", "action", "examples",
+    "max_chars", "action", "examples", "min_body_chars",
 }
 _ID = regex.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 _CATEGORY = regex.compile(r"^[a-z][a-z0-9-]{0,31}$")
@@ -65,6 +65,10 @@ class Rule:
     examples_remove: tuple[str, ...]
     examples_keep: tuple[str, ...]
     pack: str
+    #: ``cut_rest`` only: fire when at least this many characters of body text precede the
+    #: marker (instead of ``Config.cut_rest_min_share`` of the body): for comment-section
+    #: headers, after which the comments themselves look like body text.
+    min_body_chars: int | None = None
     #: Shipped with scrubber (vetted by the test-suite), as opposed to a user pack: built-in
     #: regexes run without the per-call timeout, user regexes always under the time budget.
     builtin: bool = False
@@ -182,6 +186,11 @@ def _parse_rule(entry: Any, where: str, pack: str, index: int, builtin: bool) ->
         not isinstance(max_chars, int) or isinstance(max_chars, bool) or not 0 < max_chars <= 100_000
     ):
         raise fail("max_chars", "must be an integer between 1 and 100000")
+    min_body = entry.get("min_body_chars")
+    if min_body is not None and (
+        action != "cut_rest" or not isinstance(min_body, int) or isinstance(min_body, bool) or min_body < 1
+    ):
+        raise fail("min_body_chars", "a positive integer, only with action = 'cut_rest'")
     examples = entry.get("examples", {})
     if not isinstance(examples, dict) or set(examples) - {"remove", "keep"}:
         raise fail("examples", "must be a table with 'remove' and/or 'keep' lists")
@@ -203,6 +212,7 @@ def _parse_rule(entry: Any, where: str, pack: str, index: int, builtin: bool) ->
         examples_remove=_strings(examples, "remove", fail, "examples.remove"),
         examples_keep=_strings(examples, "keep", fail, "examples.keep"),
         pack=pack,
+        min_body_chars=min_body,
         builtin=builtin,
     )
 

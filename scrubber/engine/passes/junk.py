@@ -58,7 +58,12 @@ def _apply(state: State, rule: Rule, index: int, body_before: list[int]) -> bool
     blocks = state.doc.blocks
     if rule.action == "cut_rest":
         total = body_before[-1]
-        if total == 0 or body_before[index] < state.config.cut_rest_min_share * total:
+        enough = (
+            body_before[index] >= rule.min_body_chars
+            if rule.min_body_chars
+            else total > 0 and body_before[index] >= state.config.cut_rest_min_share * total
+        )
+        if not enough:
             return False
         for b in blocks[index:]:
             state.removed.setdefault(b.index, verdict)

@@ -168,11 +168,13 @@ class CompiledRules:
                 hits.add(i)
         anchors: set[int] = set()
         if self.entries and core:
-            for pi, start in self.matcher.find(core):
+            found = self.matcher.find(core)
+            at_start = {pi for pi, start in found if start == 0}
+            for pi in {pi for pi, _ in found}:  # a phrase found many times is handled once
                 for i, mode in self.entries[pi]:
                     if mode == _ANCHOR:
                         anchors.add(i)
-                    elif (mode == _CONTAINS or start == 0) and n <= (rules[i].max_chars or n):
+                    elif (mode == _CONTAINS or pi in at_start) and n <= (rules[i].max_chars or n):
                         hits.add(i)
         regexes = [(i, self.anchored[i]) for i in sorted(anchors)] + self.free_regex
         for i, pattern in regexes:

@@ -27,14 +27,32 @@ class _Unsupported(Exception):
 
 @dataclass(frozen=True, slots=True)
 class _Info:
-    """What a sub-pattern tells: the exact strings it matches (if few), or required factors."""
+    r"""What a sub-pattern tells: the exact strings it matches (if few), or required factors.
+
+    ``prefix``/``suffix``: strings every match starts/ends with (``{""}`` when unknown), so
+    that a literal run crossing a wildcard boundary (``.*by\s``) is still seen whole.
+    """
 
     exact: frozenset[str] | None
     factors: frozenset[str] | None  # every match contains one of these (None: no constraint)
+    prefix: frozenset[str] = frozenset({""})
+    suffix: frozenset[str] = frozenset({""})
 
 
-_EMPTY = _Info(frozenset({""}), None)
+_NOTHING = frozenset({""})
+_EMPTY = _Info(_NOTHING, None, _NOTHING, _NOTHING)
 _ANY = _Info(None, None)
+
+
+def _literal(ch: str) -> _Info:
+    one = frozenset({ch})
+    return _Info(one, None, one, one)
+
+
+def _cross(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
+    if len(a) * len(b) > _MAX_SET:
+        return _NOTHING
+    return frozenset(x + y for x in a for y in b)
 
 
 def required_literals(pattern: str) -> tuple[str, ...] | None:
@@ -99,9 +117,15 @@ def _concat(a: _Info, b: _Info) -> _Info:
     exact = None
     if a.exact is not None and b.exact is not None and len(a.exact) * len(b.exact) <= _MAX_SET:
         exact = frozenset(x + y for x in a.exact for y in b.exact)
-    candidates = [f for f in (a.factors, b.factors, _pieces_or_none(a), _pieces_or_none(b)) if f]
+    prefix = _cross(a.exact, b.prefix) if a.exact is not None else a.prefix
+    suffix = _cross(a.suffix, b.exact) if b.exact is not None else b.suffix
+    boundary = _Info(_cross(a.suffix, b.prefix), None)  # the literal run across the seam
+    candidates = [
+        f for f in (a.factors, b.factors, _pieces_or_none(a), _pieces_or_none(b),
+                    _pieces_or_none(boundary)) if f
+    ]
     factors = max(candidates, key=_score) if candidates else None
-    return _Info(exact, factors)
+    return _Info(exact, factors, prefix, suffix)
 
 
 def _pieces_or_none(info: _Info) -> frozenset[str] | None:
@@ -112,6 +136,10 @@ def _pieces_or_none(info: _Info) -> frozenset[str] | None:
 
 
 def _alt(options: list[_Info]) -> _Info:
+    prefix = frozenset().union(*(o.prefix for o in options))
+    suffix = frozenset().union(*(o.suffix for o in options))
+    prefix = prefix if len(prefix) <= _MAX_SET and "" not in prefix else _NOTHING
+    suffix = suffix if len(suffix) <= _MAX_SET and "" not in suffix else _NOTHING
     exact: frozenset[str] | None = frozenset()
     for o in options:
         if exact is None or o.exact is None or len(exact) + len(o.exact) > _MAX_SET:
@@ -125,7 +153,7 @@ def _alt(options: list[_Info]) -> _Info:
             factors = None
             break
         factors = factors | f
-    return _Info(exact, factors)
+    return _Info(exact, factors, prefix, suffix)
 
 
 class _Parser:
@@ -162,7 +190,7 @@ class _Parser:
         if ch == "+":
             self.i += 1
             self._lazy()
-            return _Info(None, _factors(atom))
+            return _Info(None, _factors(atom), atom.prefix, atom.suffix)
         if ch == "{":
             end = self.p.find("}", self.i)
             body = self.p[self.i + 1 : end] if end > 0 else ""
@@ -174,7 +202,7 @@ class _Parser:
             self.i = end + 1
             self._lazy()
             if low and int(low) >= 1:
-                return _Info(None, _factors(atom))
+                return _Info(None, _factors(atom), atom.prefix, atom.suffix)
             return _ANY
         return atom
 
@@ -200,7 +228,7 @@ class _Parser:
         if ch in ("*", "+", "?", "{"):
             raise _Unsupported("dangling quantifier")
         self.i += 1
-        return _Info(frozenset({ch}), None)
+        return _literal(ch)
 
     def group(self) -> _Info:
         self.i += 1
@@ -235,7 +263,7 @@ class _Parser:
             return _EMPTY
         if kind == "lookahead":
             # It must match in the line, but consumes nothing: its factors constrain the line.
-            return _Info(frozenset({""}), _factors(inner))
+            return _Info(_NOTHING, _factors(inner), _NOTHING, _NOTHING)
         return inner
 
     def char_class(self) -> None:
@@ -270,8 +298,8 @@ class _Parser:
             width = {"x": 2, "u": 4, "U": 8}[c]
             code = self.p[self.i + 2 : self.i + 2 + width]
             self.i += 2 + width
-            return _Info(frozenset({chr(int(code, 16))}), None)
+            return _literal(chr(int(code, 16)))
         if c.isdigit():
             raise _Unsupported("backreference")
         self.i += 2
-        return _Info(frozenset({_SIMPLE_ESCAPES.get(c, c)}), None)
+        return _literal(_SIMPLE_ESCAPES.get(c, c))

@@ -20,15 +20,16 @@ def run(state: State) -> None:
     rules = state.rules
     hits: dict[int, list[int]] = {}
     seen: dict[str, list[int]] = {}  # menus and footers repeat lines: match each text once
+    removed = state.removed  # HTML mode: blocks the DOM layer already took are not matched
     for block in blocks:
-        if len(block.text) <= rules.line_max:
+        if len(block.text) <= rules.line_max and block.index not in removed:
             folded = state.folded(block)
             found = seen.get(folded)
             if found is None:
                 found = seen[folded] = rules.line_rules(block.text, folded, core(folded), state.budget)
             if found:
                 hits[block.index] = found
-    state.body = [b.index not in hits and state.is_prose(b.text) for b in blocks]
+    state.body = [b.index not in hits and b.index not in removed and state.is_prose(b.text) for b in blocks]
     body_idx = [i for i, is_body in enumerate(state.body) if is_body]
     first = body_idx[0] if body_idx else len(blocks)
     last = body_idx[-1] if body_idx else -1

@@ -9,7 +9,6 @@ numeric assertions are the issue's generous bounds (1 GB, and the timeout).
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import scrubber
+from benchmarks import hardening_matrix
 from scrubber import (
     Config,
     InputError,
@@ -35,20 +35,7 @@ from scrubber.result import layout
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_matrix():
-    """benchmarks/hardening_matrix.py: the case matrix, its runner and the prose generator."""
-    if "hardening_matrix" in sys.modules:
-        return sys.modules["hardening_matrix"]
-    path = ROOT / "benchmarks" / "hardening_matrix.py"
-    spec = importlib.util.spec_from_file_location("hardening_matrix", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["hardening_matrix"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-MATRIX = _load_matrix()
+MATRIX = hardening_matrix
 PACKS = MATRIX.available_packs()
 CFG = Config(packs=PACKS)
 S = Scrubber(CFG)

@@ -121,7 +121,7 @@ class CompiledRules:
         exact: dict[str, list[int]] = {}
         phrase_index: dict[str, int] = {}
         entries: list[list[tuple[int, int]]] = []
-        self.free_regex: list[tuple[int, regex.Pattern[str]]] = []
+        self.free_regex: list[tuple[int, regex.Pattern[str], tuple[str, ...]]] = []
         self.anchored: dict[int, regex.Pattern[str]] = {}
         self.span_rules: list[tuple[int, regex.Pattern[str], regex.Pattern[str] | None]] = []
         for i, rule in enumerate(self.rules):
@@ -143,7 +143,9 @@ class CompiledRules:
                 # No anchors given: derive the literals every match must contain, if provable.
                 phrases = phrases or required_literals(rule.pattern or "") or ()
                 if not phrases:
-                    self.free_regex.append((i, compiled))
+                    # Still worth a cheap test: literals with symbols ("©", "»") checked by `in`.
+                    symbols = required_literals(rule.pattern or "", symbols=True) or ()
+                    self.free_regex.append((i, compiled, symbols))
                     continue
                 self.anchored[i] = compiled
             for p in phrases:
@@ -176,9 +178,15 @@ class CompiledRules:
                         anchors.add(i)
                     elif (mode == _CONTAINS or pi in at_start) and n <= (rules[i].max_chars or n):
                         hits.add(i)
-        regexes = [(i, self.anchored[i]) for i in sorted(anchors)] + self.free_regex
-        for i, pattern in regexes:
-            if i not in hits and n <= (rules[i].max_chars or n) and budget.search(rules[i], pattern, folded):
+        for i in sorted(anchors):
+            if i in hits or n > (rules[i].max_chars or n):
+                continue
+            if budget.search(rules[i], self.anchored[i], folded):
+                hits.add(i)
+        for i, pattern, symbols in self.free_regex:
+            if n > (rules[i].max_chars or n) or (symbols and not any(s in folded for s in symbols)):
+                continue
+            if budget.search(rules[i], pattern, folded):
                 hits.add(i)
         return sorted(hits)
 

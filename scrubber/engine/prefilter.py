@@ -55,29 +55,31 @@ def _cross(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
     return frozenset(x + y for x in a for y in b)
 
 
-def required_literals(pattern: str) -> tuple[str, ...] | None:
+def required_literals(pattern: str, *, symbols: bool = False) -> tuple[str, ...] | None:
     """Folded, edge-stripped literals one of which occurs in every line ``pattern`` matches.
 
     ``None`` when no useful set can be proven (the regex must then run on every line).
+    With ``symbols=True`` the literals are whitespace-free runs of any characters (``©``,
+    ``»``, ``\ufffd``), folded but not edge-stripped: to test with ``in`` on the folded line.
     """
     try:
-        parser = _Parser(pattern)
+        parser = _Parser(pattern, alnum=not symbols)
         info = parser.alternation()
         if parser.i != len(pattern):
             return None
     except (_Unsupported, IndexError, ValueError):
         return None
-    factors = _factors(info)
+    factors = _factors(info, not symbols)
     if not factors:
         return None
     return tuple(sorted(factors))
 
 
-def _factors(info: _Info) -> frozenset[str] | None:
-    """The usable factor set of ``info`` (keys of the core, all non-empty)."""
+def _factors(info: _Info, alnum: bool) -> frozenset[str] | None:
+    """The usable factor set of ``info`` (all non-empty)."""
     best = info.factors
     if info.exact is not None:
-        pieces = _pieces(info.exact)
+        pieces = _pieces(info.exact, alnum)
         if pieces is not None and (best is None or _score(pieces) > _score(best)):
             best = pieces
     if best is None or any(not f for f in best):
@@ -85,11 +87,12 @@ def _factors(info: _Info) -> frozenset[str] | None:
     return best
 
 
-def _pieces(strings: frozenset[str]) -> frozenset[str] | None:
-    """For each exact string, its longest run of letters/digits/single spaces, as a core key."""
+def _pieces(strings: frozenset[str], alnum: bool) -> frozenset[str] | None:
+    """For each exact string, its longest run of letters/digits/single spaces, as a core key
+    (``alnum``), or its longest whitespace-free run, folded."""
     out = set()
     for s in strings:
-        runs = [key(part) for part in _split_runs(s)]
+        runs = [key(part) for part in _split_runs(s)] if alnum else s.split()
         runs = [r for r in runs if r]
         if not runs:
             return None
@@ -113,7 +116,7 @@ def _score(factors: frozenset[str]) -> int:
     return min((len(f) for f in factors), default=0)
 
 
-def _concat(a: _Info, b: _Info) -> _Info:
+def _concat(a: _Info, b: _Info, alnum: bool) -> _Info:
     exact = None
     if a.exact is not None and b.exact is not None and len(a.exact) * len(b.exact) <= _MAX_SET:
         exact = frozenset(x + y for x in a.exact for y in b.exact)
@@ -121,21 +124,21 @@ def _concat(a: _Info, b: _Info) -> _Info:
     suffix = _cross(a.suffix, b.exact) if b.exact is not None else b.suffix
     boundary = _Info(_cross(a.suffix, b.prefix), None)  # the literal run across the seam
     candidates = [
-        f for f in (a.factors, b.factors, _pieces_or_none(a), _pieces_or_none(b),
-                    _pieces_or_none(boundary)) if f
+        f for f in (a.factors, b.factors, _pieces_or_none(a, alnum), _pieces_or_none(b, alnum),
+                    _pieces_or_none(boundary, alnum)) if f
     ]
     factors = max(candidates, key=_score) if candidates else None
     return _Info(exact, factors, prefix, suffix)
 
 
-def _pieces_or_none(info: _Info) -> frozenset[str] | None:
+def _pieces_or_none(info: _Info, alnum: bool) -> frozenset[str] | None:
     if info.exact is None or info.exact == frozenset({""}):
         return None
-    pieces = _pieces(info.exact)
+    pieces = _pieces(info.exact, alnum)
     return pieces if pieces and all(pieces) else None
 
 
-def _alt(options: list[_Info]) -> _Info:
+def _alt(options: list[_Info], alnum: bool) -> _Info:
     prefix = frozenset().union(*(o.prefix for o in options))
     suffix = frozenset().union(*(o.suffix for o in options))
     prefix = prefix if len(prefix) <= _MAX_SET and "" not in prefix else _NOTHING
@@ -148,7 +151,7 @@ def _alt(options: list[_Info]) -> _Info:
         exact = exact | o.exact
     factors: frozenset[str] | None = frozenset()
     for o in options:
-        f = _factors(o)
+        f = _factors(o, alnum)
         if f is None or factors is None:
             factors = None
             break
@@ -159,9 +162,10 @@ def _alt(options: list[_Info]) -> _Info:
 class _Parser:
     """A recursive-descent reader of the subset of ``regex`` syntax the analysis needs."""
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, *, alnum: bool) -> None:
         self.p = pattern
         self.i = 0
+        self.alnum = alnum
 
     def peek(self) -> str:
         return self.p[self.i] if self.i < len(self.p) else ""
@@ -171,13 +175,13 @@ class _Parser:
         while self.peek() == "|":
             self.i += 1
             options.append(self.sequence())
-        return options[0] if len(options) == 1 else _alt(options)
+        return options[0] if len(options) == 1 else _alt(options, self.alnum)
 
     def sequence(self) -> _Info:
         info = _EMPTY
         while self.peek() not in ("", "|", ")"):
             atom = self.quantified()
-            info = _concat(info, atom)
+            info = _concat(info, atom, self.alnum)
         return info
 
     def quantified(self) -> _Info:
@@ -190,7 +194,7 @@ class _Parser:
         if ch == "+":
             self.i += 1
             self._lazy()
-            return _Info(None, _factors(atom), atom.prefix, atom.suffix)
+            return _Info(None, _factors(atom, self.alnum), atom.prefix, atom.suffix)
         if ch == "{":
             end = self.p.find("}", self.i)
             body = self.p[self.i + 1 : end] if end > 0 else ""
@@ -202,7 +206,7 @@ class _Parser:
             self.i = end + 1
             self._lazy()
             if low and int(low) >= 1:
-                return _Info(None, _factors(atom), atom.prefix, atom.suffix)
+                return _Info(None, _factors(atom, self.alnum), atom.prefix, atom.suffix)
             return _ANY
         return atom
 
@@ -263,7 +267,7 @@ class _Parser:
             return _EMPTY
         if kind == "lookahead":
             # It must match in the line, but consumes nothing: its factors constrain the line.
-            return _Info(_NOTHING, _factors(inner), _NOTHING, _NOTHING)
+            return _Info(_NOTHING, _factors(inner, self.alnum), _NOTHING, _NOTHING)
         return inner
 
     def char_class(self) -> None:

@@ -31,7 +31,7 @@ MAX_GAP = 3
 KEEP_SHARE = 0.25
 MIN_NOISE = 16
 MIN_NOISE_SHARE = 0.45
-MIN_RULE_HITS = 4
+MIN_RULE_HITS = 8
 #: Below this much body text (the largest cluster) there is no article to anchor on: a page
 #: with only teasers and labels is left to the rules rather than emptied.
 MIN_BODY_CHARS = 200

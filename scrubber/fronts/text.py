@@ -7,8 +7,11 @@ from collections.abc import Iterator
 
 from ..document import Block, Document
 
-#: Characters stripped around a line's content (and that make a line blank).
-BLANK = " \t\r\f\v\u3000\u00a0\ufeff\u200b"
+#: Characters stripped around a line's content (and that make a line blank): every Unicode
+#: whitespace character but the line breaks themselves, plus zero-width space and BOM.
+BLANK = "".join(
+    ch for ch in map(chr, range(0x3000 + 1)) if ch.isspace() and ch not in "\n\r"
+) + "\u200b\ufeff"
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 
 

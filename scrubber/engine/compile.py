@@ -121,7 +121,7 @@ class CompiledRules:
         exact: dict[str, list[int]] = {}
         phrase_index: dict[str, int] = {}
         entries: list[list[tuple[int, int]]] = []
-        self.free_regex: list[tuple[int, regex.Pattern[str], tuple[str, ...]]] = []
+        self.free_regex: list[tuple[int, regex.Pattern[str], regex.Pattern[str] | None]] = []
         self.anchored: dict[int, regex.Pattern[str]] = {}
         self.span_rules: list[tuple[int, regex.Pattern[str], regex.Pattern[str] | None]] = []
         for i, rule in enumerate(self.rules):
@@ -144,8 +144,9 @@ class CompiledRules:
                 phrases = phrases or required_literals(rule.pattern or "") or ()
                 if not phrases:
                     # Still worth a cheap test: literals with symbols ("©", "»") checked by `in`.
-                    symbols = required_literals(rule.pattern or "", symbols=True) or ()
-                    self.free_regex.append((i, compiled, symbols))
+                    symbols = required_literals(rule.pattern or "", symbols=True)
+                    prefilter = regex.compile("|".join(map(regex.escape, symbols))) if symbols else None
+                    self.free_regex.append((i, compiled, prefilter))
                     continue
                 self.anchored[i] = compiled
             for p in phrases:
@@ -154,6 +155,8 @@ class CompiledRules:
                     entries.append([])
                 entries[phrase_index[p]].append((i, mode))
         self.exact = {k: tuple(v) for k, v in exact.items()}
+        # Longest max_chars first, so the scan of a line stops at the first rule too short for it.
+        self.free_regex.sort(key=lambda entry: -(self.rules[entry[0]].max_chars or 10**9))
         self.entries = tuple(tuple(e) for e in entries)
         self.matcher = phrase_matcher(list(phrase_index), pure=pure)
         #: Rules whose removals are sections, not lines (``cut_rest``): outside the guard.
@@ -183,10 +186,10 @@ class CompiledRules:
                 continue
             if budget.search(rules[i], self.anchored[i], folded):
                 hits.add(i)
-        for i, pattern, symbols in self.free_regex:
-            if n > (rules[i].max_chars or n) or (symbols and not any(s in folded for s in symbols)):
-                continue
-            if budget.search(rules[i], pattern, folded):
+        for i, pattern, prefilter in self.free_regex:  # longest max_chars first
+            if n > (rules[i].max_chars or n):
+                break
+            if (prefilter is None or prefilter.search(folded)) and budget.search(rules[i], pattern, folded):
                 hits.add(i)
         return sorted(hits)
 

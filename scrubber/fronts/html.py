@@ -15,7 +15,7 @@ import re
 from lxml import etree
 
 from ..config import Config
-from ..document import Document
+from ..document import Block, Document
 from .decode import decode_bytes
 from .dom import TooDeep, Unit, parse, render
 from .domrules import builtin_rules
@@ -304,23 +304,30 @@ def _protected(acc: list[int] | None, total: int) -> bool:
 
 def build(units: list[Unit], marks: list[tuple[str, str] | None], title: str | None,
           flags: list[str]) -> Document:
-    """Render the units as source text, split it like text mode and annotate the blocks."""
+    """Render the units as source text and annotate one block per unit.
+
+    A unit's text is one collapsed line (no line break, no blank at either end), so the
+    blocks are those ``split_text`` would cut from the source -- built here directly: a
+    single line break before a ``same_para`` unit, a blank line before any other.
+    """
     parts: list[str] = []
-    for unit in units:
-        if parts:
+    blocks: list[Block] = []
+    pos = para = 0
+    last = len(units) - 1
+    for i, (unit, mark) in enumerate(zip(units, marks, strict=True)):
+        text = unit.text
+        if i:
             parts.append("\n" if unit.same_para else "\n\n")
-        parts.append(unit.text)
-    doc = split_text("".join(parts))
-    doc.title = title
-    doc.flags = flags
-    if len(doc.blocks) != len(units):  # defensive: never mis-annotate
-        flags.append("html:unaligned")
-        return doc
-    for block, unit, mark in zip(doc.blocks, units, marks, strict=True):
-        block.tag = unit.tag
-        block.link_density = round(unit.link_chars / max(len(unit.text), 1), 3)
-        block.dom_verdict = mark
-    return doc
+            pos += 1 if unit.same_para else 2
+            para += not unit.same_para
+        parts.append(text)
+        end = pos + len(text)
+        blocks.append(Block(
+            i, text, pos, end, pos, end + (i < last), para, unit.tag,
+            round(unit.link_chars / max(len(text), 1), 3), mark,
+        ))
+        pos = end
+    return Document(source="".join(parts), blocks=blocks, title=title, flags=flags)
 
 
 def _meta(root: etree._Element, *names: str) -> str:

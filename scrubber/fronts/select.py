@@ -24,7 +24,7 @@ from .dom import Unit
 SHORT = 25
 #: How far (characters) after the previous match a short unit may be found.
 WINDOW = 400
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 _PUNCT = re.compile(r"[,.;:!?，。；：！？、]")
 
 
@@ -79,9 +79,14 @@ def _whole(flat: str, pos: int, n: int) -> bool:
     return not (glued_before or glued_after)
 
 
+def _cjk_chars(text: str) -> int:
+    """How many CJK characters ``text`` has (counted by runs: fewer match objects)."""
+    return sum(map(len, _CJK.findall(text)))
+
+
 def _weight(text: str) -> float:
     """Prose weight of a unit: length in 'words' (a CJK character is half a word)."""
-    cjk = len(_CJK.findall(text))
+    cjk = _cjk_chars(text)
     words = len(text.split()) if cjk < len(text) / 3 else cjk / 2
     return words
 
@@ -106,6 +111,8 @@ def density_vote(units: list[Unit]) -> tuple[list[bool], float]:
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:5]
     candidates = {el for el, _ in ranked}
     home: dict[etree._Element, etree._Element | None] = {}
+    # The candidate above each candidate, looked up once (every unit walks its chain).
+    up = {el: _innermost(el.getparent(), candidates) for el in candidates}
     acc = {el: [0, 0] for el in candidates}
     for unit in units:
         owner = unit.owner
@@ -115,7 +122,7 @@ def density_vote(units: list[Unit]) -> tuple[list[bool], float]:
         while el is not None:
             acc[el][0] += len(unit.text)
             acc[el][1] += unit.link_chars
-            el = _innermost(el.getparent(), candidates)
+            el = up[el]
     best, best_score = None, -1.0
     for el, score in ranked:
         total, link = acc[el]
@@ -126,7 +133,7 @@ def density_vote(units: list[Unit]) -> tuple[list[bool], float]:
     for unit in units:
         el = home[unit.owner]
         while el is not None and el is not best:
-            el = _innermost(el.getparent(), candidates)
+            el = up[el]
         mask.append(el is not None)
     return mask, best_score
 
@@ -149,4 +156,4 @@ def chars(units: list[Unit], mask: list[bool]) -> int:
 def is_cjk(units: list[Unit]) -> bool:
     """Mostly CJK text (sampled)."""
     sample = "".join(u.text for u in units[:400])[:20000]
-    return len(_CJK.findall(sample)) > 0.3 * max(len(sample), 1)
+    return _cjk_chars(sample) > 0.3 * max(len(sample), 1)

@@ -98,8 +98,13 @@ def select_main(root: etree._Element, units: list[Unit], url: str | None, config
     """Which units are main content (see ``select``)."""
     if not units:
         return []
-    traf = map_text(units, run_trafilatura(root, url, config.include_comments))
     dens, _ = density_vote(units)
+    if sum(len(u.text) for u in units) > LARGE_TEXT:
+        # A page this large would spend seconds in trafilatura: the density vote alone keeps
+        # the time bounded (hardening matrix: a 20 MB article).
+        flags.append("main:density-large")
+        return dens
+    traf = map_text(units, run_trafilatura(root, url, config.include_comments))
     t_chars, d_chars = chars(units, traf), chars(units, dens)
     if t_chars == 0 and d_chars == 0:
         flags.append("main:all")
@@ -115,6 +120,10 @@ def select_main(root: etree._Element, units: list[Unit], url: str | None, config
         return [a or b for a, b in zip(traf, dens, strict=True)]
     flags.append("main:trafilatura")
     return traf
+
+
+#: Visible text above this many characters skips trafilatura (density vote only).
+LARGE_TEXT = 2_000_000
 
 
 #: Block tags whose parent is the container of a run of text (paragraphs of a body).

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import regex
 
+from ...document import Block
 from ..script import token_count
 from ..state import State, Verdict
 
 TITLE = Verdict("TITLE-001", "title")
 MAX_TITLE_CHARS = 150
 _NOT_TITLE_END = regex.compile(r"[,，:：;；、]$")
+_SENTENCE_END = regex.compile(r"[.!?。！？:：;；,，、…]$")
+#: A first line with no head junk above it is a headline only from this many tokens.
+HEADLINE_MIN_TOKENS = 4
 _LIST_ITEM = regex.compile(r"^(?:[-*•·▪●|]\s|\d{1,3}[.)、]\s)")
+
+
+def _headline(before: list[Block], cand: Block, first_body: int) -> bool:
+    return (
+        len(before) == 1
+        and cand.index == first_body - 1
+        and token_count(cand.text) >= HEADLINE_MIN_TOKENS
+        and not _SENTENCE_END.search(cand.text)
+    )
 
 
 def run(state: State) -> None:
@@ -23,9 +36,11 @@ def run(state: State) -> None:
         return
     cand = before[-1]
     text = cand.text
-    # A heading right at the start of already-extracted text is a subheading of the body;
-    # a title is what follows the page's head junk (breadcrumbs, menus) that went.
-    if not any(b.index in state.removed for b in blocks[: cand.index]):
+    # A title follows the page's head junk (breadcrumbs, menus) that went; in text without
+    # such a head (already extracted), only a headline-shaped first line directly above the
+    # body counts: a short heading there is more often a subheading of the body.
+    after_junk = any(b.index in state.removed for b in blocks[: cand.index])
+    if not after_junk and not _headline(before, cand, first_body):
         return
     if _LIST_ITEM.match(text) or "://" in text:
         return

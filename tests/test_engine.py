@@ -116,3 +116,15 @@ def test_min_body_chars_only_with_cut_rest(tmp_path) -> None:
     with pytest.raises(PackError, match="only with action = 'cut_rest'") as info:
         scrub("x", extra_packs=(str(pack),))
     assert info.value.field == "min_body_chars"
+
+
+def test_headline_above_body_in_extracted_text_is_the_title() -> None:
+    doc = ("Google Stadia, Microsoft xCloud, Apple Arcade: So Many Ways to Play and Pay\n"
+           "There are more devices, platforms and services to choose from than ever before, and prices vary.\n"
+           "Gaming used to be so simple. We would buy a game, sit down in front of a console and play it.\n")
+    result = scrub(doc)
+    assert result.title == "Google Stadia, Microsoft xCloud, Apple Arcade: So Many Ways to Play and Pay"
+    assert result.text.startswith("There are more devices")
+    # A first line that is a sentence stays in the body.
+    plain = "The council met on Tuesday, and it voted for the plan.\n" + doc.split("\n", 1)[1]
+    assert scrub(plain).title is None

@@ -12,6 +12,7 @@ TITLE = Verdict("TITLE-001", "title")
 MAX_TITLE_CHARS = 150
 _NOT_TITLE_END = regex.compile(r"[,，:：;；、]$")
 _SENTENCE_END = regex.compile(r"[.!?。！？:：;；,，、…]$")
+_WORD = regex.compile(r"[^\W\d_]+")
 #: A first line with no head junk above it is a headline only from this many tokens.
 HEADLINE_MIN_TOKENS = 4
 _LIST_ITEM = regex.compile(r"^(?:[-*•·▪●|]\s|\d{1,3}[.)、]\s)")
@@ -26,10 +27,28 @@ def _headline(before: list[Block], cand: Block, first_body: int) -> bool:
     )
 
 
+def _title_cased(text: str) -> bool:
+    """Headline capitalisation: most longer words start with a capital, no closing period."""
+    words = [w for w in _WORD.findall(text) if len(w) >= 4]
+    if len(words) < 3 or _SENTENCE_END.search(text) or len(text) > MAX_TITLE_CHARS:
+        return False
+    return sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
 def run(state: State) -> None:
     blocks = state.doc.blocks
     first_body = next((i for i, body in enumerate(state.body) if body), None)
     if first_body is None or first_body in state.removed:
+        return
+    kept = [b for b in blocks if b.index not in state.removed]
+    # Extracted text that opens with a Title-Cased headline (which reads as prose to the body
+    # test) followed by body: that line is the title.
+    if (
+        len(kept) >= 3 and kept[0].index == first_body and state.body[kept[1].index]
+        and _title_cased(kept[0].text)
+    ):
+        state.title = kept[0].index
+        state.removed[kept[0].index] = TITLE
         return
     before = [b for b in blocks[:first_body] if b.index not in state.removed]
     if not before:

@@ -82,3 +82,9 @@ def test_thread_safe_reuse() -> None:
     expected = [s.scrub(d) for d in docs]
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(s.scrub, docs)) == expected
+
+
+def test_package_docstring_example_runs() -> None:
+    import doctest
+
+    assert doctest.testmod(scrubber).failed == 0

@@ -92,10 +92,16 @@ def _encoding(name: str) -> str:
     return "utf-8-sig" if name.lower().replace("-", "") in ("utf8", "utf8sig") else name
 
 
-def _read(name: str, encoding: str) -> str:
-    with open_input(name) as stream:
-        data = stream.read()
-    return data.decode(_encoding(encoding))
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+_HTML_STARTS = (b"<!doctype html", b"<html")
+
+
+def looks_like_html(name: str, data: bytes) -> bool:
+    """Unambiguous HTML: an .html/.htm name, or content opening with a doctype or <html>."""
+    if name.lower().removesuffix(".gz").removesuffix(".zst").endswith(_HTML_SUFFIXES):
+        return True
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(_HTML_STARTS)
 
 
 def _clean(args: argparse.Namespace) -> int:
@@ -103,17 +109,15 @@ def _clean(args: argparse.Namespace) -> int:
         return run_batch(args)
     args.file = args.files[0]
     scrubber = Scrubber(_config(args))
-    if args.html:
-        try:
-            with open_input(args.file) as stream:
-                result = scrubber.scrub_html(stream.read())
-        except OSError as exc:
-            return _fail(f"cannot read {args.file}: {exc.strerror or exc}")
-        return _print(result, args)
     try:
-        text = _read(args.file, args.encoding)
+        with open_input(args.file) as stream:
+            data = stream.read()
     except OSError as exc:
         return _fail(f"cannot read {args.file}: {exc.strerror or exc}")
+    if args.html or looks_like_html(args.file, data):
+        return _print(scrubber.scrub_html(data), args)
+    try:
+        text = data.decode(_encoding(args.encoding))
     except (UnicodeDecodeError, LookupError) as exc:
         return _fail(f"cannot decode {args.file} as {args.encoding}: {exc} (try --encoding)")
     return _print(scrubber.scrub(text), args)

@@ -172,3 +172,18 @@ def test_warc_readers_agree(tmp_path) -> None:
     _warc(path, [("https://e.com/", "text/html", b"<p>hi</p>"), ("https://e.com/i", "image/gif", b"GIF")])
     assert list(_iter_fastwarc(str(path))) == list(_iter_warcio(str(path)))
     assert [p.url for p in _iter_warcio(str(path))] == ["https://e.com/"]
+
+
+def test_single_file_html_is_detected(tmp_path, capsys) -> None:
+    from scrubber.cli import looks_like_html, main
+
+    page = ("<!DOCTYPE html><html><head><title>T</title></head><body><nav><a href='/'>Home</a></nav>"
+            "<article><p>" + "The river rose slowly through the night, and by morning the valley was a lake. " * 4
+            + "</p></article></body></html>")
+    path = tmp_path / "page.txt"  # no .html suffix: detected from the content
+    path.write_text(page, encoding="utf-8")
+    assert main(["clean", str(path), "--no-title"]) == 0
+    out = capsys.readouterr().out
+    assert "<p>" not in out and "The river rose slowly" in out
+    assert looks_like_html("x.HTM", b"hello") and looks_like_html("x", b"\xef\xbb\xbf  <html>")
+    assert not looks_like_html("notes.txt", b"<b> is a tag, said the teacher.")

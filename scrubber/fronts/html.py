@@ -19,7 +19,8 @@ from ..document import Block, Document
 from .decode import decode_bytes
 from .dom import TooDeep, Unit, parse, render
 from .domrules import builtin_rules
-from .select import chars, density_vote, is_cjk, map_text, run_trafilatura
+from .scorer import score_units
+from .select import chars, is_cjk, map_text, run_trafilatura
 from .text import split_text
 
 MAIN = ("MAIN-001", "boilerplate")
@@ -95,17 +96,29 @@ def plain_text(text: str, flags: list[str]) -> Document:
 
 def select_main(root: etree._Element, units: list[Unit], url: str | None, config: Config,
                 flags: list[str]) -> list[bool]:
-    """Which units are main content (see ``select``)."""
+    """Which units are main content: our scorer, with trafilatura's opinion where needed.
+
+    ``Config.main_content``: ``"auto"`` asks trafilatura only when the scorer is unsure
+    (a short selection, or a rival container nearly as strong); ``"scorer"`` never does;
+    ``"trafilatura"`` always does (about twice the time per page).
+    """
     if not units:
         return []
-    dens, _ = density_vote(units)
+    vote = score_units(units)
+    dens = vote.mask
     if sum(len(u.text) for u in units) > LARGE_TEXT:
-        # A page this large would spend seconds in trafilatura: the density vote alone keeps
-        # the time bounded (hardening matrix: a 20 MB article).
+        # A page this large would spend seconds in trafilatura: the scorer alone keeps the
+        # time bounded (hardening matrix: a 20 MB article).
         flags.append("main:density-large")
         return dens
+    d_chars = vote.chars(units)
+    if config.main_content == "scorer" or (
+        config.main_content == "auto" and d_chars >= SURE_CHARS and vote.rival <= SURE_RIVAL
+    ):
+        flags.append("main:scorer")
+        return dens
     traf = map_text(units, run_trafilatura(root, url, config.include_comments))
-    t_chars, d_chars = chars(units, traf), chars(units, dens)
+    t_chars = chars(units, traf)
     if t_chars == 0 and d_chars == 0:
         flags.append("main:all")
         return [True] * len(units)
@@ -120,6 +133,12 @@ def select_main(root: etree._Element, units: list[Unit], url: str | None, config
         return [a or b for a, b in zip(traf, dens, strict=True)]
     flags.append("main:trafilatura")
     return traf
+
+
+#: ``main_content="auto"``: the scorer decides alone when it selected at least this many
+#: characters and no unrelated container scored above this share of the winner.
+SURE_CHARS = 200
+SURE_RIVAL = 0.7
 
 
 #: Visible text above this many characters skips trafilatura (density vote only).

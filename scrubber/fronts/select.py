@@ -1,31 +1,22 @@
-"""Main-content selection: which rendered units are the page's body.
+"""The second opinion on main content: trafilatura, mapped back onto our units.
 
-Two voters, both cheap:
-
-* trafilatura (``fast=True``, comments off) runs on the already-parsed tree; its output
-  paragraphs are mapped back onto the units by normalised text, walking both in order.
-* a text-density vote (readability-style): units of prose score their parent and
-  grandparent; the best-scoring container (penalised by its link density) is the body.
-
-``choose`` combines them: trafilatura where it found a body of reasonable size, the
-density container where trafilatura found little or (on CJK pages) much less than it.
+``scorer.score_units`` decides alone when it is sure (``Config.main_content="auto"``);
+otherwise trafilatura (``fast=True``, comments off) runs on the already-parsed tree and its
+output paragraphs are mapped back onto the units by normalised text, walking both in
+order, and ``html.select_main`` combines the two votes.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-
 from lxml import etree
 
 from .dom import Unit
+from .scorer import cjk_chars
 
 #: A unit shorter than this must be found close to the previous match (list items, labels).
 SHORT = 25
 #: How far (characters) after the previous match a short unit may be found.
 WINDOW = 400
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
-_PUNCT = re.compile(r"[,.;:!?，。；：！？、]")
 
 
 def run_trafilatura(root: etree._Element, url: str | None, comments: bool) -> str:
@@ -79,75 +70,6 @@ def _whole(flat: str, pos: int, n: int) -> bool:
     return not (glued_before or glued_after)
 
 
-def _cjk_chars(text: str) -> int:
-    """How many CJK characters ``text`` has (counted by runs: fewer match objects)."""
-    return sum(map(len, _CJK.findall(text)))
-
-
-def _weight(text: str) -> float:
-    """Prose weight of a unit: length in 'words' (a CJK character is half a word)."""
-    cjk = _cjk_chars(text)
-    words = len(text.split()) if cjk < len(text) / 3 else cjk / 2
-    return words
-
-
-def density_vote(units: list[Unit]) -> tuple[list[bool], float]:
-    """Units inside the best text-density container, and that container's score."""
-    scores: dict[etree._Element, float] = defaultdict(float)
-    for unit in units:
-        text = unit.text
-        if len(text) < 20 or unit.link_chars > 0.3 * len(text) or unit.rule is not None:
-            continue
-        score = 1.0 + len(_PUNCT.findall(text)) + min(_weight(text) / 20, 3.0)
-        el = unit.owner
-        if el.tag in ("p", "li", "td", "h2", "h3", "blockquote", "pre", "span", "font", "br"):
-            el = el.getparent() if el.getparent() is not None else el
-        scores[el] += score
-        parent = el.getparent()
-        if parent is not None:
-            scores[parent] += score / 2
-    if not scores:
-        return [False] * len(units), 0.0
-    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:5]
-    candidates = {el for el, _ in ranked}
-    home: dict[etree._Element, etree._Element | None] = {}
-    # The candidate above each candidate, looked up once (every unit walks its chain).
-    up = {el: _innermost(el.getparent(), candidates) for el in candidates}
-    acc = {el: [0, 0] for el in candidates}
-    for unit in units:
-        owner = unit.owner
-        if owner not in home:
-            home[owner] = _innermost(owner, candidates)
-        el = home[owner]
-        while el is not None:
-            acc[el][0] += len(unit.text)
-            acc[el][1] += unit.link_chars
-            el = up[el]
-    best, best_score = None, -1.0
-    for el, score in ranked:
-        total, link = acc[el]
-        adjusted = score * (1 - link / max(total, 1))
-        if adjusted > best_score:
-            best, best_score = el, adjusted
-    mask = []
-    for unit in units:
-        el = home[unit.owner]
-        while el is not None and el is not best:
-            el = up[el]
-        mask.append(el is not None)
-    return mask, best_score
-
-
-def _innermost(node: etree._Element | None, candidates: set[etree._Element],
-               limit: int = 64) -> etree._Element | None:
-    """The nearest ancestor-or-self of ``node`` among ``candidates`` (within ``limit`` levels)."""
-    for _ in range(limit):
-        if node is None or node in candidates:
-            return node
-        node = node.getparent()
-    return None
-
-
 def chars(units: list[Unit], mask: list[bool]) -> int:
     """Characters of the units selected by ``mask``."""
     return sum(len(u.text) for u, m in zip(units, mask, strict=True) if m)
@@ -156,4 +78,4 @@ def chars(units: list[Unit], mask: list[bool]) -> int:
 def is_cjk(units: list[Unit]) -> bool:
     """Mostly CJK text (sampled)."""
     sample = "".join(u.text for u in units[:400])[:20000]
-    return _cjk_chars(sample) > 0.3 * max(len(sample), 1)
+    return cjk_chars(sample) > 0.3 * max(len(sample), 1)

@@ -53,6 +53,8 @@ except ImportError:  # run as a script from inside benchmarks/
 
 ALL_EXTRACTORS = (
     "scrubber",
+    "scrubber_scorer",
+    "scrubber_trafilatura",
     "trafilatura",
     "trafilatura_nocomments",
     "trafilatura_precision",
@@ -179,14 +181,14 @@ def decode_html(raw: bytes) -> str:
 # --- extractors -------------------------------------------------------------
 
 
-def make_scrubber(module_name: str = "scrubber") -> Extractor | None:
-    """Return ``<module>.scrub_html`` as an extractor, or None if unavailable."""
+def make_scrubber(module_name: str = "scrubber", **options: str) -> Extractor | None:
+    """Return ``<module>.scrub_html`` (with ``options``) as an extractor, or None if unavailable."""
     scrub_html = library_function(import_library(module_name), "scrub_html")
     if scrub_html is None:
         return None
 
     def run(_html: str, raw: bytes, url: str, _lang: str) -> str:
-        result = scrub_html(raw, url=url)
+        result = scrub_html(raw, url=url, **options)
         return getattr(result, "text", result) or ""
 
     return run
@@ -251,6 +253,9 @@ def make_extractor(name: str, module_name: str = "scrubber") -> Extractor | None
     """Build the named extractor; None (with a note) if it cannot be set up."""
     factories: dict[str, Callable[[], Extractor | None]] = {
         "scrubber": lambda: make_scrubber(module_name),
+        # Config.main_content modes other than the default "auto".
+        "scrubber_scorer": lambda: make_scrubber(module_name, main_content="scorer"),
+        "scrubber_trafilatura": lambda: make_scrubber(module_name, main_content="trafilatura"),
         "trafilatura": make_trafilatura,
         "trafilatura_nocomments": lambda: make_trafilatura(include_comments=False),
         "trafilatura_precision": lambda: make_trafilatura(favor_precision=True),

@@ -133,3 +133,15 @@ def test_scorer_and_trafilatura_modes(monkeypatch: pytest.MonkeyPatch) -> None:
     page = (HTML / "article_en.html").read_bytes()
     assert _run("scorer", page, monkeypatch)[0] == 0
     assert _run("trafilatura", page, monkeypatch)[0] == 1
+
+
+def test_split_body_first_chunk_before_the_selected_one_is_kept() -> None:
+    # Two chunks of one class between ad slots, the first the smaller: the selection finds
+    # the second; the first is the body too. A same-class box above the headline is not.
+    chunk = "<div class='grid'><div class='article-chunk'>{}</div></div>"
+    page = (f"<html><body>{chunk.format('<p>Promoted: ' + PARA.format(n='x') + '</p>')}"
+            f"<h1>Headline</h1>{chunk.format(_paras(1))}<div class='ad-slot'>Advertisement: continue reading below the line</div>"
+            f"{chunk.format(_paras(4, 1))}{_nav(10)}</body></html>")
+    text = Scrubber(Config(packs=(), main_content="scorer")).scrub_html(page).text
+    assert all(PARA.format(n=i) in text for i in range(5))
+    assert "Promoted" not in text

@@ -188,11 +188,12 @@ def extend_split(units: list[Unit], main: list[bool], flags: list[str]) -> list[
     sigs = {(c.tag, c.get("class")) for c in body}
     # A DOM rule matched around the body itself (a page-wide wrapper) does not veto.
     wrappers = {u.rule_el for u, c, m in zip(units, conts, main, strict=True) if m and c in body}
-    # Only after the body starts: headline, standfirst and lead image come before it.
-    first = next(i for i, (c, m) in enumerate(zip(conts, main, strict=True)) if m and c in body)
+    # Only below the headline (the first ``h1``): the body's first container may come
+    # before the one the selection found, but nothing above the headline is body.
+    h1 = next((i for i, u in enumerate(units) if u.tag == "h1"), -1)
     out = list(main)
     added = 0
-    for i in range(first + 1, len(units)):
+    for i in range(h1 + 1, len(units)):
         u, c = units[i], conts[i]
         if not out[i] and u.tag != "h1" and (u.rule is None or u.rule_el in wrappers) and (
             (c.tag, c.get("class")) in sigs and u.link_chars < 0.5 * len(u.text)

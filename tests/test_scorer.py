@@ -145,3 +145,15 @@ def test_split_body_first_chunk_before_the_selected_one_is_kept() -> None:
     text = Scrubber(Config(packs=(), main_content="scorer")).scrub_html(page).text
     assert all(PARA.format(n=i) in text for i in range(5))
     assert "Promoted" not in text
+
+
+def test_paragraph_siblings_of_the_body_container_join_it() -> None:
+    # CNN's shape: the first paragraphs are siblings of the container holding the rest.
+    # (links in the last one: not a standfirst, which must be nearly link-free)
+    first = "".join(f"<div class='para'>{PARA.format(n=i)}</div>" for i in range(2)) + (
+        f"<div class='para'><a href='/x'>An earlier report said so</a> {PARA.format(n=2)}</div>")
+    rest = "".join(f"<div class='para'>{PARA.format(n=i)}</div>" for i in range(3, 10))
+    page = (f"<html><body>{_nav(8)}<section class='zone'>{first}<div class='read-all'>{rest}</div>"
+            f"</section>{_nav(8)}</body></html>")
+    kept = _selected(page)
+    assert [t.rsplit(" ", 1)[-1] for t in kept] == [str(i) for i in range(10)]

@@ -160,8 +160,13 @@ def score_units(units: list[Unit]) -> Vote:
     best_score = adjusted[best]
     rivals = [adjusted[el] for el, _ in ranked if not _within(el, best) and not _within(best, el)]
     rival = max(rivals) / best_score if rivals and best_score > 0 else 0.0
-    chosen = _grow(_promote(best, ranked, scores), deep)
+    best = _promote(best, ranked, scores)
+    chosen = _grow(best, deep, _owned_prose(units))
     mask = _under(units, chosen)
+    if len(chosen) > 1:
+        # Siblings join below the headline only (the first ``h1``): above it is not body.
+        h1 = next((i for i, u in enumerate(units) if u.tag == "h1"), 0)
+        mask[:h1] = _under(units[:h1], {best})
     _add_lead(units, mask)
     return Vote(mask, best_score, rival)
 
@@ -197,15 +202,25 @@ def _promote(best: etree._Element, ranked: list[tuple[etree._Element, float]],
     return best
 
 
-def _grow(best: etree._Element, deep: dict[etree._Element, float]) -> set[etree._Element]:
-    """``best`` and its siblings holding a good share of its prose."""
+def _owned_prose(units: list[Unit]) -> set[etree._Element]:
+    """Elements owning a paragraph of prose themselves (readability's sibling ``p`` test)."""
+    return {u.owner for u in units
+            if len(u.text) >= LEAD_CHARS and u.link_chars < 0.25 * len(u.text)
+            and (u.rule is None or u.rule.category != "comments")}
+
+
+def _grow(best: etree._Element, deep: dict[etree._Element, float],
+          paragraphs: set[etree._Element]) -> set[etree._Element]:
+    """``best`` and its siblings holding a good share of its prose or a paragraph."""
     chosen = {best}
     parent = best.getparent()
     if parent is None:
         return chosen
     floor = SIBLING_SHARE * deep.get(best, 0.0)
     for sibling in parent:
-        if sibling is not best and isinstance(sibling.tag, str) and deep.get(sibling, 0.0) >= floor > 0:
+        if sibling is best or not isinstance(sibling.tag, str):
+            continue
+        if deep.get(sibling, 0.0) >= floor > 0 or sibling in paragraphs:
             chosen.add(sibling)
     return chosen
 

@@ -157,3 +157,17 @@ def test_paragraph_siblings_of_the_body_container_join_it() -> None:
             f"</section>{_nav(8)}</body></html>")
     kept = _selected(page)
     assert [t.rsplit(" ", 1)[-1] for t in kept] == [str(i) for i in range(10)]
+
+
+def test_link_block_inside_the_body_is_pruned() -> None:
+    teaser = ("<div class='next-prev'><p><a href='/n'>Next story</a></p><h5><a href='/a'>Another "
+              "headline about cars and more</a></h5><p>Its summary line.</p>"
+              "<p><a href='/p'>Previous story</a></p><h5><a href='/b'>An older headline about "
+              "trucks</a></h5></div>")
+    linked = ("<p>The <a href='/r'>report</a> was published on Monday, and its authors said the "
+              "findings, though early, were consistent with <a href='/s'>earlier studies</a>.</p>")
+    page = f"<html><body>{_nav(8)}<div class='article'>{_paras(5)}{linked}{teaser}</div></body></html>"
+    kept = _selected(page)
+    assert sum(t.startswith("The committee") for t in kept) == 5
+    assert any(t.startswith("The report") for t in kept)
+    assert not any("headline" in t or "story" in t for t in kept)

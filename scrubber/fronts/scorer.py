@@ -11,8 +11,10 @@ Readability's idea, made to fit the signals ``dom.render`` already has:
    ``sidebar``, ``related``, ``footer``... down);
 3. the best container by score times (1 - its link density) wins; it is promoted to a
    near ancestor when that ancestor also holds two strong rivals (a body cut into columns
-   or sections), and its siblings holding a good share of its prose join it;
-4. a standfirst just above the body (prose, few links, no headline in between) joins too.
+   or sections), and its siblings holding a good share of its prose, or a paragraph of
+   their own, join it (below the headline);
+4. link blocks inside it (next/previous teasers) are dropped, and a standfirst just above
+   it (prose, few links, no headline in between) joins it.
 
 The result carries how sure it is (``Vote.rival``: the best unrelated rival's score as a
 share of the winner's), so the caller can consult a second opinion only when unsure.
@@ -47,6 +49,9 @@ PROMOTE_SHARE, PROMOTE_UP, PROMOTE_RIVALS = 0.5, 4, 2
 SIBLING_SHARE = 0.2
 #: Standfirst: how many units above the body are looked at, and what counts as one.
 LEAD_LOOKBACK, LEAD_CHARS, LEAD_SKIP = 6, 80, 40
+#: Link blocks inside the body: at most this many levels below it, at least this share of
+#: link text, at most this long.
+PRUNE_UP, PRUNE_LINK_SHARE, PRUNE_MAX_CHARS = 6, 0.33, 1000
 #: Ancestors a unit's vote reaches in the subtree totals (siblings, promotion).
 DEPTH = 10
 #: Tags whose parent is the container that collects their votes.
@@ -167,6 +172,7 @@ def score_units(units: list[Unit]) -> Vote:
         # Siblings join below the headline only (the first ``h1``): above it is not body.
         h1 = next((i for i, u in enumerate(units) if u.tag == "h1"), 0)
         mask[:h1] = _under(units[:h1], {best})
+    _prune_link_blocks(units, mask, chosen)
     _add_lead(units, mask)
     return Vote(mask, best_score, rival)
 
@@ -249,6 +255,39 @@ def _under(units: list[Unit], chosen: set[etree._Element]) -> list[bool]:
             memo[owner] = found
         out.append(memo[owner])
     return out
+
+
+def _prune_link_blocks(units: list[Unit], mask: list[bool], roots: set[etree._Element]) -> None:
+    """Unselect link blocks inside the body (next/previous teasers, 'read more' boxes)."""
+    agg: dict[etree._Element, list[int]] = {}
+    for unit, selected in zip(units, mask, strict=True):
+        if not selected:
+            continue
+        n = len(unit.text)
+        linky = unit.link_chars >= 0.5 * n
+        el: etree._Element | None = unit.owner
+        for _ in range(PRUNE_UP):
+            if el is None or el in roots:
+                break
+            a = agg.setdefault(el, [0, 0, 0])
+            a[0] += n
+            a[1] += unit.link_chars
+            a[2] += linky
+            el = el.getparent()
+    pruned = {el for el, (n, link, linky) in agg.items()
+              if linky >= 2 and link >= PRUNE_LINK_SHARE * n and n <= PRUNE_MAX_CHARS}
+    if not pruned:
+        return
+    for i, unit in enumerate(units):
+        if mask[i]:
+            el = unit.owner
+            for _ in range(PRUNE_UP):
+                if el is None or el in roots:
+                    break
+                if el in pruned:
+                    mask[i] = False
+                    break
+                el = el.getparent()
 
 
 def _add_lead(units: list[Unit], mask: list[bool]) -> None:

@@ -25,7 +25,7 @@ import sys
 from collections.abc import Sequence
 
 from ._core import Scrubber
-from .config import Config
+from .config import MAIN_CONTENT, Config
 from .errors import ScrubberError
 from .io import open_input
 from .result import Result
@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="worker processes (0: one per CPU; default 1)")
     clean.add_argument("--fail-fast", action="store_true", help="stop at the first bad document")
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    clean.add_argument("--main-content", choices=MAIN_CONTENT, default="auto",
+                       help="HTML: how the body is chosen (default auto: our scorer, trafilatura "
+                            "only where it is unsure; scorer: fastest; trafilatura: every page)")
+    clean.add_argument("--include-comments", action="store_true",
+                       help="HTML: keep reader comments under an article")
     _add_rule_options(clean)
 
     rules = sub.add_parser("rules", help="list, show or check rules")
@@ -85,7 +90,10 @@ def _add_rule_options(p: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    return Config(extra_packs=tuple(args.pack), select=tuple(args.select), ignore=tuple(args.ignore))
+    html_options = {name: getattr(args, name) for name in ("main_content", "include_comments")
+                    if hasattr(args, name)}
+    return Config(extra_packs=tuple(args.pack), select=tuple(args.select), ignore=tuple(args.ignore),
+                  **html_options)
 
 
 def _encoding(name: str) -> str:

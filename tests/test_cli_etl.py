@@ -187,3 +187,17 @@ def test_single_file_html_is_detected(tmp_path, capsys) -> None:
     assert "<p>" not in out and "The river rose slowly" in out
     assert looks_like_html("x.HTM", b"hello") and looks_like_html("x", b"\xef\xbb\xbf  <html>")
     assert not looks_like_html("notes.txt", b"<b> is a tag, said the teacher.")
+
+
+def test_cli_html_options_reach_the_config(capsys: pytest.CaptureFixture[str]) -> None:
+    page = str(Path(__file__).resolve().parent.parent / "fixtures" / "html" / "article_en.html")
+    assert main(["clean", "--json", "--main-content", "trafilatura", page]) == 0
+    flags = json.loads(capsys.readouterr().out)["flags"]
+    assert "main:scorer" not in flags and any(f.startswith("main:") for f in flags)
+    assert main(["clean", "--json", page]) == 0
+    default = json.loads(capsys.readouterr().out)
+    assert "main:scorer" in default["flags"]
+    assert main(["clean", "--json", "--include-comments", page]) == 0
+    with_comments = json.loads(capsys.readouterr().out)
+    assert len(with_comments["text"]) > len(default["text"])
+    assert not any(r["rule_id"] == "DOM-COMMENTS-001" for r in with_comments["removals"])

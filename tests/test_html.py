@@ -113,7 +113,10 @@ def test_invisible_text_not_in_source(s: Scrubber, article: bytes) -> None:
 def test_include_comments_keeps_comments(article: bytes) -> None:
     result = Scrubber(Config(packs=(), include_comments=True)).scrub_html(article, url=ARTICLE_URL)
     assert "After three dry summers" in result.text
+    assert "Will they ever fix the leaking pipes" in result.text
     assert not any(r.rule_id == "DOM-COMMENTS-001" for r in result.removals)
+    default = Scrubber(Config(packs=())).scrub_html(article, url=ARTICLE_URL)
+    assert "Will they ever fix the leaking pipes" not in default.text
 
 
 def test_forum_replies_are_content(s: Scrubber) -> None:

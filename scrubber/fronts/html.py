@@ -69,6 +69,8 @@ def parse_html(html: bytes | bytearray | str, url: str | None = None,
     discussion = is_discussion(root, url, units, main)
     if discussion:
         flags.append("page:discussion")
+    if discussion or config.include_comments:
+        # Replies are the content of a thread; comments are kept on request.
         main = [
             m or (_is_comment(u) and u.link_chars < 0.3 * len(u.text))
             for u, m in zip(units, main, strict=True)

@@ -181,16 +181,36 @@ def _link_adjusted(units: list[Unit], ranked: list[tuple[etree._Element, float]]
                    ) -> dict[etree._Element, float]:
     """Each candidate's score times (1 - link density of everything under it)."""
     totals = {el: [0, 0] for el, _ in ranked}
-    for unit in units:
-        el: etree._Element | None = unit.owner
-        for _ in range(64):
-            if el is None:
-                break
-            if el in totals:
-                totals[el][0] += len(unit.text)
-                totals[el][1] += unit.link_chars
-            el = el.getparent()
+    for unit, above in zip(units, _marks_above(units, set(totals)), strict=True):
+        for el in above:
+            totals[el][0] += len(unit.text)
+            totals[el][1] += unit.link_chars
     return {el: score * (1 - totals[el][1] / max(totals[el][0], 1)) for el, score in ranked}
+
+
+def _marks_above(units: list[Unit], targets: set[etree._Element]) -> list[tuple[etree._Element, ...]]:
+    """Per unit, the ``targets`` among its owner and the owner's ancestors.
+
+    Each element's answer is computed once (the walk up stops at the first element already
+    answered), so a page costs its number of elements, not units times depth.
+    """
+    memo: dict[etree._Element, tuple[etree._Element, ...]] = {}
+    out = []
+    for unit in units:
+        owner = unit.owner
+        if owner not in memo:
+            path = []
+            node: etree._Element | None = owner
+            while node is not None and node not in memo:
+                path.append(node)
+                node = node.getparent()
+            above = memo[node] if node is not None else ()
+            for el in reversed(path):
+                if el in targets:
+                    above = (*above, el)
+                memo[el] = above
+        out.append(memo[owner])
+    return out
 
 
 def _promote(best: etree._Element, ranked: list[tuple[etree._Element, float]],
@@ -232,29 +252,8 @@ def _grow(best: etree._Element, deep: dict[etree._Element, float],
 
 
 def _under(units: list[Unit], chosen: set[etree._Element]) -> list[bool]:
-    """Which units lie inside one of ``chosen`` (each owner's answer looked up once)."""
-    memo: dict[etree._Element, bool] = {}
-    out = []
-    for unit in units:
-        owner = unit.owner
-        if owner not in memo:
-            path, el, found = [], owner, False
-            for _ in range(64):
-                if el is None:
-                    break
-                if el in chosen:
-                    found = True
-                    break
-                if el in memo:
-                    found = memo[el]
-                    break
-                path.append(el)
-                el = el.getparent()
-            for visited in path:
-                memo[visited] = found
-            memo[owner] = found
-        out.append(memo[owner])
-    return out
+    """Which units lie inside one of ``chosen``."""
+    return [bool(above) for above in _marks_above(units, chosen)]
 
 
 def _prune_link_blocks(units: list[Unit], mask: list[bool], roots: set[etree._Element]) -> None:

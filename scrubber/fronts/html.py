@@ -61,7 +61,10 @@ def parse_html(html: bytes | bytearray | str, url: str | None = None,
         return plain_text(text, [*flags, "html:too_deep"])
     if root is None:
         return Document(source="", blocks=[], title=None, flags=[*flags, "html:empty"])
-    if root.xpath("count(//*)") > config.max_html_elements:
+    # Every element but a few the parser implies (html, body, a paragraph per stray text)
+    # opens with "<": a page with few of them needs no count of the tree.
+    limit = config.max_html_elements
+    if 2 * text.count("<") + 16 > limit and root.xpath("count(//*)") > limit:
         return plain_text(text, [*flags, "html:too_many_elements"])
     title = find_title(root)
     units = render(root, builtin_rules())

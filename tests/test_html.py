@@ -299,3 +299,15 @@ def test_dom_rules_validation(tmp_path: Path) -> None:
     bad.write_text('[[rule]]\nid = "DOM-X-001"\ncategory = "nav"\n')
     with pytest.raises(PackError, match="tokens"):
         load_rules(bad)
+
+
+def test_upper_case_markup_renders_like_lower_case(s: Scrubber) -> None:
+    # render() relies on the parser's lower-cased tag names (no .lower() per element).
+    lower = "<html><body><nav><ul><li><a href='/'>Home</a></li></ul></nav><div><p>{}</p></div></body></html>"
+    upper = "<HTML><BODY><NAV><UL><LI><A HREF='/'>Home</A></LI></UL></NAV><DIV><P>{}</P></DIV></BODY></HTML>"
+    body = "A paragraph of body text that is long enough to be the main content of the page, " * 3
+    a = s.scrub_html(lower.format(body))
+    b = s.scrub_html(upper.format(body))
+    assert a.text == b.text and [r.rule_id for r in a.removals] == [r.rule_id for r in b.removals]
+    root = parse(upper.format(body))
+    assert root is not None and {u.tag for u in render(root, builtin_rules())} <= {"li", "p"}

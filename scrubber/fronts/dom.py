@@ -161,13 +161,13 @@ def render(root: etree._Element, rules: DomRules) -> list[Unit]:
     links = 0  # open <a> elements
     pre = 0  # open <pre> elements
     skipped: etree._Element | None = None
+    # Tag names come lower-cased from libxml2's HTML parser (pinned by a test).
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         tag = el.tag
         if not isinstance(tag, str):
             text = el.tail if event == "end" else None
         elif event == "start":
-            tag = tag.lower()
             if tag in SKIP or _hidden(el):
                 walker.skip_subtree()
                 skipped = el
@@ -187,7 +187,6 @@ def render(root: etree._Element, rules: DomRules) -> list[Unit]:
                 links += 1
             text = el.text
         else:
-            tag = tag.lower()
             if el is skipped:
                 skipped = None
             elif tag in BLOCK:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 BUILTIN_PACKS: tuple[str, ...] = ("common", "zh", "en", "de", "fr", "es")
 #: The values of ``Config.main_content``.
@@ -70,7 +70,7 @@ class Config:
     #: consulted only on pages where the scorer is unsure (about one page in ten);
     #: ``"scorer"``: the scorer alone (fastest); ``"trafilatura"``: both on every page
     #: (about twice the time per page; see the README for measured accuracy of each).
-    main_content: str = "auto"
+    main_content: Literal["auto", "scorer", "trafilatura"] = "auto"
 
     def __post_init__(self) -> None:
         for name in ("packs", "extra_packs", "select", "ignore"):

@@ -15,10 +15,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import regex
 
 from ..config import Config
 from ..rules.schema import Pack, Rule, builtin_pack_path, load_pack
+from .charset import DOMAIN, CharMasks, consumed_atoms
 from .fold import variants
 from .matcher import phrase_matcher
 from .prefilter import required_literals
@@ -121,9 +123,10 @@ class CompiledRules:
         exact: dict[str, list[int]] = {}
         phrase_index: dict[str, int] = {}
         entries: list[list[tuple[int, int]]] = []
-        self.free_regex: list[tuple[int, regex.Pattern[str], regex.Pattern[str] | None]] = []
+        self.free_regex: list[tuple[int, regex.Pattern[str], regex.Pattern[str] | None, int]] = []
         self.anchored: dict[int, regex.Pattern[str]] = {}
         self.span_rules: list[tuple[int, regex.Pattern[str], regex.Pattern[str] | None]] = []
+        span_chars: list[str | None] = []
         for i, rule in enumerate(self.rules):
             if rule.unit == "span":
                 # Anchors of a span rule prefilter the *raw* line by their first characters.
@@ -131,6 +134,7 @@ class CompiledRules:
                 chars = "".join(regex.escape(c) for c in first)
                 prefilter = regex.compile(f"[{chars}]") if first else None
                 self.span_rules.append((i, regex.compile(rule.pattern or ""), prefilter))
+                span_chars.append("".join(first) if first else None)
                 continue
             if rule.match == "exact":
                 for p in rule.phrases:
@@ -146,7 +150,7 @@ class CompiledRules:
                     # Still worth a cheap test: literals with symbols ("©", "»") checked by `in`.
                     symbols = required_literals(rule.pattern or "", symbols=True)
                     prefilter = regex.compile("|".join(map(regex.escape, symbols))) if symbols else None
-                    self.free_regex.append((i, compiled, prefilter))
+                    self.free_regex.append((i, compiled, prefilter, 0))
                     continue
                 self.anchored[i] = compiled
             for p in phrases:
@@ -155,16 +159,26 @@ class CompiledRules:
                     entries.append([])
                 entries[phrase_index[p]].append((i, mode))
         self.exact = {k: tuple(v) for k, v in exact.items()}
+        #: Raw code point -> bit k when it is an anchor character of span rule k (None: no filter).
+        self.span_table = _span_table(span_chars)
+        free = [i for i, *_ in self.free_regex]
+        self.masks, self.condition = _conditions(self.rules, free, set(self.anchored))
+        self.free_regex = [(i, p, f, self.condition.get(i, 0)) for i, p, f, _ in self.free_regex]
         # Longest max_chars first, so the scan of a line stops at the first rule too short for it.
         self.free_regex.sort(key=lambda entry: -(self.rules[entry[0]].max_chars or 10**9))
         self.entries = tuple(tuple(e) for e in entries)
+        self.phrases: tuple[str, ...] = tuple(phrase_index)
         self.matcher = phrase_matcher(list(phrase_index), pure=pure)
         #: Rules whose removals are sections, not lines (``cut_rest``): outside the guard.
         self.structural_ids = frozenset(r.id for r in self.rules if r.action == "cut_rest")
         self.line_max = max((r.max_chars or 0 for r in self.rules if r.unit == "line"), default=0)
 
-    def line_rules(self, text: str, folded: str, core: str, budget: Budget) -> list[int]:
-        """Indices of the line rules matching one block, best first (scope not yet applied)."""
+    def line_rules(self, text: str, folded: str, core: str, budget: Budget, blocked: int = 0) -> list[int]:
+        """Indices of the line rules matching one block, best first (scope not yet applied).
+
+        ``blocked``: bits of :attr:`condition` the block fails (:class:`~.docscan.DocScan`);
+        the regex of such a rule cannot match the block and is not run.
+        """
         n = len(text)
         rules = self.rules
         hits: set[int] = set()
@@ -181,14 +195,17 @@ class CompiledRules:
                         anchors.add(i)
                     elif (mode == _CONTAINS or pi in at_start) and n <= (rules[i].max_chars or n):
                         hits.add(i)
+        condition = self.condition
         for i in sorted(anchors):
-            if i in hits or n > (rules[i].max_chars or n):
+            if i in hits or n > (rules[i].max_chars or n) or condition.get(i, 0) & blocked:
                 continue
             if budget.search(rules[i], self.anchored[i], folded):
                 hits.add(i)
-        for i, pattern, prefilter in self.free_regex:  # longest max_chars first
+        for i, pattern, prefilter, bit in self.free_regex:  # longest max_chars first
             if n > (rules[i].max_chars or n):
                 break
+            if bit & blocked:
+                continue
             if (prefilter is None or prefilter.search(folded)) and budget.search(rules[i], pattern, folded):
                 hits.add(i)
         return sorted(hits)
@@ -212,3 +229,45 @@ class CompiledRules:
                     out.append((i, m.start(), m.end()))
         out.sort(key=lambda t: (t[1], t[2]))
         return out
+
+
+def _conditions(
+    rules: Sequence[Rule], free: list[int], anchored: set[int]
+) -> tuple[CharMasks, dict[int, int]]:
+    """Character conditions of the line regex rules (:mod:`.charset`), one bit each.
+
+    A rule's condition: every character of a matching line is one the pattern can consume
+    (patterns anchored ``^...$``) and, for rules without AC anchors, the line holds the first
+    character of one of the pattern's required literals. Rules without AC anchors first:
+    they run on most lines.
+    """
+    allowed: list[list[str] | None] = []
+    needed: list[str | None] = []
+    condition: dict[int, int] = {}
+    for i in [*sorted(free), *sorted(anchored)]:
+        pattern = rules[i].pattern or ""
+        atoms = consumed_atoms(pattern)
+        literals = required_literals(pattern, symbols=True) if i not in anchored else None
+        need = "".join(sorted({lit[0] for lit in literals})) if literals else None
+        if atoms is None and need is None:
+            continue
+        if len(allowed) == 64:
+            break
+        condition[i] = 1 << len(allowed)
+        allowed.append(atoms)
+        needed.append(need)
+    return CharMasks(allowed, needed), condition
+
+
+def _span_table(span_chars: list[str | None]) -> np.ndarray | None:
+    """The anchor characters of the span rules as a code point -> bit table, if all have some."""
+    if not span_chars or len(span_chars) > 8 or any(
+        chars is None or any(ord(ch) >= DOMAIN for ch in chars) for chars in span_chars
+    ):
+        return None
+    table = np.zeros(DOMAIN + 1, dtype=np.uint8)
+    for k, chars in enumerate(span_chars):
+        for ch in chars or ():
+            table[ord(ch)] |= 1 << k
+    table.flags.writeable = False
+    return table

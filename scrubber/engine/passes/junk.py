@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from ...rules.schema import Rule
+from ..docscan import DocScan
 from ..fold import core
 from ..state import State, Verdict
 
@@ -21,15 +22,25 @@ def run(state: State) -> None:
     hits: dict[int, list[int]] = {}
     seen: dict[str, list[int]] = {}  # menus and footers repeat lines: match each text once
     removed = state.removed  # HTML mode: blocks the DOM layer already took are not matched
+    scan = DocScan(state.doc.source, blocks, rules.masks, rules.span_table, state.config)
+    state.folded_doc = scan.folded
+    blocked = scan.blocked
     for block in blocks:
         if len(block.text) <= rules.line_max and block.index not in removed:
-            folded = state.folded(block)
+            folded = scan.folded[block.start : block.end]
             found = seen.get(folded)
             if found is None:
-                found = seen[folded] = rules.line_rules(block.text, folded, core(folded), state.budget)
+                found = seen[folded] = rules.line_rules(
+                    block.text, folded, core(folded), state.budget, blocked[block.index]
+                )
             if found:
                 hits[block.index] = found
-    state.body = [b.index not in hits and b.index not in removed and state.is_prose(b.text) for b in blocks]
+    prose = scan.prose
+    state.body = [
+        b.index not in hits and b.index not in removed
+        and (state.is_prose(b.text) if prose[b.index] is None else prose[b.index])
+        for b in blocks
+    ]
     body_idx = [i for i, is_body in enumerate(state.body) if is_body]
     first = body_idx[0] if body_idx else len(blocks)
     last = body_idx[-1] if body_idx else -1
@@ -43,7 +54,7 @@ def run(state: State) -> None:
             rule = rules.rules[ri]
             if _in_scope(rule, index, first, last) and _apply(state, rule, index, body_before):
                 break
-    _spans(state)
+    _spans(state, scan.span_bits)
 
 
 def _in_scope(rule: Rule, index: int, first: int, last: int) -> bool:
@@ -78,12 +89,13 @@ def _apply(state: State, rule: Rule, index: int, body_before: list[int]) -> bool
     return True
 
 
-def _spans(state: State) -> None:
+def _spans(state: State, span_bits: list[int]) -> None:
+    """Span rules on every kept block holding one of their anchor characters."""
     rules = state.rules
     if not rules.span_rules:
         return
     for block in state.doc.blocks:
-        if block.index in state.removed:
+        if block.index in state.removed or not span_bits[block.index]:
             continue
         found = rules.spans(block.text, lambda b=block: state.folded(b), state.budget)
         if not found:

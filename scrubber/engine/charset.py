@@ -202,39 +202,46 @@ def consumed_atoms(pattern: str) -> list[str] | None:
 
 
 class CharMasks:
-    """Code point -> bit mask over a list of rule conditions; one bit per condition.
+    """Code point -> bit mask over a list of rule conditions, in one table.
 
     ``allowed[k]`` (or ``None``): atoms of condition ``k``; a character none of them
-    matches sets bit ``k`` in :attr:`bad`.
-    ``needed[k]`` (or ``None``): characters of which a line must contain one; they set bit
-    ``k`` in :attr:`has`.
+    matches sets bit ``k``. ``needed[k]`` (or ``None``): characters of which a line must
+    contain one; they set a bit of their own (above the condition bits). OR-reduce the table
+    over a line's characters, and :meth:`blocked` turns the result into the conditions the
+    line fails.
     """
 
     def __init__(self, allowed: Sequence[Sequence[str] | None], needed: Sequence[str | None]) -> None:
         self.size = len(allowed)
-        if self.size > 64:
-            raise ValueError("at most 64 conditions")
+        #: (condition bit, position of its "has a needed character" bit). A needed character
+        #: outside the table could not be seen: such a condition is dropped.
+        self.need: list[tuple[int, int]] = []
+        usable = [k for k, chars in enumerate(needed) if chars and all(ord(ch) < DOMAIN for ch in chars)]
+        if self.size + len(usable) > 64:
+            raise ValueError("at most 64 condition and needed-character bits")
         # One entry past the domain (index DOMAIN): characters above it, never evidence.
-        self.bad = np.zeros(DOMAIN + 1, dtype=np.uint64)
-        self.has = np.zeros(DOMAIN + 1, dtype=np.uint64)
+        self.table = np.zeros(DOMAIN + 1, dtype=np.uint64)
         for k, atoms in enumerate(allowed):
             if atoms is None:
                 continue
             ok = np.zeros(DOMAIN, dtype=bool)
             for atom in set(atoms):
                 ok |= _members(atom)
-            self.bad[:DOMAIN][~ok] |= np.uint64(1 << k)
-        #: Conditions with a ``needed`` set: a line without such a character fails them. A
-        #: needed character outside the table could not be seen: such a condition is dropped.
-        self.need_bits = 0
-        for k, chars in enumerate(needed):
-            if not chars or any(ord(ch) >= DOMAIN for ch in chars):
-                continue
-            self.need_bits |= 1 << k
-            for ch in chars:
-                self.has[ord(ch)] |= np.uint64(1 << k)
-        self.bad.flags.writeable = False
-        self.has.flags.writeable = False
+            self.table[:DOMAIN][~ok] |= np.uint64(1 << k)
+        for position, k in enumerate(usable, start=self.size):
+            self.need.append((k, position))
+            for ch in needed[k] or ():
+                self.table[ord(ch)] |= np.uint64(1 << position)
+        self.table.flags.writeable = False
+        self._bad = np.uint64((1 << self.size) - 1)
+
+    def blocked(self, reduced: np.ndarray) -> np.ndarray:
+        """Per line, the conditions it fails, from the OR of the table over its characters."""
+        out = reduced & self._bad
+        for k, position in self.need:
+            missing = ((reduced >> np.uint64(position)) & np.uint64(1)) ^ np.uint64(1)
+            out |= missing << np.uint64(k)
+        return out
 
 
 @functools.cache

@@ -26,6 +26,7 @@ from .matcher import phrase_matcher
 from .prefilter import required_literals
 
 _PREFIX, _CONTAINS, _ANCHOR = 0, 1, 2
+_NO_LIMIT = 1 << 62
 
 
 @dataclass(slots=True)
@@ -167,11 +168,23 @@ class CompiledRules:
         # Longest max_chars first, so the scan of a line stops at the first rule too short for it.
         self.free_regex.sort(key=lambda entry: -(self.rules[entry[0]].max_chars or 10**9))
         self.entries = tuple(tuple(e) for e in entries)
+        #: Per rule: its max_chars (0 or None: no limit) and whether it is built in.
+        self.limit = tuple(r.max_chars or _NO_LIMIT for r in self.rules)
+        self.builtin = tuple(r.builtin for r in self.rules)
+        #: Per phrase: the rules it is a ``contains`` phrase, a ``prefix`` phrase, an anchor of.
+        self.by_phrase = tuple(
+            tuple(tuple(i for i, m in e if m == mode) for mode in (_CONTAINS, _PREFIX, _ANCHOR))
+            for e in self.entries
+        )
         self.phrases: tuple[str, ...] = tuple(phrase_index)
         self.matcher = phrase_matcher(list(phrase_index), pure=pure)
         #: Rules whose removals are sections, not lines (``cut_rest``): outside the guard.
         self.structural_ids = frozenset(r.id for r in self.rules if r.action == "cut_rest")
         self.line_max = max((r.max_chars or 0 for r in self.rules if r.unit == "line"), default=0)
+        #: Per line length up to line_max: the anchor-less regex rules admitting it, in order.
+        self.free_by_len = tuple(
+            [e for e in self.free_regex if n <= self.limit[e[0]]] for n in range(self.line_max + 1)
+        )
 
     def line_rules(self, text: str, folded: str, core: str, budget: Budget, blocked: int = 0) -> list[int]:
         """Indices of the line rules matching one block, best first (scope not yet applied).
@@ -180,35 +193,42 @@ class CompiledRules:
         the regex of such a rule cannot match the block and is not run.
         """
         n = len(text)
-        rules = self.rules
-        hits: set[int] = set()
-        for i in self.exact.get(core, ()):
-            if n <= (rules[i].max_chars or n):
-                hits.add(i)
+        limit = self.limit
+        hits = {i for i in self.exact.get(core, ()) if n <= limit[i]}
         anchors: set[int] = set()
-        if self.entries and core:
-            found = self.matcher.find(core)
-            at_start = {pi for pi, start in found if start == 0}
-            for pi in {pi for pi, _ in found}:  # a phrase found many times is handled once
-                for i, mode in self.entries[pi]:
-                    if mode == _ANCHOR:
-                        anchors.add(i)
-                    elif (mode == _CONTAINS or pi in at_start) and n <= (rules[i].max_chars or n):
-                        hits.add(i)
-        condition = self.condition
-        for i in sorted(anchors):
-            if i in hits or n > (rules[i].max_chars or n) or condition.get(i, 0) & blocked:
-                continue
-            if budget.search(rules[i], self.anchored[i], folded):
-                hits.add(i)
-        for i, pattern, prefilter, bit in self.free_regex:  # longest max_chars first
-            if n > (rules[i].max_chars or n):
-                break
+        if core and self.entries:
+            by_phrase = self.by_phrase
+            for pi, start, _ in self.matcher.occurrences(core):
+                contains, prefix, anchor = by_phrase[pi]
+                if contains:
+                    hits.update(i for i in contains if n <= limit[i])
+                if prefix and start == 0:
+                    hits.update(i for i in prefix if n <= limit[i])
+                if anchor:
+                    anchors.update(anchor)
+        if anchors:
+            condition = self.condition
+            anchored = self.anchored
+            for i in sorted(anchors):
+                if i in hits or n > limit[i] or condition.get(i, 0) & blocked:
+                    continue
+                if self._search(i, anchored[i], folded, budget):
+                    hits.add(i)
+        free = (
+            self.free_by_len[n] if n <= self.line_max
+            else [entry for entry in self.free_regex if n <= limit[entry[0]]]
+        )
+        for i, pattern, prefilter, bit in free:
             if bit & blocked:
                 continue
-            if (prefilter is None or prefilter.search(folded)) and budget.search(rules[i], pattern, folded):
+            if (prefilter is None or prefilter.search(folded)) and self._search(i, pattern, folded, budget):
                 hits.add(i)
         return sorted(hits)
+
+    def _search(self, i: int, pattern: regex.Pattern[str], folded: str, budget: Budget) -> bool:
+        if self.builtin[i]:
+            return pattern.search(folded) is not None
+        return budget.search(self.rules[i], pattern, folded) is not None
 
     def spans(self, text: str, fold_text: Callable[[], str], budget: Budget) -> list[tuple[int, int, int]]:
         """``(rule_index, start, end)`` of span-rule matches inside one block, in order.
@@ -251,7 +271,7 @@ def _conditions(
         need = "".join(sorted({lit[0] for lit in literals})) if literals else None
         if atoms is None and need is None:
             continue
-        if len(allowed) == 64:
+        if len(allowed) + sum(map(bool, needed)) + bool(need) >= 64:
             break
         condition[i] = 1 << len(allowed)
         allowed.append(atoms)

@@ -15,6 +15,7 @@ from scrubber.engine.charset import consumed_atoms
 from scrubber.engine.compile import Budget
 from scrubber.engine.docscan import DocScan
 from scrubber.engine.fold import core, fold
+from scrubber.engine.prefilter import start_literals
 from scrubber.engine.state import State
 from scrubber.fronts.text import split_text
 
@@ -45,6 +46,10 @@ def _check(lines: list[str]) -> None:
             if scan.blocked[block.index] & bit:
                 pattern = _RULES.anchored.get(i) or next(p for j, p, *_ in _RULES.free_regex if j == i)
                 assert not pattern.search(folded), (_RULES.rules[i].id, block.text)
+        for i, literals in _RULES.starts.items():
+            pattern = _RULES.anchored.get(i) or next(p for j, p, *_ in _RULES.free_regex if j == i)
+            if pattern.search(folded):
+                assert core(folded).startswith(literals), (_RULES.rules[i].id, block.text)
         budget = Budget(1.0)
         assert _RULES.line_rules(block.text, folded, core(folded), budget, scan.blocked[block.index]) == (
             _RULES.line_rules(block.text, folded, core(folded), budget)
@@ -77,6 +82,16 @@ def test_prose_over_long_and_cjk_lines() -> None:
         "这是一段足够长的中文正文，它有标点符号，所以看起来像正文。" * k for k in (1, 2, 20)
     ] + ["word, " * k for k in (3, 9, 10, 11, 80)] + ["a,b,c,d,e,f,g,h,i,j,k.", "\U00020000" * 20 + "。"]
     _check(lines)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literals"),
+    [(r"^[^\p{L}\p{N}]*(?:more|read more)\b", ("more", "read")), (r"^\s*(?=x)ab|^c", ("ab", "c")),
+     (r"^[^\p{L}\p{N}]*(?:more)?x", None), (r"^a|b", None), (r"^[^\p{L}\p{N}]*-x", None),
+     (r"^[^\p{L}\p{N}]*+x", None)],
+)
+def test_start_literals(pattern: str, literals: tuple[str, ...] | None) -> None:
+    assert start_literals(pattern) == literals
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from ..rules.schema import Pack, Rule, builtin_pack_path, load_pack
 from .charset import DOMAIN, CharMasks, consumed_atoms
 from .fold import variants
 from .matcher import phrase_matcher
-from .prefilter import required_literals
+from .prefilter import required_literals, start_literals
 
 _PREFIX, _CONTAINS, _ANCHOR = 0, 1, 2
 _NO_LIMIT = 1 << 62
@@ -171,11 +171,23 @@ class CompiledRules:
         #: Per rule: its max_chars (0 or None: no limit) and whether it is built in.
         self.limit = tuple(r.max_chars or _NO_LIMIT for r in self.rules)
         self.builtin = tuple(r.builtin for r in self.rules)
-        #: Per phrase: the rules it is a ``contains`` phrase, a ``prefix`` phrase, an anchor of.
+        #: Per phrase: the rules it is a ``contains`` phrase, a ``prefix`` phrase, an anchor
+        #: of (without a condition bit), and the condition bits of the rules it anchors.
         self.by_phrase = tuple(
-            tuple(tuple(i for i, m in e if m == mode) for mode in (_CONTAINS, _PREFIX, _ANCHOR))
+            (
+                tuple(i for i, m in e if m == _CONTAINS),
+                tuple(i for i, m in e if m == _PREFIX),
+                tuple(i for i, m in e if m == _ANCHOR and i not in self.condition),
+                sum(self.condition[i] for i in {i for i, m in e if m == _ANCHOR and i in self.condition}),
+            )
             for e in self.entries
         )
+        #: Per line regex rule: literals one of which the core of a matching line starts with.
+        self.starts = {
+            i: lits for i in (*self.anchored, *free) if (lits := start_literals(self.rules[i].pattern or ""))
+        }
+        #: Condition bit position -> rule index.
+        self.bit_rule = {bit.bit_length() - 1: i for i, bit in self.condition.items()}
         self.phrases: tuple[str, ...] = tuple(phrase_index)
         self.matcher = phrase_matcher(list(phrase_index), pure=pure)
         #: Rules whose removals are sections, not lines (``cut_rest``): outside the guard.
@@ -184,6 +196,12 @@ class CompiledRules:
         #: Per line length up to line_max: the anchor-less regex rules admitting it, in order.
         self.free_by_len = tuple(
             [e for e in self.free_regex if n <= self.limit[e[0]]] for n in range(self.line_max + 1)
+        )
+        #: Per line length: the condition bits of those rules (all bits if one has none), so
+        #: that a line failing all of them skips the loop.
+        self.free_gate = tuple(
+            -1 if any(bit == 0 for *_, bit in entries) else sum(bit for *_, bit in entries)
+            for entries in self.free_by_len
         )
 
     def line_rules(self, text: str, folded: str, core: str, budget: Budget, blocked: int = 0) -> list[int]:
@@ -198,28 +216,38 @@ class CompiledRules:
         anchors: set[int] = set()
         if core and self.entries:
             by_phrase = self.by_phrase
+            live = 0  # condition bits of anchored rules whose anchors occur
             for pi, start, _ in self.matcher.occurrences(core):
-                contains, prefix, anchor = by_phrase[pi]
+                contains, prefix, plain, bits = by_phrase[pi]
+                live |= bits
                 if contains:
                     hits.update(i for i in contains if n <= limit[i])
                 if prefix and start == 0:
                     hits.update(i for i in prefix if n <= limit[i])
-                if anchor:
-                    anchors.update(anchor)
+                if plain:
+                    anchors.update(plain)
+            live &= ~blocked
+            while live:
+                low = live & -live
+                anchors.add(self.bit_rule[low.bit_length() - 1])
+                live ^= low
         if anchors:
-            condition = self.condition
             anchored = self.anchored
+            starts = self.starts
             for i in sorted(anchors):
-                if i in hits or n > limit[i] or condition.get(i, 0) & blocked:
+                if i in hits or n > limit[i] or (i in starts and not core.startswith(starts[i])):
                     continue
                 if self._search(i, anchored[i], folded, budget):
                     hits.add(i)
-        free = (
-            self.free_by_len[n] if n <= self.line_max
-            else [entry for entry in self.free_regex if n <= limit[entry[0]]]
-        )
+        if n > self.line_max:
+            free = [entry for entry in self.free_regex if n <= limit[entry[0]]]
+        elif self.free_gate[n] & ~blocked:
+            free = self.free_by_len[n]
+        else:
+            return sorted(hits)
+        starts = self.starts
         for i, pattern, prefilter, bit in free:
-            if bit & blocked:
+            if bit & blocked or (i in starts and not core.startswith(starts[i])):
                 continue
             if (prefilter is None or prefilter.search(folded)) and self._search(i, pattern, folded, budget):
                 hits.add(i)

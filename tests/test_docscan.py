@@ -101,3 +101,11 @@ def test_start_literals(pattern: str, literals: tuple[str, ...] | None) -> None:
 )
 def test_consumed_atoms_only_for_whole_line_patterns(pattern: str, anchored: bool) -> None:
     assert (consumed_atoms(pattern) is not None) == anchored
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("-*•|1234567890.)、 \t\nab。！？…\"'”’」』)）x")), max_size=12))
+def test_weak_equals_its_regex(text: str) -> None:
+    from scrubber.engine.passes.context import _WEAK, weak
+
+    assert weak(text) == (_WEAK.search(text) is not None)

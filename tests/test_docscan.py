@@ -33,7 +33,7 @@ _LINES = st.text(alphabet=st.sampled_from(_ALPHABET), min_size=1, max_size=60)
 
 def _scan(lines: list[str]) -> tuple[list, DocScan]:
     doc = split_text("\n".join(lines))
-    return doc.blocks, DocScan(doc.source, doc.blocks, _RULES.masks, _RULES.span_table, _S.config)
+    return doc.blocks, DocScan(doc.source, doc.blocks, _RULES.scan_tables, _S.config)
 
 
 def _check(lines: list[str]) -> None:
@@ -109,3 +109,16 @@ def test_weak_equals_its_regex(text: str) -> None:
     from scrubber.engine.passes.context import _WEAK, weak
 
     assert weak(text) == (_WEAK.search(text) is not None)
+
+
+def test_empty_blocks_anywhere() -> None:
+    from scrubber.document import Block
+
+    source = "ab\n\ncd"
+    blocks = [Block(0, "", 0, 0, 0, 0, 0), Block(1, "ab", 0, 2, 0, 3, 0), Block(2, "", 3, 3, 3, 4, 0),
+              Block(3, "cd", 4, 6, 4, 6, 1), Block(4, "", 6, 6, 6, 6, 1)]
+    scan = DocScan(source, blocks, _RULES.scan_tables, _S.config)
+    assert scan.blocked[0] == scan.blocked[2] == scan.blocked[4] == 0
+    assert scan.span_bits[0] == scan.span_bits[4] == 0xFF
+    assert scan.prose == [False] * 5
+    assert DocScan("", [Block(0, "", 0, 0, 0, 0, 0)], _RULES.scan_tables, _S.config).prose == [False]

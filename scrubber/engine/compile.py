@@ -21,6 +21,7 @@ import regex
 from ..config import Config
 from ..rules.schema import Pack, Rule, builtin_pack_path, load_pack
 from .charset import DOMAIN, CharMasks, consumed_atoms
+from .docscan import ScanTables
 from .fold import variants
 from .matcher import phrase_matcher
 from .prefilter import required_literals, start_literals
@@ -165,6 +166,7 @@ class CompiledRules:
         free = [i for i, *_ in self.free_regex]
         self.masks, self.condition = _conditions(self.rules, free, set(self.anchored))
         self.free_regex = [(i, p, f, self.condition.get(i, 0)) for i, p, f, _ in self.free_regex]
+        self.scan_tables = ScanTables(self.masks, self.span_table)
         # Longest max_chars first, so the scan of a line stops at the first rule too short for it.
         self.free_regex.sort(key=lambda entry: -(self.rules[entry[0]].max_chars or 10**9))
         self.entries = tuple(tuple(e) for e in entries)

@@ -71,6 +71,39 @@ def decode(folded: np.ndarray) -> str:
     return folded.tobytes().decode("utf-32-le", "surrogatepass")
 
 
+@functools.cache
+def _weights() -> np.ndarray:
+    """Code point (capped) -> CJK count | space count << 21 | UTF-8 extra bytes << 42.
+
+    Summed over a line, the three counts stay apart for lines under 2**21 characters; the
+    prose test reads them only for lines under 400 characters.
+    """
+    flags = _prose_table().astype(np.uint64)
+    weights = ((flags & _CJK) >> 1) | (((flags & _SPACE) >> 3) << 21) | ((flags >> _EXTRA_SHIFT) << 42)
+    weights.flags.writeable = False
+    return weights
+
+
+_FIELD = (1 << 21) - 1
+
+
+class ScanTables:
+    """The per-rule-set tables a :class:`DocScan` reads, built once with the rules.
+
+    ``masks``: folded code point -> rule condition bits (or None); ``raw``: raw code point
+    -> the prose-test bits (low byte) and the span-rule anchor bits (high byte; all set when
+    the span rules cannot be prefiltered).
+    """
+
+    def __init__(self, masks: CharMasks | None, span_table: np.ndarray | None) -> None:
+        self.masks = masks if masks is not None and masks.size else None
+        raw = _prose_table().astype(np.uint16)
+        raw |= span_table.astype(np.uint16) << 8 if span_table is not None else np.uint16(0xFF00)
+        raw.flags.writeable = False
+        self.raw = raw
+        self.weights = _weights()
+
+
 class DocScan:
     """The folded source and per-block facts, for blocks whose text is ``source[start:end]``.
 
@@ -81,8 +114,7 @@ class DocScan:
 
     __slots__ = ("blocked", "folded", "prose", "span_bits")
 
-    def __init__(self, source: str, blocks: Sequence[Block], masks: CharMasks | None,
-                 span_table: np.ndarray | None, config: Config) -> None:
+    def __init__(self, source: str, blocks: Sequence[Block], tables: ScanTables, config: Config) -> None:
         # Gathers index with intp arrays: several times faster than with uint32 indices.
         raw = codes(source).astype(np.intp)
         folded = FOLD_CODES[raw]
@@ -93,61 +125,59 @@ class DocScan:
             return
         starts = np.fromiter((b.start for b in blocks), dtype=np.intp, count=n)
         ends = np.fromiter((b.end for b in blocks), dtype=np.intp, count=n)
-        # Bounds of [start, end) segments (odd ones, the gaps, are discarded). The code point
-        # arrays get one element past the end, so that every block end is a valid index.
+        if starts[-1] >= len(raw):  # empty blocks at the very end: give them a character
+            raw = np.append(raw, ord(" "))
+            folded = np.append(folded, np.uint32(ord(" ")))
+        # reduceat over [start, end) segments: the odd ones (gaps) are discarded; a last end
+        # at the end of the text is left out (the last segment then runs to the end).
         bounds = np.empty(2 * n, dtype=np.intp)
         bounds[0::2] = starts
         bounds[1::2] = ends
+        if ends[-1] >= len(raw):
+            bounds = bounds[:-1]
         empty = starts >= ends
-        capped_raw = np.empty(len(raw) + 1, dtype=np.intp)
-        np.minimum(raw, DOMAIN, out=capped_raw[:-1])
-        capped_raw[-1] = DOMAIN
-        if masks is not None and masks.size:
-            capped = np.empty(len(raw) + 1, dtype=np.intp)
-            np.minimum(folded, DOMAIN, out=capped[:-1])
-            capped[-1] = DOMAIN
-            blocked = masks.blocked(np.bitwise_or.reduceat(masks.table[capped], bounds)[0::2])
-            blocked[empty] = 0  # an empty block: no evidence
+        any_empty = bool(empty.any())
+        capped_raw = np.minimum(raw, DOMAIN)
+        if tables.masks is not None:
+            capped = np.minimum(folded, DOMAIN, dtype=np.intp)
+            blocked = tables.masks.blocked(np.bitwise_or.reduceat(tables.masks.table[capped], bounds)[0::2])
+            if any_empty:
+                blocked[empty] = 0  # an empty block: no evidence
             self.blocked = blocked.tolist()
         else:
             self.blocked = [0] * n
-        if span_table is not None:
-            bits = np.bitwise_or.reduceat(span_table[capped_raw], bounds)[0::2]
-            bits[empty] = 0xFF
-            self.span_bits = bits.tolist()
-        else:
-            self.span_bits = [0xFF] * n
-        self.prose = _prose(_prose_table()[capped_raw], bounds, starts, ends, config)
+        flags = tables.raw[capped_raw]
+        seen = np.bitwise_or.reduceat(flags, bounds)[0::2]
+        span_bits = seen >> 8
+        if any_empty:
+            span_bits[empty] = 0xFF
+        self.span_bits = span_bits.tolist()
+        weights = np.add.reduceat(tables.weights[capped_raw], bounds)[0::2]
+        self.prose = _prose(flags, seen, weights, bounds, starts, ends, config)
 
 
-def _prose(flags: np.ndarray, bounds: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-           config: Config) -> list[bool | None]:
+def _prose(flags: np.ndarray, seen: np.ndarray, weights: np.ndarray, bounds: np.ndarray,
+           starts: np.ndarray, ends: np.ndarray, config: Config) -> list[bool | None]:
     """``State.is_prose`` of every block, ``None`` where a character is above the domain."""
-
-    def total(values: np.ndarray) -> np.ndarray:
-        # uint8 in, int64 sums: reducing bool arrays is several times slower.
-        return np.add.reduceat(values.view(np.uint8), bounds, dtype=np.int64)[0::2]
-
     word = (flags & _WORD) != 0
     run_start = word.copy()
     run_start[1:] &= ~word[:-1]
-    runs = total(run_start)
+    runs = np.add.reduceat(run_start.view(np.uint8), bounds, dtype=np.int64)[0::2]
     # A run that began before the block's start still starts a word inside the block.
-    inside = starts > 0
-    carried = np.zeros(len(starts), dtype=bool)
-    carried[inside] = word[starts[inside]] & word[starts[inside] - 1]
-    runs += carried & (starts < ends)
+    carried = word[starts] & word[starts - 1] & (starts > 0) & (starts < ends)
+    runs += carried
     length = ends - starts
-    seen = np.bitwise_or.reduceat(flags, bounds)[0::2]
-    extra = total(flags >> _EXTRA_SHIFT)
-    cjk = total((flags & _CJK) != 0)
-    spaces = total((flags & _SPACE) != 0)
+    cjk = (weights & _FIELD).astype(np.int64)
+    spaces = ((weights >> 21) & _FIELD).astype(np.int64)
+    extra = (weights >> 42).astype(np.int64)
     min_cjk, min_words = config.body_min_cjk, config.body_min_words
     prose = (length >= min_cjk) & ((seen & _PUNCT) != 0) & (
         (length >= 400)
         | (~((extra < 2 * min_cjk) & (spaces + 1 < min_words)) & ((cjk >= min_cjk) | (runs >= min_words)))
     )
     out: list[bool | None] = prose.tolist()
-    for i in np.flatnonzero(seen & _BEYOND).tolist():
-        out[i] = None
+    beyond = seen & _BEYOND
+    if beyond.any():
+        for i in np.flatnonzero(beyond).tolist():
+            out[i] = None
     return out

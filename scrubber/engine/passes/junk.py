@@ -22,7 +22,7 @@ def run(state: State) -> None:
     hits: dict[int, list[int]] = {}
     seen: dict[str, list[int]] = {}  # menus and footers repeat lines: match each text once
     removed = state.removed  # HTML mode: blocks the DOM layer already took are not matched
-    scan = DocScan(state.doc.source, blocks, rules.masks, rules.span_table, state.config)
+    scan = DocScan(state.doc.source, blocks, rules.scan_tables, state.config)
     state.folded_doc = scan.folded
     blocked = scan.blocked
     for block in blocks:

@@ -42,6 +42,14 @@ def _check(lines: list[str]) -> None:
     assert scan.folded == fold("\n".join(lines))
     for block in blocks:
         folded = fold(block.text)
+        if block.text:
+            assert scan.blocked[block.index] == _RULES.blocked(folded)
+        for i, *_ in _RULES.free_regex:
+            # Single letter/digit anchors, checked as characters: a line without one in its
+            # core is blocked, as the Aho-Corasick anchors would have it.
+            anchors = _RULES.rules[i].phrases
+            if anchors and block.text and not any(a in core(folded) for a in anchors):
+                assert scan.blocked[block.index] & _RULES.condition[i], (_RULES.rules[i].id, block.text)
         for i, bit in _RULES.condition.items():
             if scan.blocked[block.index] & bit:
                 pattern = _RULES.anchored.get(i) or next(p for j, p, *_ in _RULES.free_regex if j == i)

@@ -206,19 +206,23 @@ class CharMasks:
 
     ``allowed[k]`` (or ``None``): atoms of condition ``k``; a character none of them
     matches sets bit ``k``. ``needed[k]`` (or ``None``): characters of which a line must
-    contain one; they set a bit of their own (above the condition bits). OR-reduce the table
-    over a line's characters, and :meth:`blocked` turns the result into the conditions the
-    line fails.
+    contain one; each distinct set of them has a bit of its own above the condition bits.
+    OR-reduce the table over a line's characters, and :meth:`blocked` turns the result into
+    the conditions the line fails.
     """
+
+    #: Distinct needed-character sets (the lookup in :meth:`blocked` has 2**MAX_NEEDS rows).
+    MAX_NEEDS = 10
 
     def __init__(self, allowed: Sequence[Sequence[str] | None], needed: Sequence[str | None]) -> None:
         self.size = len(allowed)
-        #: (condition bit, position of its "has a needed character" bit). A needed character
-        #: outside the table could not be seen: such a condition is dropped.
-        self.need: list[tuple[int, int]] = []
-        usable = [k for k, chars in enumerate(needed) if chars and all(ord(ch) < DOMAIN for ch in chars)]
-        if self.size + len(usable) > 64:
-            raise ValueError("at most 64 condition and needed-character bits")
+        # A needed character outside the table could not be seen: such a condition is dropped.
+        sets = sorted({chars for chars in needed if chars and all(ord(ch) < DOMAIN for ch in chars)})
+        if len(sets) > self.MAX_NEEDS or self.size + len(sets) > 64:
+            raise ValueError("too many condition bits")
+        position = {chars: self.size + j for j, chars in enumerate(sets)}
+        #: Conditions whose needed characters are checked.
+        self.needs = {k for k, chars in enumerate(needed) if chars in position}
         # One entry past the domain (index DOMAIN): characters above it, never evidence.
         self.table = np.zeros(DOMAIN + 1, dtype=np.uint64)
         for k, atoms in enumerate(allowed):
@@ -228,20 +232,24 @@ class CharMasks:
             for atom in set(atoms):
                 ok |= _members(atom)
             self.table[:DOMAIN][~ok] |= np.uint64(1 << k)
-        for position, k in enumerate(usable, start=self.size):
-            self.need.append((k, position))
-            for ch in needed[k] or ():
-                self.table[ord(ch)] |= np.uint64(1 << position)
+        for chars, p in position.items():
+            for ch in chars:
+                self.table[ord(ch)] |= np.uint64(1 << p)
         self.table.flags.writeable = False
+        # Row h (the needed-set bits a line has): the conditions whose set it lacks.
+        missing = np.zeros(1 << len(sets), dtype=np.uint64)
+        for h in range(len(missing)):
+            for k, chars in enumerate(needed):
+                if chars in position and not h >> (position[chars] - self.size) & 1:
+                    missing[h] |= np.uint64(1 << k)
+        missing.flags.writeable = False
+        self._missing = missing
         self._bad = np.uint64((1 << self.size) - 1)
+        self._shift = np.uint64(self.size)
 
     def blocked(self, reduced: np.ndarray) -> np.ndarray:
         """Per line, the conditions it fails, from the OR of the table over its characters."""
-        out = reduced & self._bad
-        for k, position in self.need:
-            missing = ((reduced >> np.uint64(position)) & np.uint64(1)) ^ np.uint64(1)
-            out |= missing << np.uint64(k)
-        return out
+        return (reduced & self._bad) | self._missing[(reduced >> self._shift).astype(np.intp)]
 
 
 @functools.cache

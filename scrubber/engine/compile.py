@@ -27,6 +27,7 @@ from .matcher import phrase_matcher
 from .prefilter import required_literals, start_literals
 
 _PREFIX, _CONTAINS, _ANCHOR = 0, 1, 2
+_LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
 _NO_LIMIT = 1 << 62
 
 
@@ -129,6 +130,7 @@ class CompiledRules:
         self.anchored: dict[int, regex.Pattern[str]] = {}
         self.span_rules: list[tuple[int, regex.Pattern[str], regex.Pattern[str] | None]] = []
         span_chars: list[str | None] = []
+        by_char: dict[int, tuple[regex.Pattern[str], str, tuple[str, ...]]] = {}
         for i, rule in enumerate(self.rules):
             if rule.unit == "span":
                 # Anchors of a span rule prefilter the *raw* line by their first characters.
@@ -146,6 +148,12 @@ class CompiledRules:
             phrases = rule.phrases
             if rule.match == "regex":
                 compiled = regex.compile(rule.pattern or "")
+                if phrases and all(_LETTER_OR_DIGIT.fullmatch(p) for p in phrases):
+                    # Single letter/digit anchors: core() never strips letters and digits, so
+                    # one occurs in the core iff it occurs in the folded line -- a character
+                    # condition (below), instead of a flood of Aho-Corasick hits.
+                    by_char[i] = (compiled, "".join(sorted(set(phrases))), phrases)
+                    continue
                 # No anchors given: derive the literals every match must contain, if provable.
                 phrases = phrases or required_literals(rule.pattern or "") or ()
                 if not phrases:
@@ -164,7 +172,18 @@ class CompiledRules:
         #: Raw code point -> bit k when it is an anchor character of span rule k (None: no filter).
         self.span_table = _span_table(span_chars)
         free = [i for i, *_ in self.free_regex]
-        self.masks, self.condition = _conditions(self.rules, free, set(self.anchored))
+        needs = {i: chars for i, (_, chars, _) in by_char.items()}
+        self.masks, self.condition = _conditions(self.rules, free, set(self.anchored), needs)
+        for i, (compiled, _, phrases) in by_char.items():
+            if i in self.condition and self.condition[i].bit_length() - 1 in self.masks.needs:
+                self.free_regex.append((i, compiled, None, 0))
+                continue
+            self.anchored[i] = compiled  # no condition bit left: Aho-Corasick anchors after all
+            for p in phrases:
+                if p not in phrase_index:
+                    phrase_index[p] = len(entries)
+                    entries.append([])
+                entries[phrase_index[p]].append((i, _ANCHOR))
         self.free_regex = [(i, p, f, self.condition.get(i, 0)) for i, p, f, _ in self.free_regex]
         self.scan_tables = ScanTables(self.masks, self.span_table)
         # Longest max_chars first, so the scan of a line stops at the first rule too short for it.
@@ -206,12 +225,17 @@ class CompiledRules:
             for entries in self.free_by_len
         )
 
-    def line_rules(self, text: str, folded: str, core: str, budget: Budget, blocked: int = 0) -> list[int]:
+    def line_rules(
+        self, text: str, folded: str, core: str, budget: Budget, blocked: int | None = None
+    ) -> list[int]:
         """Indices of the line rules matching one block, best first (scope not yet applied).
 
-        ``blocked``: bits of :attr:`condition` the block fails (:class:`~.docscan.DocScan`);
-        the regex of such a rule cannot match the block and is not run.
+        ``blocked``: bits of :attr:`condition` the block fails (from :class:`~.docscan.DocScan`;
+        computed here when not given); the regex of such a rule cannot match the block (or,
+        for rules anchored by single letters/digits, none of its anchors occurs) and is not run.
         """
+        if blocked is None:
+            blocked = self.blocked(folded)
         n = len(text)
         limit = self.limit
         hits = {i for i in self.exact.get(core, ()) if n <= limit[i]}
@@ -255,6 +279,16 @@ class CompiledRules:
                 hits.add(i)
         return sorted(hits)
 
+    def blocked(self, folded: str) -> int:
+        """The condition bits one folded line fails (what DocScan computes for every line)."""
+        if not folded:
+            return 0
+        table = self.masks.table
+        reduced = 0
+        for ch in folded:
+            reduced |= int(table[min(ord(ch), DOMAIN)])
+        return int(self.masks.blocked(np.array([reduced], dtype=np.uint64))[0])
+
     def _search(self, i: int, pattern: regex.Pattern[str], folded: str, budget: Budget) -> bool:
         if self.builtin[i]:
             return pattern.search(folded) is not None
@@ -282,26 +316,35 @@ class CompiledRules:
 
 
 def _conditions(
-    rules: Sequence[Rule], free: list[int], anchored: set[int]
+    rules: Sequence[Rule], free: list[int], anchored: set[int], needs: dict[int, str]
 ) -> tuple[CharMasks, dict[int, int]]:
     """Character conditions of the line regex rules (:mod:`.charset`), one bit each.
 
     A rule's condition: every character of a matching line is one the pattern can consume
-    (patterns anchored ``^...$``) and, for rules without AC anchors, the line holds the first
-    character of one of the pattern's required literals. Rules without AC anchors first:
-    they run on most lines.
+    (patterns anchored ``^...$``) and, for rules without Aho-Corasick anchors, the line holds
+    one of its needed characters (``needs``; else the first character of one of the
+    pattern's required literals). Rules without anchors first: they run on most lines.
     """
     allowed: list[list[str] | None] = []
     needed: list[str | None] = []
     condition: dict[int, int] = {}
-    for i in [*sorted(free), *sorted(anchored)]:
+    for i in [*sorted(free), *sorted(needs), *sorted(anchored)]:
         pattern = rules[i].pattern or ""
         atoms = consumed_atoms(pattern)
-        literals = required_literals(pattern, symbols=True) if i not in anchored else None
-        need = "".join(sorted({lit[0] for lit in literals})) if literals else None
+        need = needs.get(i)
+        if need is None and i not in anchored:
+            literals = required_literals(pattern, symbols=True)
+            need = "".join(sorted({lit[0] for lit in literals})) if literals else None
+        if need is not None and any(ord(ch) >= DOMAIN for ch in need):
+            need = None
         if atoms is None and need is None:
             continue
-        if len(allowed) + sum(map(bool, needed)) + bool(need) >= 64:
+        sets = {chars for chars in [*needed, need] if chars}
+        if len(sets) > CharMasks.MAX_NEEDS:
+            need = None
+            if atoms is None:
+                continue
+        if len(allowed) + 1 + len({chars for chars in [*needed, need] if chars}) > 64:
             break
         condition[i] = 1 << len(allowed)
         allowed.append(atoms)

@@ -207,10 +207,15 @@ class CompiledRules:
         self.starts = {
             i: lits for i in (*self.anchored, *free) if (lits := start_literals(self.rules[i].pattern or ""))
         }
+        #: The same, split for the per-occurrence loop: the condition bits of every phrase,
+        #: and the rest only for phrases that have any.
+        self.anchor_bits = tuple(bits for *_, bits in self.by_phrase)
+        self.special = {pi: (c, p, a) for pi, (c, p, a, _) in enumerate(self.by_phrase) if c or p or a}
         #: Condition bit position -> rule index.
         self.bit_rule = {bit.bit_length() - 1: i for i, bit in self.condition.items()}
         self.phrases: tuple[str, ...] = tuple(phrase_index)
         self.matcher = phrase_matcher(list(phrase_index), pure=pure)
+        self._occurrences = self.matcher.occurrences
         #: Rules whose removals are sections, not lines (``cut_rest``): outside the guard.
         self.structural_ids = frozenset(r.id for r in self.rules if r.action == "cut_rest")
         self.line_max = max((r.max_chars or 0 for r in self.rules if r.unit == "line"), default=0)
@@ -238,20 +243,22 @@ class CompiledRules:
             blocked = self.blocked(folded)
         n = len(text)
         limit = self.limit
-        hits = {i for i in self.exact.get(core, ()) if n <= limit[i]}
+        exact = self.exact.get(core)
+        hits = {i for i in exact if n <= limit[i]} if exact else set()
         anchors: set[int] = set()
         if core and self.entries:
-            by_phrase = self.by_phrase
+            anchor_bits, special = self.anchor_bits, self.special
             live = 0  # condition bits of anchored rules whose anchors occur
-            for pi, start, _ in self.matcher.occurrences(core):
-                contains, prefix, plain, bits = by_phrase[pi]
-                live |= bits
-                if contains:
-                    hits.update(i for i in contains if n <= limit[i])
-                if prefix and start == 0:
-                    hits.update(i for i in prefix if n <= limit[i])
-                if plain:
-                    anchors.update(plain)
+            for pi, start, _ in self._occurrences(core):
+                live |= anchor_bits[pi]
+                if pi in special:
+                    contains, prefix, plain = special[pi]
+                    if contains:
+                        hits.update(i for i in contains if n <= limit[i])
+                    if prefix and start == 0:
+                        hits.update(i for i in prefix if n <= limit[i])
+                    if plain:
+                        anchors.update(plain)
             live &= ~blocked
             while live:
                 low = live & -live

@@ -25,34 +25,38 @@ def run(state: State) -> None:
     scan = DocScan(state.doc.source, blocks, rules.scan_tables, state.config)
     state.folded_doc = scan.folded
     blocked = scan.blocked
+    folded_doc, line_max, budget = scan.folded, rules.line_max, state.budget
     for block in blocks:
-        if len(block.text) <= rules.line_max and block.index not in removed:
-            folded = scan.folded[block.start : block.end]
+        if len(block.text) <= line_max and block.index not in removed:
+            folded = folded_doc[block.start : block.end]
             found = seen.get(folded)
             if found is None:
                 found = seen[folded] = rules.line_rules(
-                    block.text, folded, core(folded), state.budget, blocked[block.index]
+                    block.text, folded, core(folded), budget, blocked[block.index]
                 )
             if found:
                 hits[block.index] = found
-    prose = scan.prose
-    state.body = [
-        b.index not in hits and b.index not in removed
-        and (state.is_prose(b.text) if prose[b.index] is None else prose[b.index])
-        for b in blocks
-    ]
-    body_idx = [i for i, is_body in enumerate(state.body) if is_body]
-    first = body_idx[0] if body_idx else len(blocks)
-    last = body_idx[-1] if body_idx else -1
+    # Body: prose (DocScan's count, or is_prose where it could not tell) matched by no rule.
+    body = state.body = scan.prose[:]
+    for index in (*hits, *removed):
+        body[index] = False
+    if None in body:
+        body[:] = [state.is_prose(b.text) if body[b.index] is None else body[b.index] for b in blocks]
+    first = body.index(True) if True in body else len(blocks)
+    last = len(body) - 1 - body[::-1].index(True) if True in body else -1
     # body_before[i]: characters of body text in blocks[:i] (for cut_rest's share test).
-    body_before = list(itertools.accumulate((len(b.text) if state.body[b.index] else 0 for b in blocks),
-                                            initial=0))
+    body_before: list[int] | None = None
     for index in sorted(hits):
         if index in state.removed:
             continue
         for ri in hits[index]:
             rule = rules.rules[ri]
-            if _in_scope(rule, index, first, last) and _apply(state, rule, index, body_before):
+            if not _in_scope(rule, index, first, last):
+                continue
+            if rule.action == "cut_rest" and body_before is None:
+                body_before = list(itertools.accumulate((len(b.text) if body[b.index] else 0 for b in blocks),
+                                                        initial=0))
+            if _apply(state, rule, index, body_before or []):
                 break
     _spans(state, scan.span_bits)
 

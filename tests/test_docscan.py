@@ -36,8 +36,17 @@ def _scan(lines: list[str]) -> tuple[list, DocScan]:
     return doc.blocks, DocScan(doc.source, doc.blocks, _RULES.scan_tables, _S.config)
 
 
+class _Windowed(DocScan):
+    WINDOW = 7
+
+
 def _check(lines: list[str]) -> None:
     blocks, scan = _scan(lines)
+    doc = split_text("\n".join(lines))
+    small = _Windowed(doc.source, doc.blocks, _RULES.scan_tables, _S.config)
+    assert (small.folded, small.blocked, small.span_bits, small.prose) == (
+        scan.folded, scan.blocked, scan.span_bits, scan.prose
+    )
     state = State(doc=split_text(""), config=_S.config, rules=_RULES, budget=Budget(1.0))
     assert scan.folded == fold("\n".join(lines))
     for block in blocks:

@@ -230,7 +230,7 @@ class CharMasks:
                 continue
             ok = np.zeros(DOMAIN, dtype=bool)
             for atom in set(atoms):
-                ok |= _members(atom)
+                ok |= np.unpackbits(_members(atom), count=DOMAIN).view(bool)
             self.table[:DOMAIN][~ok] |= np.uint64(1 << k)
         for chars, p in position.items():
             for ch in chars:
@@ -260,7 +260,8 @@ def domain_text() -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _members(atom: str) -> np.ndarray:
-    """Which code points of the domain the single-character regex ``atom`` matches (read-only)."""
+    """Which code points of the domain the single-character regex ``atom`` matches, as bits
+    (``np.packbits``; read-only)."""
     found = np.zeros(DOMAIN, dtype=bool)
     if len(atom) == 1 or (len(atom) == 2 and atom[0] == "\\" and not atom[1].isalnum()):
         if ord(atom[-1]) < DOMAIN:
@@ -268,5 +269,6 @@ def _members(atom: str) -> np.ndarray:
     else:
         chars = "".join(regex.compile(atom).findall(domain_text()))
         found[np.frombuffer(chars.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)] = True
-    found.flags.writeable = False
-    return found
+    packed = np.packbits(found)
+    packed.flags.writeable = False
+    return packed

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -114,46 +115,77 @@ class DocScan:
 
     __slots__ = ("blocked", "folded", "prose", "span_bits")
 
+    #: Characters handled at once: bounds the arrays (some 50 bytes a character) on huge input.
+    WINDOW = 1 << 18
+
     def __init__(self, source: str, blocks: Sequence[Block], tables: ScanTables, config: Config) -> None:
-        # Gathers index with intp arrays: several times faster than with uint32 indices.
-        raw = codes(source).astype(np.intp)
-        folded = FOLD_CODES[raw]
-        self.folded = decode(folded)
         n = len(blocks)
+        window = self.WINDOW
+        if len(source) <= window:
+            self.folded, raw, folded = _fold(source)
+        else:
+            self.folded = "".join(_fold(source[i : i + window])[0] for i in range(0, len(source), window))
         if not n:
             self.blocked, self.span_bits, self.prose = [], [], []
             return
         starts = np.fromiter((b.start for b in blocks), dtype=np.intp, count=n)
         ends = np.fromiter((b.end for b in blocks), dtype=np.intp, count=n)
-        if starts[-1] >= len(raw):  # empty blocks at the very end: give them a character
-            raw = np.append(raw, ord(" "))
-            folded = np.append(folded, np.uint32(ord(" ")))
-        # reduceat over [start, end) segments: the odd ones (gaps) are discarded; a last end
-        # at the end of the text is left out (the last segment then runs to the end).
-        bounds = np.empty(2 * n, dtype=np.intp)
-        bounds[0::2] = starts
-        bounds[1::2] = ends
-        if ends[-1] >= len(raw):
-            bounds = bounds[:-1]
-        empty = starts >= ends
-        any_empty = bool(empty.any())
-        capped_raw = np.minimum(raw, DOMAIN)
-        if tables.masks is not None:
-            capped = np.minimum(folded, DOMAIN, dtype=np.intp)
-            blocked = tables.masks.blocked(np.bitwise_or.reduceat(tables.masks.table[capped], bounds)[0::2])
-            if any_empty:
-                blocked[empty] = 0  # an empty block: no evidence
-            self.blocked = blocked.tolist()
-        else:
-            self.blocked = [0] * n
-        flags = tables.raw[capped_raw]
-        seen = np.bitwise_or.reduceat(flags, bounds)[0::2]
-        span_bits = seen >> 8
+        if len(source) <= window:
+            self.blocked, self.span_bits, self.prose = _facts(raw, folded, starts, ends, tables, config)
+            return
+        self.blocked, self.span_bits, self.prose = [], [], []
+        # Windows of blocks, cut at the first block starting past each multiple of WINDOW.
+        cuts = sorted({0, n, *np.searchsorted(starts, np.arange(window, len(source), window)).tolist()})
+        for b0, b1 in itertools.pairwise(cuts):
+            lo, hi = int(starts[b0]), int(ends[b0:b1].max())
+            _, raw, folded = _fold(source[lo:hi])
+            facts = _facts(raw, folded, starts[b0:b1] - lo, ends[b0:b1] - lo, tables, config)
+            self.blocked += facts[0]
+            self.span_bits += facts[1]
+            self.prose += facts[2]
+
+
+def _fold(text: str) -> tuple[str, np.ndarray, np.ndarray]:
+    """The folded text, its code points (intp) and folded code points (uint32)."""
+    # Gathers index with intp arrays: several times faster than with uint32 indices.
+    raw = codes(text).astype(np.intp)
+    folded = FOLD_CODES[raw]
+    return decode(folded), raw, folded
+
+
+def _facts(raw: np.ndarray, folded: np.ndarray, starts: np.ndarray, ends: np.ndarray, tables: ScanTables,
+           config: Config) -> tuple[list[int], list[int], list[bool | None]]:
+    """``blocked``, ``span_bits`` and ``prose`` of blocks ``[starts, ends)`` of the code points."""
+    n = len(starts)
+    if starts[-1] >= len(raw):  # empty blocks at the very end: give them a character
+        raw = np.append(raw, ord(" "))
+        folded = np.append(folded, np.uint32(ord(" ")))
+    # reduceat over [start, end) segments: the odd ones (gaps) are discarded; a last end
+    # at the end of the text is left out (the last segment then runs to the end).
+    bounds = np.empty(2 * n, dtype=np.intp)
+    bounds[0::2] = starts
+    bounds[1::2] = ends
+    if ends[-1] >= len(raw):
+        bounds = bounds[:-1]
+    empty = starts >= ends
+    any_empty = bool(empty.any())
+    capped_raw = np.minimum(raw, DOMAIN)
+    blocked_list = [0] * n
+    if tables.masks is not None:
+        capped = np.minimum(folded, DOMAIN, dtype=np.intp)
+        blocked = tables.masks.blocked(np.bitwise_or.reduceat(tables.masks.table[capped], bounds)[0::2])
+        del capped
         if any_empty:
-            span_bits[empty] = 0xFF
-        self.span_bits = span_bits.tolist()
-        weights = np.add.reduceat(tables.weights[capped_raw], bounds)[0::2]
-        self.prose = _prose(flags, seen, weights, bounds, starts, ends, config)
+            blocked[empty] = 0  # an empty block: no evidence
+        blocked_list = blocked.tolist()
+    flags = tables.raw[capped_raw]
+    seen = np.bitwise_or.reduceat(flags, bounds)[0::2]
+    span_bits = seen >> 8
+    if any_empty:
+        span_bits[empty] = 0xFF
+    weights = np.add.reduceat(tables.weights[capped_raw], bounds)[0::2]
+    del capped_raw
+    return blocked_list, span_bits.tolist(), _prose(flags, seen, weights, bounds, starts, ends, config)
 
 
 def _prose(flags: np.ndarray, seen: np.ndarray, weights: np.ndarray, bounds: np.ndarray,

@@ -95,6 +95,8 @@ def looks_full_page(state: State, kinds: dict[int, int]) -> bool:
 
 
 def run(state: State) -> None:
+    if len(state.removed) < MIN_RULE_HITS:  # the cheapest condition of looks_full_page
+        return
     kinds = classify(state)
     if not kinds or not looks_full_page(state, kinds):
         return

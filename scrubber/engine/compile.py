@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -241,50 +241,64 @@ class CompiledRules:
         """
         if blocked is None:
             blocked = self.blocked(folded)
-        n = len(text)
-        limit = self.limit
-        exact = self.exact.get(core)
-        hits = {i for i in exact if n <= limit[i]} if exact else set()
-        anchors: set[int] = set()
-        if core and self.entries:
-            anchor_bits, special = self.anchor_bits, self.special
-            live = 0  # condition bits of anchored rules whose anchors occur
-            for pi, start, _ in self._occurrences(core):
-                live |= anchor_bits[pi]
-                if pi in special:
-                    contains, prefix, plain = special[pi]
-                    if contains:
-                        hits.update(i for i in contains if n <= limit[i])
-                    if prefix and start == 0:
-                        hits.update(i for i in prefix if n <= limit[i])
-                    if plain:
-                        anchors.update(plain)
-            live &= ~blocked
-            while live:
-                low = live & -live
-                anchors.add(self.bit_rule[low.bit_length() - 1])
-                live ^= low
-        if anchors:
-            anchored = self.anchored
-            starts = self.starts
+        return self.match_lines([(folded, core, blocked)], budget)[0]
+
+    def match_lines(self, lines: Iterable[tuple[str, str, int]], budget: Budget) -> list[list[int]]:
+        """:meth:`line_rules` of many lines at once: ``(folded, core, blocked)`` each.
+
+        (One loop with everything it reads held in locals: the per-line call and attribute
+        lookups were a good part of the time of a line that matches nothing.)
+        """
+        limit, exact_rules, entries, line_max = self.limit, self.exact, self.entries, self.line_max
+        anchor_bits, special, bit_rule = self.anchor_bits, self.special, self.bit_rule
+        occurrences = self._occurrences
+        anchored, starts, builtin, search = self.anchored, self.starts, self.builtin, self._search
+        free_gate, free_by_len, free_regex = self.free_gate, self.free_by_len, self.free_regex
+        out: list[list[int]] = []
+        for folded, core, blocked in lines:
+            n = len(folded)
+            exact = exact_rules.get(core)
+            hits = {i for i in exact if n <= limit[i]} if exact else set()
+            anchors: set[int] = set()
+            if core and entries:
+                live = 0  # condition bits of anchored rules whose anchors occur
+                for pi, start, _ in occurrences(core):
+                    live |= anchor_bits[pi]
+                    if pi in special:
+                        contains, prefix, plain = special[pi]
+                        if contains:
+                            hits.update(i for i in contains if n <= limit[i])
+                        if prefix and start == 0:
+                            hits.update(i for i in prefix if n <= limit[i])
+                        if plain:
+                            anchors.update(plain)
+                live &= ~blocked
+                while live:
+                    low = live & -live
+                    anchors.add(bit_rule[low.bit_length() - 1])
+                    live ^= low
             for i in sorted(anchors):
                 if i in hits or n > limit[i] or (i in starts and not core.startswith(starts[i])):
                     continue
-                if self._search(i, anchored[i], folded, budget):
+                pattern = anchored[i]
+                if pattern.search(folded) if builtin[i] else search(i, pattern, folded, budget):
                     hits.add(i)
-        if n > self.line_max:
-            free = [entry for entry in self.free_regex if n <= limit[entry[0]]]
-        elif self.free_gate[n] & ~blocked:
-            free = self.free_by_len[n]
-        else:
-            return sorted(hits)
-        starts = self.starts
-        for i, pattern, prefilter, bit in free:
-            if bit & blocked or (i in starts and not core.startswith(starts[i])):
+            if n > line_max:
+                free = [entry for entry in free_regex if n <= limit[entry[0]]]
+            elif free_gate[n] & ~blocked:
+                free = free_by_len[n]
+            else:
+                out.append(sorted(hits))
                 continue
-            if (prefilter is None or prefilter.search(folded)) and self._search(i, pattern, folded, budget):
-                hits.add(i)
-        return sorted(hits)
+            for i, pattern, prefilter, bit in free:
+                if bit & blocked or (i in starts and not core.startswith(starts[i])):
+                    continue
+                if (prefilter is None or prefilter.search(folded)) and (
+                    pattern.search(folded) if builtin[i] else search(i, pattern, folded, budget)
+                ):
+                    hits.add(i)
+            out.append(sorted(hits))
+        return out
 
     def blocked(self, folded: str) -> int:
         """The condition bits one folded line fails (what DocScan computes for every line)."""

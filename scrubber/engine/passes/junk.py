@@ -25,15 +25,19 @@ def run(state: State) -> None:
     scan = DocScan(state.doc.source, blocks, rules.scan_tables, state.config)
     state.folded_doc = scan.folded
     blocked = scan.blocked
-    folded_doc, line_max, budget = scan.folded, rules.line_max, state.budget
+    folded_doc, line_max = scan.folded, rules.line_max
+    todo: list[tuple[str, str, int]] = []
     for block in blocks:
         if len(block.text) <= line_max and block.index not in removed:
             folded = folded_doc[block.start : block.end]
-            found = seen.get(folded)
-            if found is None:
-                found = seen[folded] = rules.line_rules(
-                    block.text, folded, core(folded), budget, blocked[block.index]
-                )
+            if folded not in seen:
+                seen[folded] = []
+                todo.append((folded, core(folded), blocked[block.index]))
+    for (folded, _, _), found in zip(todo, rules.match_lines(todo, state.budget), strict=True):
+        seen[folded] = found
+    for block in blocks:
+        if len(block.text) <= line_max and block.index not in removed:
+            found = seen[folded_doc[block.start : block.end]]
             if found:
                 hits[block.index] = found
     # Body: prose (DocScan's count, or is_prose where it could not tell) matched by no rule.

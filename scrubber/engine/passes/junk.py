@@ -27,19 +27,20 @@ def run(state: State) -> None:
     blocked = scan.blocked
     folded_doc, line_max = scan.folded, rules.line_max
     todo: list[tuple[str, str, int]] = []
+    matched: list[tuple[int, str]] = []  # (block index, folded text) of the blocks matched
     for block in blocks:
         if len(block.text) <= line_max and block.index not in removed:
             folded = folded_doc[block.start : block.end]
+            matched.append((block.index, folded))
             if folded not in seen:
                 seen[folded] = []
                 todo.append((folded, core(folded), blocked[block.index]))
     for (folded, _, _), found in zip(todo, rules.match_lines(todo, state.budget), strict=True):
         seen[folded] = found
-    for block in blocks:
-        if len(block.text) <= line_max and block.index not in removed:
-            found = seen[folded_doc[block.start : block.end]]
-            if found:
-                hits[block.index] = found
+    for index, folded in matched:
+        found = seen[folded]
+        if found:
+            hits[index] = found
     # Body: prose (DocScan's count, or is_prose where it could not tell) matched by no rule.
     body = state.body = scan.prose[:]
     for index in (*hits, *removed):

@@ -113,27 +113,32 @@ def _check_text(text: object, config: Config) -> None:
 
 def _result(state: State) -> Result:
     source = state.doc.source
+    removed, spans = state.removed, state.spans
     removals: list[Removal] = []
     for block in state.doc.blocks:
-        verdict = state.removed.get(block.index)
+        verdict = removed.get(block.index)
         if verdict is not None:
             removals.append(
                 Removal(verdict.rule_id, verdict.category, block.line_start, block.line_end,
                         source[block.line_start : block.line_end])
             )
-            continue
-        for start, end, v in state.spans.get(block.index, ()):
-            removals.append(Removal(v.rule_id, v.category, start, end, source[start:end]))
+        elif block.index in spans:
+            for start, end, v in spans[block.index]:
+                removals.append(Removal(v.rule_id, v.category, start, end, source[start:end]))
     for start, end, repl, v in state.joins:
         removals.append(Removal(v.rule_id, v.category, start, end, source[start:end], repl))
-    removals.sort(key=lambda r: (r.start, r.end))
+    removals.sort(key=_position)
     flags = [f"regex_timeout:{rid}" for rid in state.budget.timed_out] + state.flags
     if state.budget.exhausted:
         flags.append("regex_budget_exhausted")
     title = state.doc.blocks[state.title].text if state.title is not None else state.doc.title
     if _over_removed(state, removals):
         return Result(replay(source, ()), None, source, (), tuple([GUARD_FLAG, *flags]))
-    return Result(replay(source, removals), title, source, tuple(removals), tuple(flags))
+    return Result(replay(source, removals, ordered=True), title, source, tuple(removals), tuple(flags))
+
+
+def _position(r: Removal) -> tuple[int, int]:
+    return (r.start, r.end)
 
 
 def _over_removed(state: State, removals: list[Removal]) -> bool:
@@ -144,8 +149,13 @@ def _over_removed(state: State, removals: list[Removal]) -> bool:
     ``cut_rest`` sections, whose own preconditions (a body cluster; enough body before the
     marker) guard them, and repairs and the title.
     """
-    dom = {b.line_start for b in state.doc.blocks if b.dom_verdict is not None}
-    total = sum(len(b.text) for b in state.doc.blocks if b.dom_verdict is None)
+    dom: set[int] = set()
+    total = 0
+    for b in state.doc.blocks:
+        if b.dom_verdict is None:
+            total += len(b.text)
+        else:
+            dom.add(b.line_start)
     if total == 0:
         return False
     structural = state.rules.structural_ids

@@ -69,15 +69,16 @@ class Result:
         return replay(self.source, self.removals)
 
 
-def replay(source: str, removals: Iterable[Removal]) -> str:
+def replay(source: str, removals: Iterable[Removal], *, ordered: bool = False) -> str:
     """Cut every removal out of ``source`` (inserting repair replacements), then lay out.
 
     Layout is the only other step: each line stripped, runs of blank lines collapsed to one,
-    leading and trailing blank lines dropped.
+    leading and trailing blank lines dropped. ``ordered``: the removals are already sorted
+    by ``(start, end)``.
     """
     pieces = []
     pos = 0
-    for r in sorted(removals, key=lambda r: (r.start, r.end)):
+    for r in removals if ordered else sorted(removals, key=lambda r: (r.start, r.end)):
         if r.start < pos:
             raise ValueError(f"overlapping removals at offset {r.start}")
         pieces.append(source[pos : r.start])
@@ -95,7 +96,7 @@ def layout(text: str) -> str:
     """
     out: list[str] = []
     blank = False
-    for line in _LINE_BREAK.split(text):
+    for line in _LINE_BREAK.split(text) if "\r" in text else text.split("\n"):
         line = line.strip(BLANK)
         if line:
             if blank and out:

@@ -12,18 +12,23 @@ from __future__ import annotations
 
 import fnmatch
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import regex
 
 from ..config import Config
 from ..rules.schema import Pack, Rule, builtin_pack_path, load_pack
+from .charset import DOMAIN, CharMasks, consumed_atoms
+from .docscan import ScanTables
 from .fold import variants
 from .matcher import phrase_matcher
-from .prefilter import required_literals
+from .prefilter import required_literals, start_literals
 
 _PREFIX, _CONTAINS, _ANCHOR = 0, 1, 2
+_LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
+_NO_LIMIT = 1 << 62
 
 
 @dataclass(slots=True)
@@ -121,9 +126,11 @@ class CompiledRules:
         exact: dict[str, list[int]] = {}
         phrase_index: dict[str, int] = {}
         entries: list[list[tuple[int, int]]] = []
-        self.free_regex: list[tuple[int, regex.Pattern[str], regex.Pattern[str] | None]] = []
+        self.free_regex: list[tuple[int, regex.Pattern[str], regex.Pattern[str] | None, int]] = []
         self.anchored: dict[int, regex.Pattern[str]] = {}
         self.span_rules: list[tuple[int, regex.Pattern[str], regex.Pattern[str] | None]] = []
+        span_chars: list[str | None] = []
+        by_char: dict[int, tuple[regex.Pattern[str], str, tuple[str, ...]]] = {}
         for i, rule in enumerate(self.rules):
             if rule.unit == "span":
                 # Anchors of a span rule prefilter the *raw* line by their first characters.
@@ -131,6 +138,7 @@ class CompiledRules:
                 chars = "".join(regex.escape(c) for c in first)
                 prefilter = regex.compile(f"[{chars}]") if first else None
                 self.span_rules.append((i, regex.compile(rule.pattern or ""), prefilter))
+                span_chars.append("".join(first) if first else None)
                 continue
             if rule.match == "exact":
                 for p in rule.phrases:
@@ -140,13 +148,19 @@ class CompiledRules:
             phrases = rule.phrases
             if rule.match == "regex":
                 compiled = regex.compile(rule.pattern or "")
+                if phrases and all(_LETTER_OR_DIGIT.fullmatch(p) for p in phrases):
+                    # Single letter/digit anchors: core() never strips letters and digits, so
+                    # one occurs in the core iff it occurs in the folded line -- a character
+                    # condition (below), instead of a flood of Aho-Corasick hits.
+                    by_char[i] = (compiled, "".join(sorted(set(phrases))), phrases)
+                    continue
                 # No anchors given: derive the literals every match must contain, if provable.
                 phrases = phrases or required_literals(rule.pattern or "") or ()
                 if not phrases:
                     # Still worth a cheap test: literals with symbols ("©", "»") checked by `in`.
                     symbols = required_literals(rule.pattern or "", symbols=True)
                     prefilter = regex.compile("|".join(map(regex.escape, symbols))) if symbols else None
-                    self.free_regex.append((i, compiled, prefilter))
+                    self.free_regex.append((i, compiled, prefilter, 0))
                     continue
                 self.anchored[i] = compiled
             for p in phrases:
@@ -155,43 +169,151 @@ class CompiledRules:
                     entries.append([])
                 entries[phrase_index[p]].append((i, mode))
         self.exact = {k: tuple(v) for k, v in exact.items()}
+        #: Raw code point -> bit k when it is an anchor character of span rule k (None: no filter).
+        self.span_table = _span_table(span_chars)
+        free = [i for i, *_ in self.free_regex]
+        needs = {i: chars for i, (_, chars, _) in by_char.items()}
+        self.masks, self.condition = _conditions(self.rules, free, set(self.anchored), needs)
+        for i, (compiled, _, phrases) in by_char.items():
+            if i in self.condition and self.condition[i].bit_length() - 1 in self.masks.needs:
+                self.free_regex.append((i, compiled, None, 0))
+                continue
+            self.anchored[i] = compiled  # no condition bit left: Aho-Corasick anchors after all
+            for p in phrases:
+                if p not in phrase_index:
+                    phrase_index[p] = len(entries)
+                    entries.append([])
+                entries[phrase_index[p]].append((i, _ANCHOR))
+        self.free_regex = [(i, p, f, self.condition.get(i, 0)) for i, p, f, _ in self.free_regex]
+        self.scan_tables = ScanTables(self.masks, self.span_table)
         # Longest max_chars first, so the scan of a line stops at the first rule too short for it.
         self.free_regex.sort(key=lambda entry: -(self.rules[entry[0]].max_chars or 10**9))
         self.entries = tuple(tuple(e) for e in entries)
+        #: Per rule: its max_chars (0 or None: no limit) and whether it is built in.
+        self.limit = tuple(r.max_chars or _NO_LIMIT for r in self.rules)
+        self.builtin = tuple(r.builtin for r in self.rules)
+        #: Per phrase: the rules it is a ``contains`` phrase, a ``prefix`` phrase, an anchor
+        #: of (without a condition bit), and the condition bits of the rules it anchors.
+        self.by_phrase = tuple(
+            (
+                tuple(i for i, m in e if m == _CONTAINS),
+                tuple(i for i, m in e if m == _PREFIX),
+                tuple(i for i, m in e if m == _ANCHOR and i not in self.condition),
+                sum(self.condition[i] for i in {i for i, m in e if m == _ANCHOR and i in self.condition}),
+            )
+            for e in self.entries
+        )
+        #: Per line regex rule: literals one of which the core of a matching line starts with.
+        self.starts = {
+            i: lits for i in (*self.anchored, *free) if (lits := start_literals(self.rules[i].pattern or ""))
+        }
+        #: The same, split for the per-occurrence loop: the condition bits of every phrase,
+        #: and the rest only for phrases that have any.
+        self.anchor_bits = tuple(bits for *_, bits in self.by_phrase)
+        self.special = {pi: (c, p, a) for pi, (c, p, a, _) in enumerate(self.by_phrase) if c or p or a}
+        #: Condition bit position -> rule index.
+        self.bit_rule = {bit.bit_length() - 1: i for i, bit in self.condition.items()}
+        self.phrases: tuple[str, ...] = tuple(phrase_index)
         self.matcher = phrase_matcher(list(phrase_index), pure=pure)
+        self._occurrences = self.matcher.occurrences
         #: Rules whose removals are sections, not lines (``cut_rest``): outside the guard.
         self.structural_ids = frozenset(r.id for r in self.rules if r.action == "cut_rest")
         self.line_max = max((r.max_chars or 0 for r in self.rules if r.unit == "line"), default=0)
+        #: Per line length up to line_max: the anchor-less regex rules admitting it, in order.
+        self.free_by_len = tuple(
+            [e for e in self.free_regex if n <= self.limit[e[0]]] for n in range(self.line_max + 1)
+        )
+        #: Per line length: the condition bits of those rules (all bits if one has none), so
+        #: that a line failing all of them skips the loop.
+        self.free_gate = tuple(
+            -1 if any(bit == 0 for *_, bit in entries) else sum(bit for *_, bit in entries)
+            for entries in self.free_by_len
+        )
 
-    def line_rules(self, text: str, folded: str, core: str, budget: Budget) -> list[int]:
-        """Indices of the line rules matching one block, best first (scope not yet applied)."""
-        n = len(text)
-        rules = self.rules
-        hits: set[int] = set()
-        for i in self.exact.get(core, ()):
-            if n <= (rules[i].max_chars or n):
-                hits.add(i)
-        anchors: set[int] = set()
-        if self.entries and core:
-            found = self.matcher.find(core)
-            at_start = {pi for pi, start in found if start == 0}
-            for pi in {pi for pi, _ in found}:  # a phrase found many times is handled once
-                for i, mode in self.entries[pi]:
-                    if mode == _ANCHOR:
-                        anchors.add(i)
-                    elif (mode == _CONTAINS or pi in at_start) and n <= (rules[i].max_chars or n):
-                        hits.add(i)
-        for i in sorted(anchors):
-            if i in hits or n > (rules[i].max_chars or n):
+    def line_rules(
+        self, text: str, folded: str, core: str, budget: Budget, blocked: int | None = None
+    ) -> list[int]:
+        """Indices of the line rules matching one block, best first (scope not yet applied).
+
+        ``blocked``: bits of :attr:`condition` the block fails (from :class:`~.docscan.DocScan`;
+        computed here when not given); the regex of such a rule cannot match the block (or,
+        for rules anchored by single letters/digits, none of its anchors occurs) and is not run.
+        """
+        if blocked is None:
+            blocked = self.blocked(folded)
+        return self.match_lines([(folded, core, blocked)], budget)[0]
+
+    def match_lines(self, lines: Iterable[tuple[str, str, int]], budget: Budget) -> list[list[int]]:
+        """:meth:`line_rules` of many lines at once: ``(folded, core, blocked)`` each.
+
+        (One loop with everything it reads held in locals: the per-line call and attribute
+        lookups were a good part of the time of a line that matches nothing.)
+        """
+        limit, exact_rules, entries, line_max = self.limit, self.exact, self.entries, self.line_max
+        anchor_bits, special, bit_rule = self.anchor_bits, self.special, self.bit_rule
+        occurrences = self._occurrences
+        anchored, starts, builtin, search = self.anchored, self.starts, self.builtin, self._search
+        free_gate, free_by_len, free_regex = self.free_gate, self.free_by_len, self.free_regex
+        out: list[list[int]] = []
+        for folded, core, blocked in lines:
+            n = len(folded)
+            exact = exact_rules.get(core)
+            hits = {i for i in exact if n <= limit[i]} if exact else set()
+            anchors: set[int] = set()
+            if core and entries:
+                live = 0  # condition bits of anchored rules whose anchors occur
+                for pi, start, _ in occurrences(core):
+                    live |= anchor_bits[pi]
+                    if pi in special:
+                        contains, prefix, plain = special[pi]
+                        if contains:
+                            hits.update(i for i in contains if n <= limit[i])
+                        if prefix and start == 0:
+                            hits.update(i for i in prefix if n <= limit[i])
+                        if plain:
+                            anchors.update(plain)
+                live &= ~blocked
+                while live:
+                    low = live & -live
+                    anchors.add(bit_rule[low.bit_length() - 1])
+                    live ^= low
+            for i in sorted(anchors):
+                if i in hits or n > limit[i] or (i in starts and not core.startswith(starts[i])):
+                    continue
+                pattern = anchored[i]
+                if pattern.search(folded) if builtin[i] else search(i, pattern, folded, budget):
+                    hits.add(i)
+            if n > line_max:
+                free = [entry for entry in free_regex if n <= limit[entry[0]]]
+            elif free_gate[n] & ~blocked:
+                free = free_by_len[n]
+            else:
+                out.append(sorted(hits))
                 continue
-            if budget.search(rules[i], self.anchored[i], folded):
-                hits.add(i)
-        for i, pattern, prefilter in self.free_regex:  # longest max_chars first
-            if n > (rules[i].max_chars or n):
-                break
-            if (prefilter is None or prefilter.search(folded)) and budget.search(rules[i], pattern, folded):
-                hits.add(i)
-        return sorted(hits)
+            for i, pattern, prefilter, bit in free:
+                if bit & blocked or (i in starts and not core.startswith(starts[i])):
+                    continue
+                if (prefilter is None or prefilter.search(folded)) and (
+                    pattern.search(folded) if builtin[i] else search(i, pattern, folded, budget)
+                ):
+                    hits.add(i)
+            out.append(sorted(hits))
+        return out
+
+    def blocked(self, folded: str) -> int:
+        """The condition bits one folded line fails (what DocScan computes for every line)."""
+        if not folded:
+            return 0
+        table = self.masks.table
+        reduced = 0
+        for ch in folded:
+            reduced |= int(table[min(ord(ch), DOMAIN)])
+        return int(self.masks.blocked(np.array([reduced], dtype=np.uint64))[0])
+
+    def _search(self, i: int, pattern: regex.Pattern[str], folded: str, budget: Budget) -> bool:
+        if self.builtin[i]:
+            return pattern.search(folded) is not None
+        return budget.search(self.rules[i], pattern, folded) is not None
 
     def spans(self, text: str, fold_text: Callable[[], str], budget: Budget) -> list[tuple[int, int, int]]:
         """``(rule_index, start, end)`` of span-rule matches inside one block, in order.
@@ -212,3 +334,54 @@ class CompiledRules:
                     out.append((i, m.start(), m.end()))
         out.sort(key=lambda t: (t[1], t[2]))
         return out
+
+
+def _conditions(
+    rules: Sequence[Rule], free: list[int], anchored: set[int], needs: dict[int, str]
+) -> tuple[CharMasks, dict[int, int]]:
+    """Character conditions of the line regex rules (:mod:`.charset`), one bit each.
+
+    A rule's condition: every character of a matching line is one the pattern can consume
+    (patterns anchored ``^...$``) and, for rules without Aho-Corasick anchors, the line holds
+    one of its needed characters (``needs``; else the first character of one of the
+    pattern's required literals). Rules without anchors first: they run on most lines.
+    """
+    allowed: list[list[str] | None] = []
+    needed: list[str | None] = []
+    condition: dict[int, int] = {}
+    for i in [*sorted(free), *sorted(needs), *sorted(anchored)]:
+        pattern = rules[i].pattern or ""
+        atoms = consumed_atoms(pattern)
+        need = needs.get(i)
+        if need is None and i not in anchored:
+            literals = required_literals(pattern, symbols=True)
+            need = "".join(sorted({lit[0] for lit in literals})) if literals else None
+        if need is not None and any(ord(ch) >= DOMAIN for ch in need):
+            need = None
+        if atoms is None and need is None:
+            continue
+        sets = {chars for chars in [*needed, need] if chars}
+        if len(sets) > CharMasks.MAX_NEEDS:
+            need = None
+            if atoms is None:
+                continue
+        if len(allowed) + 1 + len({chars for chars in [*needed, need] if chars}) > 64:
+            break
+        condition[i] = 1 << len(allowed)
+        allowed.append(atoms)
+        needed.append(need)
+    return CharMasks(allowed, needed), condition
+
+
+def _span_table(span_chars: list[str | None]) -> np.ndarray | None:
+    """The anchor characters of the span rules as a code point -> bit table, if all have some."""
+    if not span_chars or len(span_chars) > 8 or any(
+        chars is None or any(ord(ch) >= DOMAIN for ch in chars) for chars in span_chars
+    ):
+        return None
+    table = np.zeros(DOMAIN + 1, dtype=np.uint8)
+    for k, chars in enumerate(span_chars):
+        for ch in chars or ():
+            table[ord(ch)] |= 1 << k
+    table.flags.writeable = False
+    return table

@@ -29,14 +29,18 @@ class PurePhraseMatcher:
 
     def find(self, text: str) -> list[tuple[int, int]]:
         """``(phrase_index, start)`` of every (overlapping) occurrence."""
-        out: list[tuple[int, int]] = []
+        return [(i, start) for i, start, _ in self.occurrences(text)]
+
+    def occurrences(self, text: str) -> list[tuple[int, int, int]]:
+        """``(phrase_index, start, end)`` of every (overlapping) occurrence."""
+        out: list[tuple[int, int, int]] = []
         by_first = self._by_first
         for pos, ch in enumerate(text):
             candidates = by_first.get(ch)
             if candidates:
                 for phrase, i in candidates:
                     if text.startswith(phrase, pos):
-                        out.append((i, pos))
+                        out.append((i, pos, pos + len(phrase)))
         return out
 
 
@@ -49,11 +53,14 @@ class RustPhraseMatcher:
 
     def find(self, text: str) -> list[tuple[int, int]]:
         """``(phrase_index, start)`` of every (overlapping) occurrence."""
+        return [(i, start) for i, start, _ in self.occurrences(text)]
+
+    def occurrences(self, text: str) -> list[tuple[int, int, int]]:
+        """``(phrase_index, start, end)`` of every (overlapping) occurrence."""
         try:
-            found = self._ac.find_matches_as_indexes(text, overlapping=True)
+            return self._ac.find_matches_as_indexes(text, overlapping=True)
         except UnicodeEncodeError:  # lone surrogates: same-length stand-ins keep offsets
-            found = self._ac.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=True)
-        return [(i, start) for i, start, _ in found]
+            return self._ac.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=True)
 
 
 def phrase_matcher(phrases: Sequence[str], *, pure: bool = False) -> PurePhraseMatcher | RustPhraseMatcher:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import regex
+
 from .fold import key
 
 #: Cross products of alternatives are kept up to this many strings.
@@ -307,3 +309,114 @@ class _Parser:
             raise _Unsupported("backreference")
         self.i += 2
         return _literal(_SIMPLE_ESCAPES.get(c, c))
+
+
+#: What may sit between ``^`` and the literal a line-start pattern begins with: characters
+#: that are never letters or digits, so the literal begins the line's core.
+_SKIPS = (r"[^\p{L}\p{N}]*", r"\s*", "")
+_LEAD = regex.compile(r"[\p{L}\p{N}]+")
+
+
+def start_literals(pattern: str) -> tuple[str, ...] | None:
+    """Strings one of which the core key of every line ``pattern`` matches starts with.
+
+    For patterns whose every top-level branch reads ``^`` (lookarounds) (``[^\\p{L}\\p{N}]*``
+    or ``\\s*``) then something every match of which starts with a known literal: the
+    literal begins at the line's first letter or digit, which is where :func:`core` starts.
+    Only the literal's leading run of letters and digits is kept (it survives ``core``
+    unchanged). ``None`` when that cannot be shown for every branch.
+    """
+    out: set[str] = set()
+    for branch in _top_branches(pattern):
+        rest = _after_start(branch)
+        if rest is None:
+            return None
+        try:
+            parser = _Parser(rest, alnum=True)
+            info = parser.alternation()
+            if parser.i != len(rest):
+                return None
+        except (_Unsupported, IndexError, ValueError):
+            return None
+        if "" in info.prefix:
+            return None
+        for literal in info.prefix:
+            lead = _LEAD.match(literal)
+            if lead is None:
+                return None
+            out.add(lead.group())
+    return tuple(sorted(out)) or None
+
+
+def _after_start(branch: str) -> str | None:
+    """The branch after ``^``, its leading lookarounds and one skip token; None if other."""
+    if not branch.startswith("^"):
+        return None
+    i = 1
+    while branch.startswith(("(?=", "(?!"), i):
+        end = _group_end(branch, i)
+        if end is None:
+            return None
+        i = end
+    for skip in _SKIPS:
+        if branch.startswith(skip, i):
+            rest = branch[i + len(skip):]
+            # A skip token followed by a quantifier would not be the token read here.
+            return None if rest[:1] in ("*", "+", "?", "{") else rest
+    return None
+
+
+def _group_end(p: str, i: int) -> int | None:
+    """Index just past the group opening at ``p[i]``."""
+    depth, cls = 0, False
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if cls:
+            if c == "]":
+                cls = False
+        elif c == "[":
+            cls = True
+            if p[i + 1 : i + 2] == "^":
+                i += 1
+            if p[i + 1 : i + 2] == "]":
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
+
+
+def _top_branches(p: str) -> list[str]:
+    """The top-level ``|`` branches of a pattern."""
+    out, depth, start, cls, i = [], 0, 0, False, 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if cls:
+            if c == "]":
+                cls = False
+        elif c == "[":
+            cls = True
+            if p[i + 1 : i + 2] == "^":
+                i += 1
+            if p[i + 1 : i + 2] == "]":
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(p[start:i])
+            start = i + 1
+        i += 1
+    out.append(p[start:])
+    return out

@@ -38,6 +38,8 @@ class State:
     #: per block: does it look like body text (long prose not matched by any rule)?
     body: list[bool] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    #: ``fold(doc.source)`` once the junk pass computed it (blocks' folded text are slices).
+    folded_doc: str | None = None
 
     def kept(self) -> list[Block]:
         """Blocks not removed (the title block included)."""
@@ -45,6 +47,8 @@ class State:
 
     def folded(self, block: Block) -> str:
         """The block's folded text, computed once."""
+        if self.folded_doc is not None:
+            return self.folded_doc[block.start : block.end]
         if block._folded is None:
             block._folded = fold(block.text)
         return block._folded

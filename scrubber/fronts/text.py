@@ -19,9 +19,10 @@ def _lines(source: str) -> Iterator[tuple[str, int]]:
     """(line, length of its line break) pairs; fast path when there is no ``\\r``."""
     if "\r" not in source:
         parts = source.split("\n")
-        last = len(parts) - 1
-        for i, line in enumerate(parts):
-            yield line, 1 if i < last else 0
+        last = parts.pop()
+        for line in parts:
+            yield line, 1
+        yield last, 0
         return
     for m in _LINE.finditer(source):
         if m.start() == len(source) and m.start() > 0:
@@ -32,6 +33,7 @@ def _lines(source: str) -> Iterator[tuple[str, int]]:
 def split_text(source: str) -> Document:
     """Cut ``source`` into line blocks keeping their offsets (``\\n``, ``\\r\\n``, ``\\r``)."""
     blocks: list[Block] = []
+    append = blocks.append
     pos = 0
     para = 0
     blank_before = False
@@ -40,10 +42,11 @@ def split_text(source: str) -> Document:
         if stripped:
             if blank_before and blocks:
                 para += 1
-            start = pos + len(line) - len(line.lstrip(BLANK))
+            # Leading blanks: none when the line starts with its stripped text's first character.
+            start = pos if line[0] == stripped[0] else pos + len(line) - len(line.lstrip(BLANK))
             # index, text, start, end, line_start, line_end, para (positional: hot loop)
             end = start + len(stripped)
-            blocks.append(Block(len(blocks), stripped, start, end, pos, pos + len(line) + sep, para))
+            append(Block(len(blocks), stripped, start, end, pos, pos + len(line) + sep, para))
             blank_before = False
         else:
             blank_before = True

@@ -36,6 +36,15 @@ MIN_RULE_HITS = 8
 #: with only teasers and labels is left to the rules rather than emptied.
 MIN_BODY_CHARS = 200
 _WEAK = regex.compile(r"^(?:[-*•·▪●|]\s|\d{1,3}[.)、]\s?\S)|[.!?。！？…][\"'”’」』)）]?$")
+# _WEAK as two tests: its first branch at the start, its second on the last three characters
+# (all a match of ``[...][...]?$`` can take), so that long lines are not scanned.
+_WEAK_HEAD = regex.compile(r"(?:[-*•·▪●|]\s|\d{1,3}[.)、]\s?\S)")
+_WEAK_TAIL = regex.compile(r"[.!?。！？…][\"'”’」』)）]?$")
+
+
+def weak(text: str) -> bool:
+    """``_WEAK.search(text)``: a list/table item, or a line ending a sentence."""
+    return _WEAK_HEAD.match(text) is not None or _WEAK_TAIL.search(text[-3:]) is not None
 
 BODY, WEAK, NOISE = 0, 1, 2
 
@@ -44,15 +53,15 @@ def classify(state: State) -> dict[int, int]:
     """Kind of every block, in document order: BODY, WEAK or NOISE (removed blocks: NOISE,
     so that a menu whose lines the rules already took still counts as a menu)."""
     kinds = {}
+    removed, body = state.removed, state.body
     for block in state.doc.blocks:
-        if block.index in state.removed:
-            kinds[block.index] = NOISE
-        elif state.body[block.index]:
-            kinds[block.index] = BODY
-        elif _WEAK.search(block.text):
-            kinds[block.index] = WEAK
+        index = block.index
+        if index in removed:
+            kinds[index] = NOISE
+        elif body[index]:
+            kinds[index] = BODY
         else:
-            kinds[block.index] = NOISE
+            kinds[index] = WEAK if weak(block.text) else NOISE
     return kinds
 
 
@@ -86,6 +95,8 @@ def looks_full_page(state: State, kinds: dict[int, int]) -> bool:
 
 
 def run(state: State) -> None:
+    if len(state.removed) < MIN_RULE_HITS:  # the cheapest condition of looks_full_page
+        return
     kinds = classify(state)
     if not kinds or not looks_full_page(state, kinds):
         return

@@ -27,26 +27,34 @@ _ITEM = ("- ", "* ", "• ", "| ")
 
 def run(state: State) -> None:
     cfg = state.config
+    removed = state.removed
+    dup_min, contained_min = cfg.dup_min_chars, cfg.contained_min_chars
     seen: set[str] = set()
     heads: dict[str, list[str]] = {}
     tails: dict[str, list[str]] = {}
     for block in state.doc.blocks:
-        if block.index in state.removed or len(block.text) < cfg.dup_min_chars:
+        text = block.text
+        if len(text) < dup_min or block.index in removed or text.startswith(_ITEM):
             continue
-        if block.text.startswith(_ITEM):
-            continue
-        norm = _norm(block.text)
+        norm = " ".join(text.casefold().split())
         if norm in seen:
-            state.removed[block.index] = EXACT
+            removed[block.index] = EXACT
             continue
-        if len(norm) >= cfg.contained_min_chars and _contained(norm, heads, tails):
-            state.removed[block.index] = CONTAINED
+        head, tail = norm[:_EDGE], norm[-_EDGE:]
+        if len(norm) >= contained_min and (head in heads or tail in tails) and _contained(norm, heads, tails):
+            removed[block.index] = CONTAINED
             continue
         seen.add(norm)
-        for index, edge in ((heads, norm[:_EDGE]), (tails, norm[-_EDGE:])):
-            bucket = index.setdefault(edge, [])
-            if len(bucket) < _MAX_CANDIDATES:
-                bucket.append(norm)
+        bucket = heads.get(head)
+        if bucket is None:
+            heads[head] = [norm]
+        elif len(bucket) < _MAX_CANDIDATES:
+            bucket.append(norm)
+        bucket = tails.get(tail)
+        if bucket is None:
+            tails[tail] = [norm]
+        elif len(bucket) < _MAX_CANDIDATES:
+            bucket.append(norm)
 
 
 def _contained(norm: str, heads: dict[str, list[str]], tails: dict[str, list[str]]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from ...rules.schema import Rule
+from ..docscan import DocScan
 from ..fold import core
 from ..state import State, Verdict
 
@@ -21,29 +22,48 @@ def run(state: State) -> None:
     hits: dict[int, list[int]] = {}
     seen: dict[str, list[int]] = {}  # menus and footers repeat lines: match each text once
     removed = state.removed  # HTML mode: blocks the DOM layer already took are not matched
+    scan = DocScan(state.doc.source, blocks, rules.scan_tables, state.config)
+    state.folded_doc = scan.folded
+    blocked = scan.blocked
+    folded_doc, line_max = scan.folded, rules.line_max
+    todo: list[tuple[str, str, int]] = []
+    matched: list[tuple[int, str]] = []  # (block index, folded text) of the blocks matched
     for block in blocks:
-        if len(block.text) <= rules.line_max and block.index not in removed:
-            folded = state.folded(block)
-            found = seen.get(folded)
-            if found is None:
-                found = seen[folded] = rules.line_rules(block.text, folded, core(folded), state.budget)
-            if found:
-                hits[block.index] = found
-    state.body = [b.index not in hits and b.index not in removed and state.is_prose(b.text) for b in blocks]
-    body_idx = [i for i, is_body in enumerate(state.body) if is_body]
-    first = body_idx[0] if body_idx else len(blocks)
-    last = body_idx[-1] if body_idx else -1
+        if len(block.text) <= line_max and block.index not in removed:
+            folded = folded_doc[block.start : block.end]
+            matched.append((block.index, folded))
+            if folded not in seen:
+                seen[folded] = []
+                todo.append((folded, core(folded), blocked[block.index]))
+    for (folded, _, _), found in zip(todo, rules.match_lines(todo, state.budget), strict=True):
+        seen[folded] = found
+    for index, folded in matched:
+        found = seen[folded]
+        if found:
+            hits[index] = found
+    # Body: prose (DocScan's count, or is_prose where it could not tell) matched by no rule.
+    body = state.body = scan.prose[:]
+    for index in (*hits, *removed):
+        body[index] = False
+    if None in body:
+        body[:] = [state.is_prose(b.text) if body[b.index] is None else body[b.index] for b in blocks]
+    first = body.index(True) if True in body else len(blocks)
+    last = len(body) - 1 - body[::-1].index(True) if True in body else -1
     # body_before[i]: characters of body text in blocks[:i] (for cut_rest's share test).
-    body_before = list(itertools.accumulate((len(b.text) if state.body[b.index] else 0 for b in blocks),
-                                            initial=0))
+    body_before: list[int] | None = None
     for index in sorted(hits):
         if index in state.removed:
             continue
         for ri in hits[index]:
             rule = rules.rules[ri]
-            if _in_scope(rule, index, first, last) and _apply(state, rule, index, body_before):
+            if not _in_scope(rule, index, first, last):
+                continue
+            if rule.action == "cut_rest" and body_before is None:
+                body_before = list(itertools.accumulate((len(b.text) if body[b.index] else 0 for b in blocks),
+                                                        initial=0))
+            if _apply(state, rule, index, body_before or []):
                 break
-    _spans(state)
+    _spans(state, scan.span_bits)
 
 
 def _in_scope(rule: Rule, index: int, first: int, last: int) -> bool:
@@ -78,12 +98,13 @@ def _apply(state: State, rule: Rule, index: int, body_before: list[int]) -> bool
     return True
 
 
-def _spans(state: State) -> None:
+def _spans(state: State, span_bits: list[int]) -> None:
+    """Span rules on every kept block holding one of their anchor characters."""
     rules = state.rules
     if not rules.span_rules:
         return
     for block in state.doc.blocks:
-        if block.index in state.removed:
+        if block.index in state.removed or not span_bits[block.index]:
             continue
         found = rules.spans(block.text, lambda b=block: state.folded(b), state.budget)
         if not found:

@@ -29,25 +29,32 @@ MIN_CHARS = 8
 def run(state: State) -> None:
     source = state.doc.source
     blocks = state.doc.blocks
-    kept = [b for b in blocks if b.index not in state.removed]
+    removed, spans, body = state.removed, state.spans, state.body
+    kept = [b for b in blocks if b.index not in removed]
     for a, b in itertools.pairwise(kept):
-        end = state.effective_end(a)
-        text = source[a.start : end].rstrip()
-        if len(text) < MIN_CHARS or _LIST_START.match(b.text):
+        end = state.effective_end(a) if a.index in spans else a.end
+        # ``source[a.start:end].rstrip()`` without copying the block: where its text ends.
+        stop = end
+        while stop > a.start and source[stop - 1].isspace():
+            stop -= 1
+        if stop - a.start < MIN_CHARS:
             continue
-        if text.endswith(_COMMA_ENDS):
+        last = source[stop - 1]
+        if last in _COMMA_ENDS:
             verdict = COMMA
         elif (
-            _LETTER_END.search(text)
-            and _LOWER_START.match(b.text)
-            and state.body[a.index]
+            body[a.index]
             and len(b.text) >= MIN_CHARS
+            and _LETTER_END.search(last)  # the text is stripped: ``$`` is its very end
+            and _LOWER_START.match(b.text)
         ):
             verdict = LOWER
         else:
             continue
-        start = max([a.start + len(text)] + [stop for _, stop, _ in state.spans.get(a.index, ())])
-        cjk = _CJK.match(text[-1]) or _CJK.match(b.text[0])
+        if _LIST_START.match(b.text):
+            continue
+        start = max([stop] + [s for _, s, _ in spans.get(a.index, ())])
+        cjk = _CJK.match(last) or _CJK.match(b.text[0])
         replacement = "" if cjk else " "
         # The gaps between a and b not already removed (removed blocks lie in between).
         for between in blocks[a.index + 1 : b.index]:

@@ -1,0 +1,274 @@
+"""Character-level necessary conditions of a regex, checked for every line of a document at once.
+
+A line rule's regex runs on each short line (~1 µs a search). Two facts about a pattern rule
+most lines out without running it:
+
+* :func:`consumed_atoms`: when every top-level branch is anchored at both ends (``^...$``),
+  a match consumes the whole line, so every character of the line is matched by one of the
+  pattern's consuming atoms (literals, classes, escapes outside lookarounds). A line holding
+  a character no atom matches cannot match.
+* the first characters of the pattern's required literals
+  (:func:`~scrubber.engine.prefilter.required_literals`, ``symbols=True``): a line holding
+  none of them cannot match.
+
+Both are per-character tests, so :class:`CharMasks` turns them into a code point -> bit mask
+table; a document's per-line masks are then one table lookup and one OR-reduction per line
+(numpy). The analysis is conservative: any construct it does not know yields no condition.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+import numpy as np
+import regex
+
+#: Code points the tables cover; characters above are never taken as evidence against a rule.
+DOMAIN = 0x30000
+_ZERO_WIDTH_ESCAPES = set("bBAZz")
+_CLASS_ESCAPES = set("dDwWsSpP")
+_CHAR_ESCAPES = set("ntrfvae")
+
+
+class _Unknown(Exception):
+    pass
+
+
+class _Scanner:
+    """Reads a pattern into its consuming atoms and checks ``^...$`` on every top-level branch."""
+
+    def __init__(self, pattern: str) -> None:
+        self.p = pattern
+        self.i = 0
+        self.atoms: list[str] = []
+
+    def peek(self) -> str:
+        return self.p[self.i] if self.i < len(self.p) else ""
+
+    def alternation(self, look: bool) -> bool:
+        """Read up to ``)`` or the end; True when every branch is ``^...$``."""
+        anchored = True
+        while True:
+            anchored = self.branch(look) and anchored
+            if self.peek() != "|":
+                return anchored
+            self.i += 1
+
+    def branch(self, look: bool) -> bool:
+        first = last = None
+        while self.peek() not in ("", "|", ")"):
+            kind = self.token(look)
+            if first is None:
+                first = kind
+            last = kind
+        return first == "^" and last == "$"
+
+    def token(self, look: bool) -> str:
+        """Read one atom (with its quantifier); its kind: ``^``, ``$``, ``zero`` or ``atom``."""
+        ch = self.peek()
+        kind = "atom"
+        if ch in ("^", "$"):
+            self.i += 1
+            kind = ch
+        elif ch == "(":
+            self.group(look)
+            kind = "group"
+        elif ch == "[":
+            self.add(self.char_class(), look)
+        elif ch == "\\":
+            kind = self.escape(look)
+        elif ch == ".":
+            if not look:
+                raise _Unknown("any character")
+            self.i += 1
+        elif ch in ("*", "+", "?", "{"):
+            raise _Unknown("dangling quantifier")
+        else:
+            self.i += 1
+            self.add(regex.escape(ch), look)
+        if self.quantifier():
+            return "quantified"
+        return kind
+
+    def quantifier(self) -> bool:
+        ch = self.peek()
+        if ch in ("*", "+", "?"):
+            self.i += 1
+        elif ch == "{":
+            end = self.p.find("}", self.i)
+            body = self.p[self.i + 1 : end] if end > 0 else ""
+            if end < 0 or not body or not all(part.isdigit() or part == "" for part in body.split(",")):
+                raise _Unknown("brace")
+            self.i = end + 1
+        else:
+            return False
+        if self.peek() in ("?", "+"):
+            self.i += 1
+        return True
+
+    def add(self, atom: str, look: bool) -> None:
+        if not look:
+            self.atoms.append(atom)
+
+    def group(self, look: bool) -> None:
+        self.i += 1
+        inner_look = look
+        if self.peek() == "?":
+            rest = self.p[self.i + 1 : self.i + 3]
+            if rest[:1] in (":", ">", "|"):
+                self.i += 2
+            elif rest[:1] in ("=", "!"):
+                self.i += 2
+                inner_look = True
+            elif rest in ("<=", "<!"):
+                self.i += 3
+                inner_look = True
+            elif rest[:2] == "P<" or (rest[:1] == "<" and rest[1:2].isalpha()):
+                end = self.p.find(">", self.i)
+                if end < 0:
+                    raise _Unknown("group name")
+                self.i = end + 1
+            else:
+                raise _Unknown("group flags")
+        self.alternation(inner_look)
+        if self.peek() != ")":
+            raise _Unknown("unclosed group")
+        self.i += 1
+
+    def char_class(self) -> str:
+        start = self.i
+        self.i += 1
+        if self.peek() == "^":
+            self.i += 1
+        if self.peek() == "]":
+            self.i += 1
+        depth = 1
+        while depth:
+            c = self.p[self.i]
+            if c == "\\":
+                self.i += 2
+                continue
+            if c == "[":
+                depth += 1
+            elif c == "]":
+                depth -= 1
+            self.i += 1
+        return self.p[start : self.i]
+
+    def escape(self, look: bool) -> str:
+        c = self.p[self.i + 1]
+        start = self.i
+        self.i += 2
+        if c in _ZERO_WIDTH_ESCAPES:
+            return "zero"
+        if c in "pP":
+            if self.peek() == "{":
+                end = self.p.find("}", self.i)
+                if end < 0:
+                    raise _Unknown("property")
+                self.i = end + 1
+            else:
+                self.i += 1
+        elif c in "xuU":
+            if c == "x" and self.peek() == "{":
+                end = self.p.find("}", self.i)
+                if end < 0:
+                    raise _Unknown("hex")
+                self.i = end + 1
+            else:
+                self.i += {"x": 2, "u": 4, "U": 8}[c]
+        elif c.isalnum() and c not in _CLASS_ESCAPES and c not in _CHAR_ESCAPES:
+            raise _Unknown(f"escape \\{c}")
+        self.add(self.p[start : self.i], look)
+        return "atom"
+
+
+def consumed_atoms(pattern: str) -> list[str] | None:
+    """The single-character regexes every character of a whole-line match is matched by.
+
+    ``None`` unless every top-level branch is anchored ``^...$`` and the pattern uses only
+    constructs the scanner knows (no ``.``, backreferences, inline flags ...).
+    """
+    scanner = _Scanner(pattern)
+    try:
+        anchored = scanner.alternation(look=False)
+        if scanner.i != len(pattern) or not anchored:
+            return None
+        regex.compile(pattern)
+    except (_Unknown, IndexError, ValueError, regex.error):
+        return None
+    return scanner.atoms
+
+
+class CharMasks:
+    """Code point -> bit mask over a list of rule conditions, in one table.
+
+    ``allowed[k]`` (or ``None``): atoms of condition ``k``; a character none of them
+    matches sets bit ``k``. ``needed[k]`` (or ``None``): characters of which a line must
+    contain one; each distinct set of them has a bit of its own above the condition bits.
+    OR-reduce the table over a line's characters, and :meth:`blocked` turns the result into
+    the conditions the line fails.
+    """
+
+    #: Distinct needed-character sets (the lookup in :meth:`blocked` has 2**MAX_NEEDS rows).
+    MAX_NEEDS = 10
+
+    def __init__(self, allowed: Sequence[Sequence[str] | None], needed: Sequence[str | None]) -> None:
+        self.size = len(allowed)
+        # A needed character outside the table could not be seen: such a condition is dropped.
+        sets = sorted({chars for chars in needed if chars and all(ord(ch) < DOMAIN for ch in chars)})
+        if len(sets) > self.MAX_NEEDS or self.size + len(sets) > 64:
+            raise ValueError("too many condition bits")
+        position = {chars: self.size + j for j, chars in enumerate(sets)}
+        #: Conditions whose needed characters are checked.
+        self.needs = {k for k, chars in enumerate(needed) if chars in position}
+        # One entry past the domain (index DOMAIN): characters above it, never evidence.
+        self.table = np.zeros(DOMAIN + 1, dtype=np.uint64)
+        for k, atoms in enumerate(allowed):
+            if atoms is None:
+                continue
+            ok = np.zeros(DOMAIN, dtype=bool)
+            for atom in set(atoms):
+                ok |= np.unpackbits(_members(atom), count=DOMAIN).view(bool)
+            self.table[:DOMAIN][~ok] |= np.uint64(1 << k)
+        for chars, p in position.items():
+            for ch in chars:
+                self.table[ord(ch)] |= np.uint64(1 << p)
+        self.table.flags.writeable = False
+        # Row h (the needed-set bits a line has): the conditions whose set it lacks.
+        missing = np.zeros(1 << len(sets), dtype=np.uint64)
+        for h in range(len(missing)):
+            for k, chars in enumerate(needed):
+                if chars in position and not h >> (position[chars] - self.size) & 1:
+                    missing[h] |= np.uint64(1 << k)
+        missing.flags.writeable = False
+        self._missing = missing
+        self._bad = np.uint64((1 << self.size) - 1)
+        self._shift = np.uint64(self.size)
+
+    def blocked(self, reduced: np.ndarray) -> np.ndarray:
+        """Per line, the conditions it fails, from the OR of the table over its characters."""
+        return (reduced & self._bad) | self._missing[(reduced >> self._shift).astype(np.intp)]
+
+
+@functools.cache
+def domain_text() -> str:
+    """Every code point of the domain, in order (lone surrogates included)."""
+    return "".join(map(chr, range(DOMAIN)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _members(atom: str) -> np.ndarray:
+    """Which code points of the domain the single-character regex ``atom`` matches, as bits
+    (``np.packbits``; read-only)."""
+    found = np.zeros(DOMAIN, dtype=bool)
+    if len(atom) == 1 or (len(atom) == 2 and atom[0] == "\\" and not atom[1].isalnum()):
+        if ord(atom[-1]) < DOMAIN:
+            found[ord(atom[-1])] = True
+    else:
+        chars = "".join(regex.compile(atom).findall(domain_text()))
+        found[np.frombuffer(chars.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)] = True
+    packed = np.packbits(found)
+    packed.flags.writeable = False
+    return packed

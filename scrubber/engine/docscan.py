@@ -1,0 +1,215 @@
+"""Whole-document work done once per scrub instead of once per line (numpy, C speed).
+
+* the folded document: every block's folded text is a slice of it (folding maps one
+  character to one character, so ``fold(source)[b.start:b.end] == fold(b.text)``);
+* per block, the regex rules its characters rule out (:class:`~.charset.CharMasks`);
+* per block, the span rules whose anchor characters it holds;
+* per block, :meth:`State.is_prose <scrubber.engine.state.State.is_prose>` from per-character
+  counts (the same test, counted by table lookups and cumulative sums).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import regex
+
+from ..config import Config
+from ..document import Block
+from .charset import DOMAIN, CharMasks, domain_text
+from .fold import FOLD_TABLE
+from .script import CJK_CLASS, SENTENCE_PUNCT
+
+
+def _fold_codes() -> np.ndarray:
+    table = np.arange(0x110000, dtype=np.uint32)
+    for i, target in enumerate(FOLD_TABLE):
+        if isinstance(target, str):
+            table[i] = ord(target)
+    table.flags.writeable = False
+    return table
+
+
+#: Code point -> folded code point, as ``fold.FOLD_TABLE`` (read-only).
+FOLD_CODES = _fold_codes()
+
+_PUNCT, _CJK, _WORD, _SPACE, _BEYOND = 1, 2, 4, 8, 16
+_EXTRA_SHIFT = 5  # bits 5-6: UTF-8 bytes beyond the first
+
+
+@functools.cache
+def _prose_table() -> np.ndarray:
+    """Code point (capped at DOMAIN) -> the character's bits for the prose test (read-only).
+
+    Membership is decided by the very regexes ``is_prose`` uses, run over every code point
+    of the domain; index DOMAIN (every character above) is marked ``_BEYOND``.
+    """
+    table = np.zeros(DOMAIN + 1, dtype=np.uint8)
+    everything = domain_text()
+    for bit, pattern in ((_PUNCT, SENTENCE_PUNCT), (_CJK, regex.compile(f"[{CJK_CLASS}]")),
+                         (_WORD, regex.compile(rf"[^\W{CJK_CLASS}]"))):
+        table[[m.start() for m in pattern.finditer(everything)]] |= bit
+    table[ord(" ")] |= _SPACE
+    table[DOMAIN] = _BEYOND
+    cps = np.arange(DOMAIN + 1)
+    table |= (((cps >= 0x80).astype(np.uint8) + (cps >= 0x800) + (cps >= 0x10000)) << _EXTRA_SHIFT).astype(
+        np.uint8
+    )
+    table.flags.writeable = False
+    return table
+
+
+def codes(text: str) -> np.ndarray:
+    """The code points of ``text`` (lone surrogates included), as uint32."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def decode(folded: np.ndarray) -> str:
+    """The text of uint32 code points."""
+    return folded.tobytes().decode("utf-32-le", "surrogatepass")
+
+
+@functools.cache
+def _weights() -> np.ndarray:
+    """Code point (capped) -> CJK count | space count << 21 | UTF-8 extra bytes << 42.
+
+    Summed over a line, the three counts stay apart for lines under 2**21 characters; the
+    prose test reads them only for lines under 400 characters.
+    """
+    flags = _prose_table().astype(np.uint64)
+    weights = ((flags & _CJK) >> 1) | (((flags & _SPACE) >> 3) << 21) | ((flags >> _EXTRA_SHIFT) << 42)
+    weights.flags.writeable = False
+    return weights
+
+
+_FIELD = (1 << 21) - 1
+
+
+class ScanTables:
+    """The per-rule-set tables a :class:`DocScan` reads, built once with the rules.
+
+    ``masks``: folded code point -> rule condition bits (or None); ``raw``: raw code point
+    -> the prose-test bits (low byte) and the span-rule anchor bits (high byte; all set when
+    the span rules cannot be prefiltered).
+    """
+
+    def __init__(self, masks: CharMasks | None, span_table: np.ndarray | None) -> None:
+        self.masks = masks if masks is not None and masks.size else None
+        raw = _prose_table().astype(np.uint16)
+        raw |= span_table.astype(np.uint16) << 8 if span_table is not None else np.uint16(0xFF00)
+        raw.flags.writeable = False
+        self.raw = raw
+        self.weights = _weights()
+
+
+class DocScan:
+    """The folded source and per-block facts, for blocks whose text is ``source[start:end]``.
+
+    ``blocked``: bits of rule conditions each block fails; ``span_bits``: span-rule anchors
+    each block holds (bit k: ``CompiledRules.span_rules[k]``); ``prose``: ``is_prose`` of
+    each block, or ``None`` (unknown: characters above the table's domain).
+    """
+
+    __slots__ = ("blocked", "folded", "prose", "span_bits")
+
+    #: Characters handled at once: bounds the arrays (some 50 bytes a character) on huge input.
+    WINDOW = 1 << 18
+
+    def __init__(self, source: str, blocks: Sequence[Block], tables: ScanTables, config: Config) -> None:
+        n = len(blocks)
+        window = self.WINDOW
+        if len(source) <= window:
+            self.folded, raw, folded = _fold(source)
+        else:
+            self.folded = "".join(_fold(source[i : i + window])[0] for i in range(0, len(source), window))
+        if not n:
+            self.blocked, self.span_bits, self.prose = [], [], []
+            return
+        starts = np.fromiter((b.start for b in blocks), dtype=np.intp, count=n)
+        ends = np.fromiter((b.end for b in blocks), dtype=np.intp, count=n)
+        if len(source) <= window:
+            self.blocked, self.span_bits, self.prose = _facts(raw, folded, starts, ends, tables, config)
+            return
+        self.blocked, self.span_bits, self.prose = [], [], []
+        # Windows of blocks, cut at the first block starting past each multiple of WINDOW.
+        cuts = sorted({0, n, *np.searchsorted(starts, np.arange(window, len(source), window)).tolist()})
+        for b0, b1 in itertools.pairwise(cuts):
+            lo, hi = int(starts[b0]), int(ends[b0:b1].max())
+            _, raw, folded = _fold(source[lo:hi])
+            facts = _facts(raw, folded, starts[b0:b1] - lo, ends[b0:b1] - lo, tables, config)
+            self.blocked += facts[0]
+            self.span_bits += facts[1]
+            self.prose += facts[2]
+
+
+def _fold(text: str) -> tuple[str, np.ndarray, np.ndarray]:
+    """The folded text, its code points (intp) and folded code points (uint32)."""
+    # Gathers index with intp arrays: several times faster than with uint32 indices.
+    raw = codes(text).astype(np.intp)
+    folded = FOLD_CODES[raw]
+    return decode(folded), raw, folded
+
+
+def _facts(raw: np.ndarray, folded: np.ndarray, starts: np.ndarray, ends: np.ndarray, tables: ScanTables,
+           config: Config) -> tuple[list[int], list[int], list[bool | None]]:
+    """``blocked``, ``span_bits`` and ``prose`` of blocks ``[starts, ends)`` of the code points."""
+    n = len(starts)
+    if starts[-1] >= len(raw):  # empty blocks at the very end: give them a character
+        raw = np.append(raw, ord(" "))
+        folded = np.append(folded, np.uint32(ord(" ")))
+    # reduceat over [start, end) segments: the odd ones (gaps) are discarded; a last end
+    # at the end of the text is left out (the last segment then runs to the end).
+    bounds = np.empty(2 * n, dtype=np.intp)
+    bounds[0::2] = starts
+    bounds[1::2] = ends
+    if ends[-1] >= len(raw):
+        bounds = bounds[:-1]
+    empty = starts >= ends
+    any_empty = bool(empty.any())
+    capped_raw = np.minimum(raw, DOMAIN)
+    blocked_list = [0] * n
+    if tables.masks is not None:
+        capped = np.minimum(folded, DOMAIN, dtype=np.intp)
+        blocked = tables.masks.blocked(np.bitwise_or.reduceat(tables.masks.table[capped], bounds)[0::2])
+        del capped
+        if any_empty:
+            blocked[empty] = 0  # an empty block: no evidence
+        blocked_list = blocked.tolist()
+    flags = tables.raw[capped_raw]
+    seen = np.bitwise_or.reduceat(flags, bounds)[0::2]
+    span_bits = seen >> 8
+    if any_empty:
+        span_bits[empty] = 0xFF
+    weights = np.add.reduceat(tables.weights[capped_raw], bounds)[0::2]
+    del capped_raw
+    return blocked_list, span_bits.tolist(), _prose(flags, seen, weights, bounds, starts, ends, config)
+
+
+def _prose(flags: np.ndarray, seen: np.ndarray, weights: np.ndarray, bounds: np.ndarray,
+           starts: np.ndarray, ends: np.ndarray, config: Config) -> list[bool | None]:
+    """``State.is_prose`` of every block, ``None`` where a character is above the domain."""
+    word = (flags & _WORD) != 0
+    run_start = word.copy()
+    run_start[1:] &= ~word[:-1]
+    runs = np.add.reduceat(run_start.view(np.uint8), bounds, dtype=np.int64)[0::2]
+    # A run that began before the block's start still starts a word inside the block.
+    carried = word[starts] & word[starts - 1] & (starts > 0) & (starts < ends)
+    runs += carried
+    length = ends - starts
+    cjk = (weights & _FIELD).astype(np.int64)
+    spaces = ((weights >> 21) & _FIELD).astype(np.int64)
+    extra = (weights >> 42).astype(np.int64)
+    min_cjk, min_words = config.body_min_cjk, config.body_min_words
+    prose = (length >= min_cjk) & ((seen & _PUNCT) != 0) & (
+        (length >= 400)
+        | (~((extra < 2 * min_cjk) & (spaces + 1 < min_words)) & ((cjk >= min_cjk) | (runs >= min_words)))
+    )
+    out: list[bool | None] = prose.tolist()
+    beyond = seen & _BEYOND
+    if beyond.any():
+        for i in np.flatnonzero(beyond).tolist():
+            out[i] = None
+    return out

@@ -1,0 +1,141 @@
+"""The whole-document shortcuts (engine.docscan, engine.charset) change no decision.
+
+Each shortcut is a necessary condition or a re-count: a rule it rules out for a line cannot
+match that line, and the vectorised prose test equals ``State.is_prose`` on every line.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scrubber import Config, Scrubber
+from scrubber.engine.charset import consumed_atoms
+from scrubber.engine.compile import Budget
+from scrubber.engine.docscan import DocScan
+from scrubber.engine.fold import core, fold
+from scrubber.engine.prefilter import start_literals
+from scrubber.engine.state import State
+from scrubber.fronts.text import split_text
+
+_S = Scrubber(Config())
+_RULES = _S.rules
+_EXAMPLES = [t for r in _RULES.rules for t in (*r.examples_remove, *r.examples_keep)]
+# Characters the patterns and examples use, plus prose, CJK, blanks, surrogates and
+# characters above the tables' domain.
+_ALPHABET = sorted(
+    set("".join(_EXAMPLES)) | set("".join(r.pattern or "" for r in _RULES.rules))
+    | set("abcXYZ 019.,!?;。，！？…\t\u3000\u200b\ufeff\ufffd|>»©") | {"\ud800", "\U00030001", "\U000e0041"}
+)
+_LINES = st.text(alphabet=st.sampled_from(_ALPHABET), min_size=1, max_size=60)
+
+
+def _scan(lines: list[str]) -> tuple[list, DocScan]:
+    doc = split_text("\n".join(lines))
+    return doc.blocks, DocScan(doc.source, doc.blocks, _RULES.scan_tables, _S.config)
+
+
+class _Windowed(DocScan):
+    WINDOW = 7
+
+
+def _check(lines: list[str]) -> None:
+    blocks, scan = _scan(lines)
+    doc = split_text("\n".join(lines))
+    small = _Windowed(doc.source, doc.blocks, _RULES.scan_tables, _S.config)
+    assert (small.folded, small.blocked, small.span_bits, small.prose) == (
+        scan.folded, scan.blocked, scan.span_bits, scan.prose
+    )
+    state = State(doc=split_text(""), config=_S.config, rules=_RULES, budget=Budget(1.0))
+    assert scan.folded == fold("\n".join(lines))
+    for block in blocks:
+        folded = fold(block.text)
+        if block.text:
+            assert scan.blocked[block.index] == _RULES.blocked(folded)
+        for i, *_ in _RULES.free_regex:
+            # Single letter/digit anchors, checked as characters: a line without one in its
+            # core is blocked, as the Aho-Corasick anchors would have it.
+            anchors = _RULES.rules[i].phrases
+            if anchors and block.text and not any(a in core(folded) for a in anchors):
+                assert scan.blocked[block.index] & _RULES.condition[i], (_RULES.rules[i].id, block.text)
+        for i, bit in _RULES.condition.items():
+            if scan.blocked[block.index] & bit:
+                pattern = _RULES.anchored.get(i) or next(p for j, p, *_ in _RULES.free_regex if j == i)
+                assert not pattern.search(folded), (_RULES.rules[i].id, block.text)
+        for i, literals in _RULES.starts.items():
+            pattern = _RULES.anchored.get(i) or next(p for j, p, *_ in _RULES.free_regex if j == i)
+            if pattern.search(folded):
+                assert core(folded).startswith(literals), (_RULES.rules[i].id, block.text)
+        budget = Budget(1.0)
+        assert _RULES.line_rules(block.text, folded, core(folded), budget, scan.blocked[block.index]) == (
+            _RULES.line_rules(block.text, folded, core(folded), budget)
+        )
+        for k, (_, _, anchors) in enumerate(_RULES.span_rules):
+            if anchors is not None and anchors.search(block.text):
+                assert scan.span_bits[block.index] & (1 << k), block.text
+        if scan.prose[block.index] is not None:
+            assert scan.prose[block.index] == state.is_prose(block.text), block.text
+
+
+def test_rule_examples() -> None:
+    _check(_EXAMPLES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINES, min_size=1, max_size=8))
+def test_random_lines(lines: list[str]) -> None:
+    _check(lines)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(_EXAMPLES), min_size=1, max_size=6), st.sampled_from(["", " ", "|", "。", "1"]))
+def test_joined_examples(lines: list[str], glue: str) -> None:
+    _check([glue.join(lines), *lines, glue.join(reversed(lines))])
+
+
+def test_prose_over_long_and_cjk_lines() -> None:
+    lines = [
+        "这是一段足够长的中文正文，它有标点符号，所以看起来像正文。" * k for k in (1, 2, 20)
+    ] + ["word, " * k for k in (3, 9, 10, 11, 80)] + ["a,b,c,d,e,f,g,h,i,j,k.", "\U00020000" * 20 + "。"]
+    _check(lines)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literals"),
+    [(r"^[^\p{L}\p{N}]*(?:more|read more)\b", ("more", "read")), (r"^\s*(?=x)ab|^c", ("ab", "c")),
+     (r"^[^\p{L}\p{N}]*(?:more)?x", None), (r"^a|b", None), (r"^[^\p{L}\p{N}]*-x", None),
+     (r"^[^\p{L}\p{N}]*+x", None)],
+)
+def test_start_literals(pattern: str, literals: tuple[str, ...] | None) -> None:
+    assert start_literals(pattern) == literals
+
+
+@pytest.mark.parametrize(
+    ("pattern", "anchored"),
+    [(r"^a$", True), (r"^a|^b$", False), (r"^(?:a|b)+\s*$", True), (r"^a.$", False), (r"^(?=.*x)a+$", True),
+     (r"^a\1$", False), (r"(?i)^a$", False), (r"^a$|^b$", True), (r"^a(?:$)", False)],
+)
+def test_consumed_atoms_only_for_whole_line_patterns(pattern: str, anchored: bool) -> None:
+    assert (consumed_atoms(pattern) is not None) == anchored
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("-*•|1234567890.)、 \t\nab。！？…\"'”’」』)）x")), max_size=12))
+def test_weak_equals_its_regex(text: str) -> None:
+    from scrubber.engine.passes.context import _WEAK, weak
+
+    assert weak(text) == (_WEAK.search(text) is not None)
+
+
+def test_empty_blocks_anywhere() -> None:
+    from scrubber.document import Block
+
+    source = "ab\n\ncd"
+    blocks = [Block(0, "", 0, 0, 0, 0, 0), Block(1, "ab", 0, 2, 0, 3, 0), Block(2, "", 3, 3, 3, 4, 0),
+              Block(3, "cd", 4, 6, 4, 6, 1), Block(4, "", 6, 6, 6, 6, 1)]
+    scan = DocScan(source, blocks, _RULES.scan_tables, _S.config)
+    assert scan.blocked[0] == scan.blocked[2] == scan.blocked[4] == 0
+    assert scan.span_bits[0] == scan.span_bits[4] == 0xFF
+    assert scan.prose == [False] * 5
+    assert DocScan("", [Block(0, "", 0, 0, 0, 0, 0)], _RULES.scan_tables, _S.config).prose == [False]

@@ -32,10 +32,11 @@ from pathlib import Path
 from scrubber import Scrubber
 
 
-def load_texts(root: Path, sets: list[str]) -> list[str]:
+def load_texts(root: Path, sets: list[str],
+               kinds: tuple[str, ...] = ("input_fulltext", "input_trafilatura")) -> list[str]:
     texts = []
     for name in sets:
-        for kind in ("input_fulltext", "input_trafilatura"):
+        for kind in kinds:
             path = root / name / f"{kind}.jsonl"
             if path.is_file():
                 with path.open(encoding="utf-8") as f:
@@ -128,12 +129,14 @@ def main() -> None:
     ap.add_argument("--scale-mb", type=float, default=40)
     ap.add_argument("--skip-html", action="store_true")
     ap.add_argument("--skip-scaling", action="store_true")
+    ap.add_argument("--inputs", default="input_fulltext,input_trafilatura",
+                    help="which text inputs of each set (comma-separated)")
     args = ap.parse_args()
     sets = args.sets.split(",") if args.sets else sorted(
         p.name for p in args.datasets.iterdir() if (p / "input_fulltext.jsonl").is_file())
     print(f"sets: {', '.join(sets)}; cpus: {os.cpu_count()}; python {sys.version.split()[0]}")
     scrubber = Scrubber()
-    texts = load_texts(args.datasets, sets)
+    texts = load_texts(args.datasets, sets, tuple(args.inputs.split(",")))
     bench_text(scrubber, texts, args.passes)
     pages = [] if args.skip_html else load_pages(args.datasets, sets, args.max_pages)
     if pages:

@@ -11,6 +11,7 @@ negative lookarounds, optional parts and classes constrain nothing.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import regex
@@ -89,6 +90,7 @@ def _factors(info: _Info, alnum: bool) -> frozenset[str] | None:
     return best
 
 
+@functools.lru_cache(maxsize=4096)
 def _pieces(strings: frozenset[str], alnum: bool) -> frozenset[str] | None:
     """For each exact string, its longest run of letters/digits/single spaces, as a core key
     (``alnum``), or its longest whitespace-free run, folded."""

@@ -24,6 +24,8 @@ from collections.abc import Sequence
 import numpy as np
 import regex
 
+from .prefilter import class_end
+
 #: Code points the tables cover; characters above are never taken as evidence against a rule.
 DOMAIN = 0x30000
 _ZERO_WIDTH_ESCAPES = set("bBAZz")
@@ -138,22 +140,7 @@ class _Scanner:
 
     def char_class(self) -> str:
         start = self.i
-        self.i += 1
-        if self.peek() == "^":
-            self.i += 1
-        if self.peek() == "]":
-            self.i += 1
-        depth = 1
-        while depth:
-            c = self.p[self.i]
-            if c == "\\":
-                self.i += 2
-                continue
-            if c == "[":
-                depth += 1
-            elif c == "]":
-                depth -= 1
-            self.i += 1
+        self.i = class_end(self.p, self.i)
         return self.p[start : self.i]
 
     def escape(self, look: bool) -> str:

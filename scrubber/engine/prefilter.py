@@ -12,6 +12,7 @@ negative lookarounds, optional parts and classes constrain nothing.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import regex
@@ -275,22 +276,7 @@ class _Parser:
         return inner
 
     def char_class(self) -> None:
-        self.i += 1
-        if self.peek() == "^":
-            self.i += 1
-        if self.peek() == "]":
-            self.i += 1
-        depth = 1
-        while depth:
-            c = self.p[self.i]
-            if c == "\\":
-                self.i += 2
-                continue
-            if c == "[":
-                depth += 1
-            elif c == "]":
-                depth -= 1
-            self.i += 1
+        self.i = class_end(self.p, self.i)
 
     def escape(self) -> _Info:
         c = self.p[self.i + 1]
@@ -368,8 +354,30 @@ def _after_start(branch: str) -> str | None:
     return None
 
 
-def _group_end(p: str, i: int) -> int | None:
-    """Index just past the group opening at ``p[i]``."""
+def class_end(p: str, i: int) -> int:
+    """Index just past the character class opening at ``p[i]`` (nested classes included)."""
+    i += 1
+    if p[i : i + 1] == "^":
+        i += 1
+    if p[i : i + 1] == "]":
+        i += 1
+    depth = 1
+    while depth:
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+        i += 1
+    return i
+
+
+def _structure(p: str, i: int = 0) -> Iterator[tuple[int, str, int]]:
+    """``(index, character, group depth before it)`` for every character of ``p`` from
+    ``i`` that is outside escapes and character classes."""
     depth, cls = 0, False
     while i < len(p):
         c = p[i]
@@ -385,40 +393,18 @@ def _group_end(p: str, i: int) -> int | None:
                 i += 1
             if p[i + 1 : i + 2] == "]":
                 i += 1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
+        else:
+            yield i, c, depth
+            depth += (c == "(") - (c == ")")
         i += 1
-    return None
+
+
+def _group_end(p: str, i: int) -> int | None:
+    """Index just past the group opening at ``p[i]``."""
+    return next((j + 1 for j, c, depth in _structure(p, i) if c == ")" and depth == 1), None)
 
 
 def _top_branches(p: str) -> list[str]:
     """The top-level ``|`` branches of a pattern."""
-    out, depth, start, cls, i = [], 0, 0, False, 0
-    while i < len(p):
-        c = p[i]
-        if c == "\\":
-            i += 2
-            continue
-        if cls:
-            if c == "]":
-                cls = False
-        elif c == "[":
-            cls = True
-            if p[i + 1 : i + 2] == "^":
-                i += 1
-            if p[i + 1 : i + 2] == "]":
-                i += 1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(p[start:i])
-            start = i + 1
-        i += 1
-    out.append(p[start:])
-    return out
+    cuts = [j for j, c, depth in _structure(p) if c == "|" and depth == 0]
+    return [p[a + 1 : b] for a, b in zip([-1, *cuts], [*cuts, len(p)], strict=True)]

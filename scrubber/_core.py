@@ -60,8 +60,8 @@ class Scrubber:
         junk.run(state)
         if cfg.dedup:
             dedup.run(state)
-        if cfg.title and text_mode:
-            title.run(state)
+        if cfg.title:
+            (title.run if text_mode else title.run_html)(state)
         if cfg.context and text_mode:
             context.run(state)
         if cfg.repair:

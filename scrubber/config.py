@@ -37,7 +37,8 @@ class Config:
     contained_min_chars: int = 40
     #: Re-join paragraphs broken mid-sentence (after a comma, CJK or Latin).
     repair: bool = True
-    #: Move a heading-like first line into ``Result.title`` (text mode).
+    #: Move a heading-like first line into ``Result.title`` (text mode; in HTML mode, a first
+    #: line that repeats the page's title).
     title: bool = True
     #: Remove runs of short non-prose lines (menus, link lists) around the body (text mode).
     context: bool = True

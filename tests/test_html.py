@@ -311,3 +311,16 @@ def test_upper_case_markup_renders_like_lower_case(s: Scrubber) -> None:
     assert a.text == b.text and [r.rule_id for r in a.removals] == [r.rule_id for r in b.removals]
     root = parse(upper.format(body))
     assert root is not None and {u.tag for u in render(root, builtin_rules())} <= {"li", "p"}
+
+
+def test_headline_repeating_the_title_moves_into_the_title(s: Scrubber, article: bytes) -> None:
+    result = s.scrub_html(article, url=ARTICLE_URL)
+    assert result.title == "Rivers Return to the Valley"
+    assert not result.text.startswith("Rivers Return")
+    assert any(r.rule_id == "TITLE-001" and r.text.strip() == result.title for r in result.removals)
+    assert replay(result.source, result.removals) == result.text
+    # A first line that is not the title stays in the text.
+    other = s.scrub_html("<html><head><title>Site name</title></head><body><h1>Another headline "
+                         "here</h1><p>" + "Body text of the page, long enough to be kept. " * 6
+                         + "</p></body></html>")
+    assert other.text.startswith("Another headline here")

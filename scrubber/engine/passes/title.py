@@ -1,4 +1,5 @@
-"""Text-mode title: the heading-like line just before the body, after the head junk."""
+"""The title: in text mode the heading-like line just before the body, after the head junk;
+in HTML mode a first kept line that repeats the page's title (the headline above the body)."""
 
 from __future__ import annotations
 
@@ -70,3 +71,18 @@ def run(state: State) -> None:
         return
     state.title = cand.index
     state.removed[cand.index] = TITLE
+
+
+def run_html(state: State) -> None:
+    """HTML mode: the first kept line, when it is the page's title, moves into the title.
+
+    The front end found the title in the markup (``og:title``, ``<title>``, ``<h1>``); the
+    headline is usually also the first line of the main content, and printed twice otherwise.
+    """
+    title = state.doc.title
+    if not title:
+        return
+    first = next((b for b in state.doc.blocks if b.index not in state.removed), None)
+    if first is not None and " ".join(first.text.split()) == " ".join(title.split()):
+        state.title = first.index
+        state.removed[first.index] = TITLE

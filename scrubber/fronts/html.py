@@ -133,11 +133,21 @@ def select_main(root: etree._Element, units: list[Unit], url: str | None, config
     if d_chars > 1.5 * t_chars and is_cjk(units):
         flags.append("main:density")
         return dens
-    if d_chars > UNION_RATIO * t_chars:
+    if d_chars > UNION_RATIO * t_chars or _prose_superset(units, traf, dens):
         flags.append("main:union")
         return [a or b for a, b in zip(traf, dens, strict=True)]
     flags.append("main:trafilatura")
     return traf
+
+
+def _prose_superset(units: list[Unit], traf: list[bool], dens: list[bool]) -> bool:
+    """The scorer kept all trafilatura kept, and more body paragraphs: link-free prose (a
+    body cut in two, of which trafilatura's fast mode found one half)."""
+    extra = [u for u, t, d in zip(units, traf, dens, strict=True) if d and not t]
+    return (any(traf) and all(d for t, d in zip(traf, dens, strict=True) if t)
+            and any(len(u.text) >= 80 for u in extra)
+            and all(len(u.text) >= 80 and u.link_chars < 0.1 * len(u.text)
+                    for u in extra if len(u.text) >= 20))
 
 
 #: ``main_content="auto"``: the scorer decides alone when it selected at least this many

@@ -60,6 +60,8 @@ _POS = re.compile(r"article|content|entry|post|story|main|text|body|正文|detai
 _NEG = re.compile(
     r"comment|sidebar|footer|related|widget|share|promo|nav|menu|ticker|breaking|recommend"
     r"|tags?\b|meta", re.I)
+#: The page itself: as a container, only its span of prose is the body.
+_PAGE = frozenset(["body", "html"])
 _PUNCT = re.compile(r"[,.;:!?，。；：！？、]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 
@@ -165,13 +167,17 @@ def score_units(units: list[Unit]) -> Vote:
     best_score = adjusted[best]
     rivals = [adjusted[el] for el, _ in ranked if not _within(el, best) and not _within(best, el)]
     rival = max(rivals) / best_score if rivals and best_score > 0 else 0.0
-    best = _promote(best, ranked, scores)
-    chosen = _grow(best, deep, _owned_prose(units))
+    promoted = _promote(best, ranked, scores)
+    # A body cut in sections, or laid flat in the page: its ancestor's children from the
+    # first to the last holding prose (a header above and a footer below are not body).
+    core = _prose_span(promoted, deep) if promoted is not best or best.tag in _PAGE else {best}
+    best = promoted
+    chosen = core | (_grow(best, deep, units) - {best})
     mask = _under(units, chosen)
-    if len(chosen) > 1:
+    if len(chosen) > len(core):
         # Siblings join below the headline only (the first ``h1``): above it is not body.
         h1 = next((i for i, u in enumerate(units) if u.tag == "h1"), 0)
-        mask[:h1] = _under(units[:h1], {best})
+        mask[:h1] = _under(units[:h1], core)
     _prune_link_blocks(units, mask, chosen)
     _add_lead(units, mask)
     return Vote(mask, best_score, rival)
@@ -228,27 +234,39 @@ def _promote(best: etree._Element, ranked: list[tuple[etree._Element, float]],
     return best
 
 
-def _owned_prose(units: list[Unit]) -> set[etree._Element]:
-    """Elements owning a paragraph of prose themselves (readability's sibling ``p`` test)."""
-    return {u.owner for u in units
-            if len(u.text) >= LEAD_CHARS and u.link_chars < 0.25 * len(u.text)
-            and (u.rule is None or u.rule.category != "comments")}
+def _prose_span(node: etree._Element, deep: dict[etree._Element, float]) -> set[etree._Element]:
+    """The children of ``node`` from the first to the last one holding prose."""
+    children = [c for c in node if isinstance(c.tag, str)]
+    holding = [i for i, c in enumerate(children) if deep.get(c, 0.0) > 0]
+    return set(children[holding[0] : holding[-1] + 1]) if holding else {node}
+
+
+def _prose_boxes(units: list[Unit], boxes: list[etree._Element]) -> set[etree._Element]:
+    """The ``boxes`` holding nothing but link-free paragraphs of prose (at least one)."""
+    verdict: dict[etree._Element, bool] = {}
+    for unit, above in zip(units, _marks_above(units, set(boxes)), strict=True):
+        n = len(unit.text)
+        prose = n >= LEAD_CHARS and unit.link_chars < 0.1 * n and (
+            unit.rule is None or unit.rule.category != "comments")
+        for box in above:
+            verdict[box] = verdict.get(box, True) and prose
+    return {box for box, ok in verdict.items() if ok}
 
 
 def _grow(best: etree._Element, deep: dict[etree._Element, float],
-          paragraphs: set[etree._Element]) -> set[etree._Element]:
-    """``best`` and its siblings holding a good share of its prose or a paragraph."""
-    chosen = {best}
+          units: list[Unit]) -> set[etree._Element]:
+    """``best`` and its siblings holding a good share of its prose or only prose paragraphs,
+    and any sibling with prose between two of those (no holes in the body)."""
     parent = best.getparent()
     if parent is None:
-        return chosen
+        return {best}
     floor = SIBLING_SHARE * deep.get(best, 0.0)
-    for sibling in parent:
-        if sibling is best or not isinstance(sibling.tag, str):
-            continue
-        if deep.get(sibling, 0.0) >= floor > 0 or sibling in paragraphs:
-            chosen.add(sibling)
-    return chosen
+    siblings = [c for c in parent if isinstance(c.tag, str)]
+    paragraphs = _prose_boxes(units, [c for c in siblings if c is not best])
+    picked = [i for i, c in enumerate(siblings)
+              if c is best or deep.get(c, 0.0) >= floor > 0 or c in paragraphs]
+    return {c for c in siblings[picked[0] : picked[-1] + 1]
+            if c is best or deep.get(c, 0.0) > 0 or c in paragraphs}
 
 
 def _under(units: list[Unit], chosen: set[etree._Element]) -> list[bool]:

@@ -222,3 +222,14 @@ def test_a_single_body_of_prose_is_kept_whole_and_replays(page: tuple[str, list[
     assert 2 * sum(p in auto.text for p in paras) >= len(paras), html
     assert "Section" not in auto.text and "Teaser" not in auto.text, html
     assert replay(auto.source, auto.removals) == auto.text
+
+
+def test_sentence_marks_of_other_scripts_count_as_prose() -> None:
+    # Hindi sentences end with the danda (।): prose, as much as English with full stops.
+    sentence = "समिति ने मंगलवार को प्रस्ताव की समीक्षा की और स्कूलों पर असर के बारे में पूछा।"
+    hindi = "".join(f"<p>{sentence * 8} {i}</p>" for i in range(3))
+    notes = "".join("<p>Open daily, ten to six, all year, free.</p>" for _ in range(6))
+    page = (f"<html><body><div class='col'><div class='box'>{notes}</div></div>"
+            f"<div class='col'><div class='lekh'>{hindi}</div></div></body></html>")
+    kept = _selected(page)
+    assert len(kept) == 3 and all(t.startswith("समिति") for t in kept)

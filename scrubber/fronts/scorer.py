@@ -62,7 +62,7 @@ _NEG = re.compile(
     r"|tags?\b|meta", re.I)
 #: The page itself: as a container, only its span of prose is the body.
 _PAGE = frozenset(["body", "html"])
-_PUNCT = re.compile(r"[,.;:!?，。；：！？、]")
+_PUNCT = re.compile(r"[,.;:!?，。；：！？、．｡､،؛؟۔।॥]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 
 
@@ -223,7 +223,8 @@ def _promote(best: etree._Element, ranked: list[tuple[etree._Element, float]],
              scores: dict[etree._Element, float]) -> etree._Element:
     """A near ancestor of ``best`` that also holds strong rivals (a body cut in sections)."""
     others = [el for el, score in ranked
-              if el is not best and score >= PROMOTE_SHARE * scores[best] and not _within(el, best)]
+              if el is not best and score >= PROMOTE_SHARE * scores[best]
+              and not _within(el, best) and not _within(best, el)]
     node = best.getparent()
     for _ in range(PROMOTE_UP):
         if node is None or not others:

@@ -70,7 +70,7 @@ class Config:
     #: HTML mode: how the main content is chosen. ``"auto"``: our scorer, with trafilatura
     #: consulted only on pages where the scorer is unsure (about one page in ten);
     #: ``"scorer"``: the scorer alone (fastest); ``"trafilatura"``: both on every page
-    #: (about twice the time per page; see the README for measured accuracy of each).
+    #: (2-3x the time per page; see the README for measured accuracy of each).
     main_content: Literal["auto", "scorer", "trafilatura"] = "auto"
 
     def __post_init__(self) -> None:

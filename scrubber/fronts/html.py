@@ -105,7 +105,7 @@ def select_main(root: etree._Element, units: list[Unit], url: str | None, config
 
     ``Config.main_content``: ``"auto"`` asks trafilatura only when the scorer is unsure
     (a short selection, or a rival container nearly as strong); ``"scorer"`` never does;
-    ``"trafilatura"`` always does (about twice the time per page).
+    ``"trafilatura"`` always does (2-3x the time per page).
     """
     if not units:
         return []

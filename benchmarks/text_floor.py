@@ -12,28 +12,17 @@ If the floor is below the issue's target, the target needs a native core.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 try:
-    from benchmarks.throughput import load_texts
+    from benchmarks.throughput import load_texts, timed
 except ImportError:  # run as a script from inside benchmarks/
-    from throughput import load_texts  # type: ignore[no-redef]
+    from throughput import load_texts, timed  # type: ignore[no-redef]
 
 from scrubber import Scrubber
 from scrubber.engine.fold import fold
-
-
-def _timed(fn: Callable[[], object], passes: int) -> float:
-    runs = []
-    for _ in range(passes):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
 
 
 def main() -> None:
@@ -62,7 +51,7 @@ def main() -> None:
     print("|---|---:|---:|")
     total = 0.0
     for name, fn in steps:
-        secs = _timed(fn, args.passes)
+        secs = timed(fn, args.passes)
         total += secs
         print(f"| {name} | {mb / secs:,.0f} | {1000 * secs:.0f} |")
     print(f"| **all of the above** | **{mb / total:,.1f}** | {1000 * total:.0f} |")

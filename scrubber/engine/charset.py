@@ -232,13 +232,15 @@ class CharMasks:
             if chars in position:
                 missing[(rows >> (position[chars] - self.size)) & 1 == 0] |= np.uint64(1 << k)
         missing.flags.writeable = False
-        self._missing = missing
-        self._bad = np.uint64((1 << self.size) - 1)
-        self._shift = np.uint64(self.size)
+        #: Row h (the needed-set bits a line has): the conditions whose set it lacks.
+        self.missing = missing
+        #: The condition bits, and the shift to the needed-set bits.
+        self.bad = np.uint64((1 << self.size) - 1)
+        self.shift = np.uint64(self.size)
 
     def blocked(self, reduced: np.ndarray) -> np.ndarray:
         """Per line, the conditions it fails, from the OR of the table over its characters."""
-        return (reduced & self._bad) | self._missing[(reduced >> self._shift).astype(np.intp)]
+        return (reduced & self.bad) | self.missing[(reduced >> self.shift).astype(np.intp)]
 
 
 @functools.cache

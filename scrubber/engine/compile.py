@@ -22,7 +22,8 @@ from ..config import Config
 from ..rules.schema import Pack, Rule, builtin_pack_path, load_pack
 from .charset import DOMAIN, CharMasks, consumed_atoms
 from .docscan import ScanTables
-from .fold import variants
+from .fold import core as core_key
+from .fold import edge_classes, variants
 from .matcher import phrase_matcher
 from .prefilter import required_literals, start_literals
 
@@ -185,7 +186,7 @@ class CompiledRules:
                     entries.append([])
                 entries[phrase_index[p]].append((i, _ANCHOR))
         self.free_regex = [(i, p, f, self.condition.get(i, 0)) for i, p, f, _ in self.free_regex]
-        self.scan_tables = ScanTables(self.masks, self.span_table)
+        self.scan_tables = ScanTables(self.masks, self.span_table, pure=pure)
         # Longest max_chars first, so the scan of a line stops at the first rule too short for it.
         self.free_regex.sort(key=lambda entry: -(self.rules[entry[0]].max_chars or 10**9))
         self.entries = tuple(tuple(e) for e in entries)
@@ -223,12 +224,17 @@ class CompiledRules:
         self.free_by_len = tuple(
             [e for e in self.free_regex if n <= self.limit[e[0]]] for n in range(self.line_max + 1)
         )
+        #: Lines longer than line_max: the longest line an anchor-less regex rule admits.
+        self.far_free = max((self.limit[i] for i, *_ in self.free_regex), default=-1)
         #: Per line length: the condition bits of those rules (all bits if one has none), so
         #: that a line failing all of them skips the loop.
         self.free_gate = tuple(
             -1 if any(bit == 0 for *_, bit in entries) else sum(bit for *_, bit in entries)
             for entries in self.free_by_len
         )
+        #: The native stage one over whole documents (:class:`._native.LineMatcher`), or None
+        #: (not built, or ``pure``): same results as :meth:`candidates`, pinned by tests.
+        self.line_matcher = None if pure else _native_line_matcher(self)
 
     def line_rules(
         self, text: str, folded: str, core: str, budget: Budget, blocked: int | None = None
@@ -246,59 +252,84 @@ class CompiledRules:
     def match_lines(self, lines: Iterable[tuple[str, str, int]], budget: Budget) -> list[list[int]]:
         """:meth:`line_rules` of many lines at once: ``(folded, core, blocked)`` each.
 
-        (One loop with everything it reads held in locals: the per-line call and attribute
-        lookups were a good part of the time of a line that matches nothing.)
+        Stage one (no regex) is :meth:`candidates`, or the native :attr:`line_matcher` for
+        whole documents; stage two, :meth:`regex_stage`, is shared by both.
         """
-        limit, exact_rules, entries, line_max = self.limit, self.exact, self.entries, self.line_max
-        anchor_bits, special, bit_rule = self.anchor_bits, self.special, self.bit_rule
-        occurrences = self._occurrences
-        anchored, starts, builtin, search = self.anchored, self.starts, self.builtin, self._search
-        free_gate, free_by_len, free_regex = self.free_gate, self.free_by_len, self.free_regex
+        candidates, regex_stage = self.candidates, self.regex_stage
         out: list[list[int]] = []
         for folded, core, blocked in lines:
-            n = len(folded)
-            exact = exact_rules.get(core)
-            hits = {i for i in exact if n <= limit[i]} if exact else set()
-            anchors: set[int] = set()
-            if core and entries:
-                live = 0  # condition bits of anchored rules whose anchors occur
-                for pi, start, _ in occurrences(core):
-                    live |= anchor_bits[pi]
-                    if pi in special:
-                        contains, prefix, plain = special[pi]
-                        if contains:
-                            hits.update(i for i in contains if n <= limit[i])
-                        if prefix and start == 0:
-                            hits.update(i for i in prefix if n <= limit[i])
-                        if plain:
-                            anchors.update(plain)
-                live &= ~blocked
-                while live:
-                    low = live & -live
-                    anchors.add(bit_rule[low.bit_length() - 1])
-                    live ^= low
-            for i in sorted(anchors):
-                if i in hits or n > limit[i] or (i in starts and not core.startswith(starts[i])):
-                    continue
-                pattern = anchored[i]
-                if pattern.search(folded) if builtin[i] else search(i, pattern, folded, budget):
-                    hits.add(i)
-            if n > line_max:
-                free = [entry for entry in free_regex if n <= limit[entry[0]]]
-            elif free_gate[n] & ~blocked:
-                free = free_by_len[n]
-            else:
-                out.append(sorted(hits))
+            hits, anchors, free = candidates(folded, core, blocked)
+            out.append(regex_stage(folded, core, blocked, hits, anchors, free, budget) if anchors or free
+                       else sorted(hits))
+        return out
+
+    def candidates(self, folded: str, core: str, blocked: int) -> tuple[set[int], list[int], bool]:
+        """Stage one of a line: the rules it matches without a regex (exact phrases,
+        ``prefix``/``contains`` phrases), the anchored regex rules to search (sorted; already
+        hit or too short for the line: left out) and whether the anchor-less ones must run.
+
+        (Everything it reads is held in locals: attribute lookups were a good part of the
+        time of a line that matches nothing.)
+        """
+        limit, entries = self.limit, self.entries
+        n = len(folded)
+        exact = self.exact.get(core)
+        hits = {i for i in exact if n <= limit[i]} if exact else set()
+        anchors: set[int] = set()
+        if core and entries:
+            anchor_bits, special, bit_rule = self.anchor_bits, self.special, self.bit_rule
+            live = 0  # condition bits of anchored rules whose anchors occur
+            for pi, start, _ in self._occurrences(core):
+                live |= anchor_bits[pi]
+                if pi in special:
+                    contains, prefix, plain = special[pi]
+                    if contains:
+                        hits.update(i for i in contains if n <= limit[i])
+                    if prefix and start == 0:
+                        hits.update(i for i in prefix if n <= limit[i])
+                    if plain:
+                        anchors.update(plain)
+            live &= ~blocked
+            while live:
+                low = live & -live
+                anchors.add(bit_rule[low.bit_length() - 1])
+                live ^= low
+        searched = sorted(i for i in anchors if i not in hits and n <= limit[i])
+        if n > self.line_max:
+            free = n <= self.far_free
+        else:
+            gate = self.free_gate[n]
+            free = gate == -1 or bool(gate & ~blocked)
+        return hits, searched, free
+
+    def regex_stage(
+        self, folded: str, core: str, blocked: int, hits: Iterable[int], anchors: Sequence[int], free: bool,
+        budget: Budget,
+    ) -> list[int]:
+        """Stage two of a line: ``hits`` plus the regex rules (``anchors``, and the anchor-less
+        ones when ``free``, unless ``blocked`` rules them out) that match it, sorted."""
+        found = set(hits)
+        n = len(folded)
+        limit, starts, builtin, search = self.limit, self.starts, self.builtin, self._search
+        for i in anchors:
+            if i in starts and not core.startswith(starts[i]):
                 continue
-            for i, pattern, prefilter, bit in free:
+            pattern = self.anchored[i]
+            if pattern.search(folded) if builtin[i] else search(i, pattern, folded, budget):
+                found.add(i)
+        if free:
+            if n > self.line_max:
+                rules = [entry for entry in self.free_regex if n <= limit[entry[0]]]
+            else:
+                rules = self.free_by_len[n]
+            for i, pattern, prefilter, bit in rules:
                 if bit & blocked or (i in starts and not core.startswith(starts[i])):
                     continue
                 if (prefilter is None or prefilter.search(folded)) and (
                     pattern.search(folded) if builtin[i] else search(i, pattern, folded, budget)
                 ):
-                    hits.add(i)
-            out.append(sorted(hits))
-        return out
+                    found.add(i)
+        return sorted(found)
 
     def blocked(self, folded: str) -> int:
         """The condition bits one folded line fails (what DocScan computes for every line)."""
@@ -334,6 +365,14 @@ class CompiledRules:
                     out.append((i, m.start(), m.end()))
         out.sort(key=lambda t: (t[1], t[2]))
         return out
+
+
+def _native_line_matcher(rules: CompiledRules) -> object | None:
+    try:
+        from ._native import LineMatcher
+    except ImportError:
+        return None
+    return LineMatcher(rules, edge_classes(), core_key)
 
 
 def _conditions(

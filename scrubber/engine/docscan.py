@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import regex
@@ -96,8 +96,10 @@ class ScanTables:
     the span rules cannot be prefiltered).
     """
 
-    def __init__(self, masks: CharMasks | None, span_table: np.ndarray | None) -> None:
+    def __init__(self, masks: CharMasks | None, span_table: np.ndarray | None, *, pure: bool = False) -> None:
         self.masks = masks if masks is not None and masks.size else None
+        #: The native scan (:mod:`._native`), unless it is not built or ``pure`` was asked.
+        self.native = None if pure else native_scan()
         raw = _prose_table().astype(np.uint16)
         raw |= span_table.astype(np.uint16) << 8 if span_table is not None else np.uint16(0xFF00)
         raw.flags.writeable = False
@@ -113,13 +115,25 @@ class DocScan:
     each block, or ``None`` (unknown: characters above the table's domain).
     """
 
-    __slots__ = ("blocked", "folded", "prose", "span_bits")
+    __slots__ = ("blocked", "ends", "folded", "prose", "span_bits", "starts")
 
     #: Characters handled at once: bounds the arrays (some 50 bytes a character) on huge input.
     WINDOW = 1 << 18
 
     def __init__(self, source: str, blocks: Sequence[Block], tables: ScanTables, config: Config) -> None:
         n = len(blocks)
+        starts = self.starts = np.fromiter((b.start for b in blocks), dtype=np.int64, count=n)
+        ends = self.ends = np.fromiter((b.end for b in blocks), dtype=np.int64, count=n)
+        if tables.native is not None:
+            masks = tables.masks
+            self.folded, self.blocked, self.span_bits, self.prose = tables.native(
+                source, starts, ends, FOLD_CODES,
+                masks.table if masks is not None else _NO_MASKS,
+                masks.missing if masks is not None else _NO_MASKS,
+                int(masks.bad) if masks is not None else 0, int(masks.shift) if masks is not None else 0,
+                tables.raw, tables.weights, config.body_min_cjk, config.body_min_words, DOMAIN,
+            )
+            return
         window = self.WINDOW
         if len(source) <= window:
             self.folded, raw, folded = _fold(source)
@@ -128,8 +142,7 @@ class DocScan:
         if not n:
             self.blocked, self.span_bits, self.prose = [], [], []
             return
-        starts = np.fromiter((b.start for b in blocks), dtype=np.intp, count=n)
-        ends = np.fromiter((b.end for b in blocks), dtype=np.intp, count=n)
+        starts, ends = starts.astype(np.intp), ends.astype(np.intp)
         if len(source) <= window:
             self.blocked, self.span_bits, self.prose = _facts(raw, folded, starts, ends, tables, config)
             return
@@ -143,6 +156,18 @@ class DocScan:
             self.blocked += facts[0]
             self.span_bits += facts[1]
             self.prose += facts[2]
+
+
+_NO_MASKS = np.zeros(0, dtype=np.uint64)
+
+
+def native_scan() -> Callable[..., tuple[str, list[int], list[int], list[bool | None]]] | None:
+    """:func:`._native.scan` when the native core is built, else None."""
+    try:
+        from ._native import scan
+    except ImportError:
+        return None
+    return scan
 
 
 def _fold(text: str) -> tuple[str, np.ndarray, np.ndarray]:

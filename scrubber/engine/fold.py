@@ -9,6 +9,9 @@ the same offset in the original: rules match the folded key and removals cut the
 
 from __future__ import annotations
 
+import functools
+
+import numpy as np
 import regex
 
 from ._foldmap import PAIRS
@@ -62,6 +65,23 @@ def core(folded: str) -> str:
     if "  " in stripped:
         return " ".join(stripped.split())
     return stripped
+
+
+@functools.cache
+def edge_classes() -> np.ndarray:
+    """Per code point below ``charset.DOMAIN``, the classes :func:`core` tests, as bits:
+    1 ``_COMMON_EDGE``, 2 ``str.isalnum``, 4 ``[\\p{L}\\p{N}]``, 8 ``[\\p{L}\\p{N}\\p{M}]``
+    (read-only; computed by the very predicates :func:`core` uses, for the native core)."""
+    from .charset import DOMAIN, domain_text
+
+    everything = domain_text()
+    table = np.zeros(DOMAIN, dtype=np.uint8)
+    table[[ord(ch) for ch in _COMMON_EDGE]] |= 1
+    table[[i for i, ch in enumerate(everything) if ch.isalnum()]] |= 2
+    for bit, pattern in ((4, r"[\p{L}\p{N}]"), (8, r"[\p{L}\p{N}\p{M}]")):
+        table[[m.start() for m in regex.finditer(pattern, everything)]] |= bit
+    table.flags.writeable = False
+    return table
 
 
 def key(text: str) -> str:

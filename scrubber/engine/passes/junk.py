@@ -19,28 +19,10 @@ def run(state: State) -> None:
     """Match every block once, find the body, then apply the first rule whose scope admits it."""
     blocks = state.doc.blocks
     rules = state.rules
-    hits: dict[int, list[int]] = {}
-    seen: dict[str, list[int]] = {}  # menus and footers repeat lines: match each text once
     removed = state.removed  # HTML mode: blocks the DOM layer already took are not matched
     scan = DocScan(state.doc.source, blocks, rules.scan_tables, state.config)
     state.folded_doc = scan.folded
-    blocked = scan.blocked
-    folded_doc, line_max = scan.folded, rules.line_max
-    todo: list[tuple[str, str, int]] = []
-    matched: list[tuple[int, str]] = []  # (block index, folded text) of the blocks matched
-    for block in blocks:
-        if len(block.text) <= line_max and block.index not in removed:
-            folded = folded_doc[block.start : block.end]
-            matched.append((block.index, folded))
-            if folded not in seen:
-                seen[folded] = []
-                todo.append((folded, core(folded), blocked[block.index]))
-    for (folded, _, _), found in zip(todo, rules.match_lines(todo, state.budget), strict=True):
-        seen[folded] = found
-    for index, folded in matched:
-        found = seen[folded]
-        if found:
-            hits[index] = found
+    hits = _match_native(state, scan) if rules.line_matcher is not None else _match(state, scan)
     # Body: prose (DocScan's count, or is_prose where it could not tell) matched by no rule.
     body = state.body = scan.prose[:]
     for index in (*hits, *removed):
@@ -64,6 +46,52 @@ def run(state: State) -> None:
             if _apply(state, rule, index, body_before or []):
                 break
     _spans(state, scan.span_bits)
+
+
+def _match(state: State, scan: DocScan) -> dict[int, list[int]]:
+    """Block index -> the rules matching it, best first, for blocks the line rules may take."""
+    rules, removed = state.rules, state.removed
+    hits: dict[int, list[int]] = {}
+    seen: dict[str, list[int]] = {}  # menus and footers repeat lines: match each text once
+    blocked = scan.blocked
+    folded_doc, line_max = scan.folded, rules.line_max
+    todo: list[tuple[str, str, int]] = []
+    matched: list[tuple[int, str]] = []  # (block index, folded text) of the blocks matched
+    for block in state.doc.blocks:
+        if len(block.text) <= line_max and block.index not in removed:
+            folded = folded_doc[block.start : block.end]
+            matched.append((block.index, folded))
+            if folded not in seen:
+                seen[folded] = []
+                todo.append((folded, core(folded), blocked[block.index]))
+    for (folded, _, _), found in zip(todo, rules.match_lines(todo, state.budget), strict=True):
+        seen[folded] = found
+    for index, folded in matched:
+        found = seen[folded]
+        if found:
+            hits[index] = found
+    return hits
+
+
+def _match_native(state: State, scan: DocScan) -> dict[int, list[int]]:
+    """:func:`_match` with stage one in the native core: Python sees only candidate blocks."""
+    rules, removed = state.rules, state.removed
+    line_max = rules.line_max
+    todo = [b.index for b in state.doc.blocks if b.end - b.start <= line_max and b.index not in removed]
+    hits: dict[int, list[int]] = {}
+    seen: dict[str, list[int]] = {}
+    folded_doc, starts, ends, blocked = scan.folded, scan.starts, scan.ends, scan.blocked
+    for index, found, anchors, free, key in rules.line_matcher.match(folded_doc, starts, ends, blocked, todo):
+        if anchors or free:
+            folded = folded_doc[starts[index] : ends[index]]
+            done = seen.get(folded)
+            if done is None:
+                done = seen[folded] = rules.regex_stage(
+                    folded, key, blocked[index], found, anchors, free, state.budget)
+            found = done
+        if found:
+            hits[index] = found
+    return hits
 
 
 def _in_scope(rule: Rule, index: int, first: int, last: int) -> bool:

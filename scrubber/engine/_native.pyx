@@ -1,0 +1,436 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The optional native core of text matching: the same results as the pure-Python path, faster.
+
+Built at install when a C compiler is present (``setup.py``); when it is missing the engine
+runs :mod:`.docscan` and :meth:`.compile.CompiledRules.match_lines` in Python instead, and
+``tests/test_native_conformance.py`` pins the two paths to identical Results. Two pieces:
+
+* :func:`scan`: :class:`~.docscan.DocScan` in one loop over the document's code points (the
+  fold, the per-block rule-condition masks, span-rule bits and prose counts) instead of a
+  dozen numpy reductions;
+* :class:`LineMatcher`: the exact-phrase lookup, an Aho-Corasick automaton over code points
+  and the condition bits of :meth:`~.compile.CompiledRules.match_lines` -- everything but the
+  regex searches, which stay in Python (``regex`` semantics) and run only on the lines this
+  reports as candidates.
+
+Every character class is a table computed in Python from the very predicates the Python
+path uses (``str.isalnum``, the ``regex`` classes), so the two cannot disagree on a code
+point of the tables; a line holding a character above them takes the Python function.
+"""
+
+from cpython.unicode cimport PyUnicode_GET_LENGTH
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdlib cimport calloc, free, malloc
+
+import numpy as np
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object)
+    void *PyUnicode_DATA(object)
+    Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index)
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+    object PyUnicode_Substring(object, Py_ssize_t start, Py_ssize_t end)
+    Py_UCS4 *PyUnicode_AsUCS4(object, Py_UCS4 *buffer, Py_ssize_t buflen, int copy_null) except NULL
+    int PyUnicode_4BYTE_KIND
+
+cdef enum:  # the bits of docscan's tables
+    _PUNCT = 1
+    _CJK = 2
+    _WORD = 4
+    _BEYOND = 16
+    _FIELD = (1 << 21) - 1
+
+
+def scan(source, const int64_t[::1] starts, const int64_t[::1] ends, const uint32_t[::1] fold_codes,
+         const uint64_t[::1] mask_table, const uint64_t[::1] missing, uint64_t bad, int shift,
+         const uint16_t[::1] raw_table, const uint64_t[::1] weights, int64_t min_cjk, int64_t min_words,
+         int domain):
+    """``(folded, blocked, span_bits, prose)`` exactly as :class:`~.docscan.DocScan` computes them.
+
+    ``mask_table`` is empty when the rules have no character conditions (``blocked`` all 0).
+    """
+    if not isinstance(source, str):  # (a str subclass is fine; the C calls below need a str)
+        raise TypeError(f"scan() takes str, got {type(source).__name__}")
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), nb = starts.shape[0], i, b, s, e
+    cdef bint masked = mask_table.shape[0] > 0
+    cdef uint32_t *raw = <uint32_t *> malloc((n + 1) * sizeof(uint32_t))
+    cdef uint32_t *out = <uint32_t *> malloc((n + 1) * sizeof(uint32_t))
+    cdef const uint32_t *fold = &fold_codes[0]
+    cdef const uint64_t *mask = &mask_table[0] if masked else NULL
+    cdef const uint16_t *rawt = &raw_table[0]
+    cdef const uint64_t *wt = &weights[0]
+    cdef uint32_t c, f, dom = domain
+    cdef uint64_t reduced, wsum
+    cdef uint16_t seen, flags
+    cdef int64_t runs
+    cdef bint word, prev_word
+    if raw == NULL or out == NULL:
+        free(raw)
+        free(out)
+        raise MemoryError()
+    try:
+        if n:
+            PyUnicode_AsUCS4(source, <Py_UCS4 *> raw, n + 1, 0)
+        raw[n] = 32  # an empty block at the very end reads one space (as numpy's reduceat)
+        for i in range(n):
+            out[i] = fold[raw[i]]
+        folded = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, n)
+        blocked = [0] * nb
+        span_bits = [0] * nb
+        prose_out = [False] * nb
+        for b in range(nb):
+            s, e = starts[b], ends[b]
+            if s >= e:  # an empty block: no evidence
+                c = raw[s] if s < n else 32
+                span_bits[b] = 0xFF
+                if rawt[c if c < dom else dom] & _BEYOND:
+                    prose_out[b] = None  # (else False: Config keeps body_min_cjk >= 1)
+                continue
+            reduced = 0
+            seen = 0
+            wsum = 0
+            runs = 0
+            prev_word = False
+            for i in range(s, e):
+                if masked:
+                    f = out[i]
+                    reduced |= mask[f if f < dom else dom]
+                c = raw[i]
+                if c > dom:
+                    c = dom
+                flags = rawt[c]
+                seen |= flags
+                wsum += wt[c]
+                word = (flags & _WORD) != 0
+                if word and not prev_word:
+                    runs += 1
+                prev_word = word
+            if masked:
+                blocked[b] = (reduced & bad) | missing[reduced >> shift]
+            span_bits[b] = seen >> 8
+            if seen & _BEYOND:
+                prose_out[b] = None
+            elif (e - s) >= min_cjk and (seen & _PUNCT):
+                prose_out[b] = _prose(e - s, wsum, runs, min_cjk, min_words)
+        return folded, blocked, span_bits, prose_out
+    finally:
+        free(raw)
+        free(out)
+
+
+cdef inline bint _prose(int64_t length, uint64_t wsum, int64_t runs, int64_t min_cjk, int64_t min_words):
+    cdef int64_t cjk = <int64_t> (wsum & _FIELD)
+    cdef int64_t spaces = <int64_t> ((wsum >> 21) & _FIELD)
+    cdef int64_t extra = <int64_t> (wsum >> 42)
+    if length >= 400:
+        return True
+    if extra < 2 * min_cjk and spaces + 1 < min_words:
+        return False
+    return cjk >= min_cjk or runs >= min_words
+
+
+cdef class LineMatcher:
+    """Stage one of ``match_lines`` for many blocks of one document, in C.
+
+    Built from a :class:`~.compile.CompiledRules`; :meth:`match` returns, per block with
+    anything to report, ``(index, hits, anchors, free, core)``: the rules matched without a
+    regex, the anchored regex rules to search (limits and hits already applied) and whether
+    the anchor-less regex rules must run.
+    """
+
+    cdef object _phrase_limits  # keeps the numpy arrays below alive
+    cdef const int32_t[::1] root        # code point < root size -> state (or -1)
+    cdef const int32_t[::1] tstart      # per state: first transition (sorted by char)
+    cdef const uint32_t[::1] tchar
+    cdef const int32_t[::1] tnext
+    cdef const int32_t[::1] fail
+    cdef const uint64_t[::1] sbits      # per state: OR of the anchor bits of every phrase ending here
+    cdef const int32_t[::1] ostart      # per state: its special phrases (ending here) ...
+    cdef const int32_t[::1] ophrase
+    cdef const int32_t[::1] plen        # per phrase: length
+    cdef const int32_t[::1] pstart      # per phrase: rule lists as [contains | prefix | plain]
+    cdef const int32_t[::1] pmid1
+    cdef const int32_t[::1] pmid2
+    cdef const int32_t[::1] pend
+    cdef const int32_t[::1] prules
+    cdef const int64_t[::1] limit       # per rule
+    cdef const int32_t[::1] bit_rule    # condition bit -> rule index (or -1)
+    cdef const int64_t[::1] free_gate   # per line length up to line_max
+    cdef const uint8_t[::1] edge        # per code point < domain: bit 1 common edge, 2 isalnum, 4 L|N, 8 L|N|M
+    cdef int64_t line_max, far_free
+    cdef int domain
+    cdef int32_t nroot
+    cdef dict exact
+    cdef object core_py
+    cdef bint has_phrases
+    cdef Py_ssize_t nrules
+
+    def __init__(self, rules, edge_table, core_py):
+        self.core_py = core_py
+        self.exact = dict(rules.exact)
+        self.line_max = rules.line_max
+        self.domain = len(edge_table)
+        self.edge = edge_table
+        nrules = len(rules.rules)
+        self.limit = np.asarray(rules.limit, dtype=np.int64)
+        self.nrules = max(nrules, 1)
+        bit_rule = np.full(64, -1, dtype=np.int32)
+        for bit, i in rules.bit_rule.items():
+            bit_rule[bit] = i
+        self.bit_rule = bit_rule
+        self.free_gate = np.asarray(rules.free_gate, dtype=np.int64)
+        # Lines longer than line_max: the free regex rules whose limit admits some length.
+        self.far_free = max((rules.limit[e[0]] for e in rules.free_regex), default=-1)
+        phrases = rules.phrases
+        self.has_phrases = bool(phrases)
+        # Per phrase: contains rules, prefix rules, plain anchors (no condition bit).
+        lists = [rules.special.get(pi, ((), (), ())) for pi in range(len(phrases))]
+        pstart, pmid1, pmid2, pend, prules = [], [], [], [], []
+        for contains, prefix, plain in lists:
+            pstart.append(len(prules))
+            prules += contains
+            pmid1.append(len(prules))
+            prules += prefix
+            pmid2.append(len(prules))
+            prules += plain
+            pend.append(len(prules))
+        self.pstart = np.asarray(pstart, dtype=np.int32)
+        self.pmid1 = np.asarray(pmid1, dtype=np.int32)
+        self.pmid2 = np.asarray(pmid2, dtype=np.int32)
+        self.pend = np.asarray(pend, dtype=np.int32)
+        self.prules = np.asarray(prules or [0], dtype=np.int32)
+        self.plen = np.asarray([len(p) for p in phrases] or [0], dtype=np.int32)
+        self._build(phrases, rules.anchor_bits, set(rules.special))
+
+    def _build(self, phrases, anchor_bits, special):
+        goto = [{}]
+        own = [[]]
+        for pi, phrase in enumerate(phrases):
+            state = 0
+            for ch in phrase:
+                nxt = goto[state].get(ord(ch))
+                if nxt is None:
+                    nxt = len(goto)
+                    goto[state][ord(ch)] = nxt
+                    goto.append({})
+                    own.append([])
+                state = nxt
+            own[state].append(pi)
+        nstates = len(goto)
+        fail = [0] * nstates
+        outs = [list(o) for o in own]
+        order = []
+        queue = list(goto[0].values())
+        head = 0
+        while head < len(queue):
+            state = queue[head]
+            head += 1
+            order.append(state)
+            for ch, nxt in goto[state].items():
+                queue.append(nxt)
+                f = fail[state]
+                while f and ch not in goto[f]:
+                    f = fail[f]
+                target = goto[f].get(ch)
+                fail[nxt] = target if target is not None and target != nxt else 0
+        for state in order:  # breadth first: the fail target's outputs are complete
+            if fail[state]:
+                outs[state] = outs[state] + outs[fail[state]]
+        sbits = np.zeros(nstates, dtype=np.uint64)
+        ostart, ophrase = [], []
+        for state in range(nstates):
+            bits = 0
+            for pi in outs[state]:
+                bits |= anchor_bits[pi]
+            sbits[state] = bits
+            ostart.append(len(ophrase))
+            ophrase += [pi for pi in outs[state] if pi in special]
+        ostart.append(len(ophrase))
+        nroot = 0x30000
+        root = np.full(nroot, -1, dtype=np.int32)
+        tstart, tchar, tnext = [], [], []
+        for state in range(nstates):
+            tstart.append(len(tchar))
+            for ch in sorted(goto[state]):
+                tchar.append(ch)
+                tnext.append(goto[state][ch])
+                if state == 0 and ch < nroot:
+                    root[ch] = goto[state][ch]
+        tstart.append(len(tchar))
+        self.nroot = nroot
+        self.root = root
+        self.tstart = np.asarray(tstart, dtype=np.int32)
+        self.tchar = np.asarray(tchar or [0], dtype=np.uint32)
+        self.tnext = np.asarray(tnext or [0], dtype=np.int32)
+        self.fail = np.asarray(fail, dtype=np.int32)
+        self.sbits = sbits
+        self.ostart = np.asarray(ostart, dtype=np.int32)
+        self.ophrase = np.asarray(ophrase or [0], dtype=np.int32)
+
+    cdef inline int32_t _goto(self, int32_t state, Py_UCS4 c) noexcept nogil:
+        cdef int32_t lo, hi, mid
+        if state == 0 and c < <Py_UCS4> self.nroot:
+            return self.root[c]
+        lo = self.tstart[state]
+        hi = self.tstart[state + 1]
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if self.tchar[mid] < c:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < self.tstart[state + 1] and self.tchar[lo] == c:
+            return self.tnext[lo]
+        return -1
+
+    cdef object _core(self, str folded, Py_ssize_t s, Py_ssize_t e):
+        """``fold.core(folded[s:e])`` by the tables; the Python function beyond them."""
+        cdef int kind = PyUnicode_KIND(folded)
+        cdef void *data = PyUnicode_DATA(folded)
+        cdef Py_ssize_t a = s, b = e
+        cdef Py_UCS4 c
+        cdef uint32_t dom = self.domain
+        while a < b:
+            c = PyUnicode_READ(kind, data, a)
+            if c >= dom:
+                return self.core_py(PyUnicode_Substring(folded, s, e))
+            if not (self.edge[c] & 1):
+                break
+            a += 1
+        while b > a:
+            c = PyUnicode_READ(kind, data, b - 1)
+            if c >= dom:
+                return self.core_py(PyUnicode_Substring(folded, s, e))
+            if not (self.edge[c] & 1):
+                break
+            b -= 1
+        if a < b and not ((self.edge[PyUnicode_READ(kind, data, a)] & 2)
+                          and (self.edge[PyUnicode_READ(kind, data, b - 1)] & 2)):
+            # _EDGES.sub: the leading run of non letters/digits, the trailing one of non
+            # letters/digits/marks (the first takes everything when no letter/digit is left).
+            while a < b:
+                c = PyUnicode_READ(kind, data, a)
+                if c >= dom:
+                    return self.core_py(PyUnicode_Substring(folded, s, e))
+                if self.edge[c] & 4:
+                    break
+                a += 1
+            while b > a:
+                c = PyUnicode_READ(kind, data, b - 1)
+                if c >= dom:
+                    return self.core_py(PyUnicode_Substring(folded, s, e))
+                if self.edge[c] & 8:
+                    break
+                b -= 1
+        out = PyUnicode_Substring(folded, a, b)
+        if "  " in out:
+            return " ".join(out.split())
+        return out
+
+    def match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, list blocked, list todo):
+        """Stage one for the blocks ``todo`` (indices) of a document folded as ``folded``."""
+        cdef list out = []
+        # Per rule, the last line that added it to hits / anchors: sets without sets. Per
+        # call, not per matcher: a Scrubber (and its matcher) may serve many threads.
+        cdef int32_t *stamp = <int32_t *> calloc(self.nrules, sizeof(int32_t))
+        cdef int32_t *astamp = <int32_t *> calloc(self.nrules, sizeof(int32_t))
+        if stamp == NULL or astamp == NULL:
+            free(stamp)
+            free(astamp)
+            raise MemoryError()
+        try:
+            self._match(folded, starts, ends, blocked, todo, out, stamp, astamp)
+        finally:
+            free(stamp)
+            free(astamp)
+        return out
+
+    cdef _match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, list blocked, list todo,
+                list out, int32_t *stamp, int32_t *astamp):
+        cdef Py_ssize_t k, index, s, e, pos, ncore
+        cdef int32_t state, nxt, j, j2, r, p, line = 0
+        cdef int64_t n
+        cdef uint64_t live, bits, blk
+        cdef Py_UCS4 c
+        cdef int kind
+        cdef void *data
+        cdef list hits, anchors
+        cdef bint run_free
+        cdef object found
+        for k in range(len(todo)):
+            index = todo[k]
+            s, e = starts[index], ends[index]
+            n = e - s
+            core = self._core(folded, s, e)
+            blk = blocked[index]
+            line += 1
+            hits = []
+            anchors = []
+            found = self.exact.get(core) if self.exact else None
+            if found is not None:
+                for r in found:
+                    if n <= self.limit[r] and stamp[r] != line:
+                        stamp[r] = line
+                        hits.append(r)
+            ncore = PyUnicode_GET_LENGTH(core)
+            if ncore and self.has_phrases:
+                kind = PyUnicode_KIND(core)
+                data = PyUnicode_DATA(core)
+                live = 0
+                state = 0
+                for pos in range(ncore):
+                    c = PyUnicode_READ(kind, data, pos)
+                    while True:
+                        nxt = self._goto(state, c)
+                        if nxt >= 0:
+                            state = nxt
+                            break
+                        if state == 0:
+                            break
+                        state = self.fail[state]
+                    bits = self.sbits[state]
+                    live |= bits
+                    for j in range(self.ostart[state], self.ostart[state + 1]):
+                        p = self.ophrase[j]
+                        for j2 in range(self.pstart[p], self.pmid1[p]):
+                            r = self.prules[j2]
+                            if n <= self.limit[r] and stamp[r] != line:
+                                stamp[r] = line
+                                hits.append(r)
+                        if pos + 1 == self.plen[p]:  # the occurrence starts the core
+                            for j2 in range(self.pmid1[p], self.pmid2[p]):
+                                r = self.prules[j2]
+                                if n <= self.limit[r] and stamp[r] != line:
+                                    stamp[r] = line
+                                    hits.append(r)
+                        for j2 in range(self.pmid2[p], self.pend[p]):
+                            r = self.prules[j2]
+                            if astamp[r] != line:
+                                astamp[r] = line
+                                anchors.append(r)
+                live &= ~blk
+                while live:
+                    bits = live & (~live + 1)
+                    r = self.bit_rule[_bit_index(bits)]
+                    if astamp[r] != line:
+                        astamp[r] = line
+                        anchors.append(r)
+                    live ^= bits
+            # Anchored rules already hit, or too short for the line, are not searched.
+            anchors = [r for r in anchors if stamp[r] != line and n <= self.limit[r]]
+            if n > self.line_max:
+                run_free = n <= self.far_free
+            else:
+                run_free = self.free_gate[n] == -1 or (self.free_gate[n] & ~(<int64_t> blk)) != 0
+            if hits or anchors or run_free:
+                hits.sort()
+                anchors.sort()
+                out.append((index, hits, anchors, run_free, core))
+
+
+cdef inline int _bit_index(uint64_t bit) noexcept nogil:
+    cdef int k = 0
+    while bit > 1:
+        bit >>= 1
+        k += 1
+    return k

@@ -1,0 +1,126 @@
+"""The native core (``scrubber.engine._native``) and the pure-Python path give identical results.
+
+``Scrubber(_pure=True)`` runs the fallback an install without a C compiler gets (numpy
+DocScan, Python stage one, pure-Python phrase matcher); ``Scrubber()`` runs the native core
+when it is built. CI sets ``SCRUBBER_REQUIRE_NATIVE=1``, so there a missing build fails here
+instead of silently testing the fallback against itself.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scrubber import Config, Scrubber
+from scrubber.engine.docscan import DocScan
+from scrubber.engine.fold import core
+from scrubber.fronts.text import split_text
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FAST = Scrubber()
+PURE = Scrubber(_pure=True)
+NATIVE = FAST.rules.line_matcher is not None
+
+if os.environ.get("SCRUBBER_REQUIRE_NATIVE") == "1":
+    assert NATIVE, "SCRUBBER_REQUIRE_NATIVE=1 but scrubber.engine._native is not built"
+pytestmark = pytest.mark.skipif(not NATIVE, reason="native core not built: nothing to compare")
+
+_RULES = FAST.rules.rules
+#: Lines the rules are about: every example (remove and keep) of every built-in rule.
+EXAMPLES = sorted({t for r in _RULES for t in (*r.examples_remove, *r.examples_keep)})
+_SEED = (FIXTURES / "golden" / "seed_zh_hant" / "input.txt").read_text(encoding="utf-8")
+PROSE = [line for line in _SEED.splitlines() if len(line) > 40]
+#: Characters that exercise the tables' edges: above charset.DOMAIN (CJK Ext. B, the core's
+#: Python fallback), full-width and traditional forms (folding), marks, odd blanks.
+ODD = ["𠀀", "𪚥", "Ｈｏｍｅ", "首頁", "e\u0301", "\u3000", "\u00a0", "\u200b", "©", "»", "…", "|", "1/3"]
+
+
+def _document(rng: random.Random, lines: int) -> str:
+    out = []
+    for _ in range(lines):
+        kind = rng.random()
+        if kind < 0.55:
+            line = rng.choice(EXAMPLES)
+        elif kind < 0.75:
+            line = rng.choice(PROSE)
+        elif kind < 0.9:
+            line = rng.choice(EXAMPLES) + rng.choice(ODD)
+        else:
+            line = rng.choice(ODD) + " " + rng.choice(EXAMPLES)[:30]
+        out.append(line)
+        if rng.random() < 0.3:
+            out.append("")
+    return rng.choice(["\n", "\r\n", "\n"]).join(out)
+
+
+def _same(text: str, config: Config | None = None) -> None:
+    fast, pure = (FAST, PURE) if config is None else (Scrubber(config), Scrubber(config, _pure=True))
+    a, b = fast.scrub(text), pure.scrub(text)
+    assert a.to_dict() == b.to_dict()
+
+
+def test_every_rule_example_alone_and_in_a_page() -> None:
+    for text in EXAMPLES:
+        _same(text)
+    _same("\n\n".join([*PROSE[:3], *EXAMPLES, *PROSE[3:]]))
+
+
+def test_seed_and_html_fixtures() -> None:
+    _same(_SEED)
+    for page in sorted((FIXTURES / "html").glob("*.html")):
+        data = page.read_bytes()
+        assert FAST.scrub_html(data).to_dict() == PURE.scrub_html(data).to_dict()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_generated_documents(seed: int) -> None:
+    _same(_document(random.Random(seed), 60))
+
+
+def test_documents_with_user_rules_and_other_settings() -> None:
+    rng = random.Random(7)
+    for config in (Config(packs=("en",)), Config(packs=("zh", "common")), Config(ignore=("navigation",)),
+                   Config(body_min_cjk=5, body_min_words=3)):
+        for _ in range(5):
+            _same(_document(rng, 40), config)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(EXAMPLES), st.sampled_from(ODD), st.text(max_size=40)), max_size=12))
+def test_arbitrary_lines(parts: list[str]) -> None:
+    _same("\n".join(parts))
+
+
+def test_stage_one_line_by_line() -> None:
+    """The native matcher's candidates equal CompiledRules.candidates on every line."""
+    rules = FAST.rules
+    text = _document(random.Random(99), 400) + "\n" + "\n".join(EXAMPLES)
+    doc = split_text(text)
+    scan = DocScan(text, doc.blocks, rules.scan_tables, FAST.config)
+    todo = [b.index for b in doc.blocks]
+    native = {i: rest for i, *rest in rules.line_matcher.match(scan.folded, scan.starts, scan.ends,
+                                                               scan.blocked, todo)}
+    checked = 0
+    for block in doc.blocks:
+        folded = scan.folded[block.start : block.end]
+        key = core(folded)
+        hits, anchors, free = rules.candidates(folded, key, scan.blocked[block.index])
+        expected = [sorted(hits), anchors, free, key] if hits or anchors or free else None
+        assert native.get(block.index) == expected, block.text
+        checked += expected is not None
+    assert checked > 100  # the corpus does reach the rules
+
+
+def test_scan_matches_numpy_docscan() -> None:
+    text = _document(random.Random(5), 300)
+    doc = split_text(text)
+    fast = DocScan(text, doc.blocks, FAST.rules.scan_tables, FAST.config)
+    pure = DocScan(text, doc.blocks, PURE.rules.scan_tables, PURE.config)
+    assert FAST.rules.scan_tables.native is not None and PURE.rules.scan_tables.native is None
+    assert (fast.folded, fast.blocked, fast.span_bits, fast.prose) == (
+        pure.folded, pure.blocked, pure.span_bits, pure.prose)

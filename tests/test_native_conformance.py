@@ -97,7 +97,8 @@ def test_arbitrary_lines(parts: list[str]) -> None:
 
 
 def test_stage_one_line_by_line() -> None:
-    """The native matcher's candidates equal CompiledRules.candidates on every line."""
+    """The native matcher's hits and regex rules to search equal CompiledRules.candidates
+    and to_search on every line."""
     rules = FAST.rules
     text = _document(random.Random(99), 400) + "\n" + "\n".join(EXAMPLES)
     doc = split_text(text)
@@ -110,7 +111,8 @@ def test_stage_one_line_by_line() -> None:
         folded = scan.folded[block.start : block.end]
         key = core(folded)
         hits, anchors, free = rules.candidates(folded, key, scan.blocked[block.index])
-        expected = [sorted(hits), anchors, free, key] if hits or anchors or free else None
+        todo = rules.to_search(folded, key, scan.blocked[block.index], anchors, free)
+        expected = [sorted(hits), todo, folded] if hits or todo else None
         assert native.get(block.index) == expected, block.text
         checked += expected is not None
     assert checked > 100  # the corpus does reach the rules

@@ -133,9 +133,9 @@ cdef class LineMatcher:
     """Stage one of ``match_lines`` for many blocks of one document, in C.
 
     Built from a :class:`~.compile.CompiledRules`; :meth:`match` returns, per block with
-    anything to report, ``(index, hits, anchors, free, core)``: the rules matched without a
-    regex, the anchored regex rules to search (limits and hits already applied) and whether
-    the anchor-less regex rules must run.
+    anything to report, ``(index, hits, todo, folded)``: the rules matched without a regex,
+    the regex rules to search (every gate of ``regex_stage`` applied, in its order) and the
+    block's folded text.
     """
 
     cdef object _phrase_limits  # keeps the numpy arrays below alive
@@ -164,6 +164,12 @@ cdef class LineMatcher:
     cdef object core_py
     cdef bint has_phrases
     cdef Py_ssize_t nrules
+    cdef list start_lits              # per rule: literals its core must start with, or None
+    cdef list symbols                 # per rule: prefilter literals (one must occur), or None
+    cdef const int32_t[::1] fstart    # per line length (and one row for longer lines) ...
+    cdef const int32_t[::1] frule     # ... the anchor-less regex rules to try, in order,
+    cdef const uint64_t[::1] fbit     # ... and their condition bits
+    cdef Py_ssize_t nfree_len
 
     def __init__(self, rules, edge_table, core_py):
         self.core_py = core_py
@@ -179,6 +185,20 @@ cdef class LineMatcher:
             bit_rule[bit] = i
         self.bit_rule = bit_rule
         self.free_gate = np.asarray(rules.free_gate, dtype=np.int64)
+        self.start_lits = [rules.starts.get(i) for i in range(nrules)]
+        self.symbols = [rules.free_symbols.get(i) for i in range(nrules)]
+        rows = [*rules.free_by_len, rules.free_regex]  # the last row: lines over line_max
+        fstart, frule, fbit = [], [], []
+        for row in rows:
+            fstart.append(len(frule))
+            for i, _, _, bit in row:
+                frule.append(i)
+                fbit.append(bit)
+        fstart.append(len(frule))
+        self.nfree_len = len(rules.free_by_len)
+        self.fstart = np.asarray(fstart, dtype=np.int32)
+        self.frule = np.asarray(frule or [0], dtype=np.int32)
+        self.fbit = np.asarray(fbit or [0], dtype=np.uint64)
         # Lines longer than line_max: the free regex rules whose limit admits some length.
         self.far_free = max((rules.limit[e[0]] for e in rules.free_regex), default=-1)
         phrases = rules.phrases
@@ -356,6 +376,9 @@ cdef class LineMatcher:
         cdef void *data
         cdef list hits, anchors
         cdef bint run_free
+        cdef Py_ssize_t lo, hi
+        cdef list todo_rules
+        cdef object line_text, lits, symbols, sym
         cdef object found
         for k in range(len(todo)):
             index = todo[k]
@@ -416,16 +439,46 @@ cdef class LineMatcher:
                         astamp[r] = line
                         anchors.append(r)
                     live ^= bits
-            # Anchored rules already hit, or too short for the line, are not searched.
+            # Stage two's gates: anchored rules already hit, too short for the line or whose
+            # start literals the core lacks are not searched; anchor-less ones must also pass
+            # their condition bits and prefilter literals.
             anchors = [r for r in anchors if stamp[r] != line and n <= self.limit[r]]
+            anchors.sort()
+            todo_rules = []
+            line_text = None
+            for r in anchors:
+                lits = self.start_lits[r]
+                if lits is None or core.startswith(lits):
+                    todo_rules.append(r)
             if n > self.line_max:
                 run_free = n <= self.far_free
+                lo, hi = self.fstart[self.nfree_len], self.fstart[self.nfree_len + 1]
             else:
                 run_free = self.free_gate[n] == -1 or (self.free_gate[n] & ~(<int64_t> blk)) != 0
-            if hits or anchors or run_free:
+                lo, hi = self.fstart[n], self.fstart[n + 1]
+            if run_free:
+                for j in range(lo, hi):
+                    r = self.frule[j]
+                    if (self.fbit[j] & blk) or n > self.limit[r]:
+                        continue
+                    lits = self.start_lits[r]
+                    if lits is not None and not core.startswith(lits):
+                        continue
+                    symbols = self.symbols[r]
+                    if symbols is not None:
+                        if line_text is None:
+                            line_text = PyUnicode_Substring(folded, s, e)
+                        for sym in symbols:
+                            if sym in line_text:
+                                break
+                        else:
+                            continue
+                    todo_rules.append(r)
+            if hits or todo_rules:
                 hits.sort()
-                anchors.sort()
-                out.append((index, hits, anchors, run_free, core))
+                if line_text is None:
+                    line_text = PyUnicode_Substring(folded, s, e)
+                out.append((index, hits, todo_rules, line_text))
 
 
 cdef inline int _bit_index(uint64_t bit) noexcept nogil:

@@ -129,6 +129,8 @@ class CompiledRules:
         entries: list[list[tuple[int, int]]] = []
         self.free_regex: list[tuple[int, regex.Pattern[str], regex.Pattern[str] | None, int]] = []
         self.anchored: dict[int, regex.Pattern[str]] = {}
+        #: Anchor-less regex rules with a prefilter: its literals (the prefilter is "one occurs").
+        self.free_symbols: dict[int, tuple[str, ...]] = {}
         self.span_rules: list[tuple[int, regex.Pattern[str], regex.Pattern[str] | None]] = []
         span_chars: list[str | None] = []
         by_char: dict[int, tuple[regex.Pattern[str], str, tuple[str, ...]]] = {}
@@ -161,6 +163,8 @@ class CompiledRules:
                     # Still worth a cheap test: literals with symbols ("©", "»") checked by `in`.
                     symbols = required_literals(rule.pattern or "", symbols=True)
                     prefilter = regex.compile("|".join(map(regex.escape, symbols))) if symbols else None
+                    if symbols:
+                        self.free_symbols[i] = symbols
                     self.free_regex.append((i, compiled, prefilter, 0))
                     continue
                 self.anchored[i] = compiled
@@ -224,6 +228,8 @@ class CompiledRules:
         self.free_by_len = tuple(
             [e for e in self.free_regex if n <= self.limit[e[0]]] for n in range(self.line_max + 1)
         )
+        #: Rule index -> its compiled regex (line regex rules, anchored or not).
+        self.pattern = {**self.anchored, **{i: p for i, p, _, _ in self.free_regex}}
         #: Lines longer than line_max: the longest line an anchor-less regex rule admits.
         self.far_free = max((self.limit[i] for i, *_ in self.free_regex), default=-1)
         #: Per line length: the condition bits of those rules (all bits if one has none), so
@@ -308,27 +314,35 @@ class CompiledRules:
     ) -> list[int]:
         """Stage two of a line: ``hits`` plus the regex rules (``anchors``, and the anchor-less
         ones when ``free``, unless ``blocked`` rules them out) that match it, sorted."""
-        found = set(hits)
+        return self.search_rules(folded, hits, self.to_search(folded, core, blocked, anchors, free), budget)
+
+    def to_search(self, folded: str, core: str, blocked: int, anchors: Sequence[int], free: bool) -> list[int]:
+        """The regex rules stage two searches, in order: ``anchors`` whose start literals the
+        core has, then (when ``free``) the anchor-less rules the line's length, condition
+        bits, start literals and prefilter admit."""
         n = len(folded)
-        limit, starts, builtin, search = self.limit, self.starts, self.builtin, self._search
-        for i in anchors:
-            if i in starts and not core.startswith(starts[i]):
-                continue
-            pattern = self.anchored[i]
-            if pattern.search(folded) if builtin[i] else search(i, pattern, folded, budget):
-                found.add(i)
+        starts = self.starts
+        todo = [i for i in anchors if i not in starts or core.startswith(starts[i])]
         if free:
             if n > self.line_max:
-                rules = [entry for entry in self.free_regex if n <= limit[entry[0]]]
+                rules = [entry for entry in self.free_regex if n <= self.limit[entry[0]]]
             else:
                 rules = self.free_by_len[n]
-            for i, pattern, prefilter, bit in rules:
+            for i, _, prefilter, bit in rules:
                 if bit & blocked or (i in starts and not core.startswith(starts[i])):
                     continue
-                if (prefilter is None or prefilter.search(folded)) and (
-                    pattern.search(folded) if builtin[i] else search(i, pattern, folded, budget)
-                ):
-                    found.add(i)
+                if prefilter is None or prefilter.search(folded):
+                    todo.append(i)
+        return todo
+
+    def search_rules(self, folded: str, hits: Iterable[int], todo: Sequence[int], budget: Budget) -> list[int]:
+        """``hits`` plus those of the regex rules ``todo`` (already gated, in
+        :meth:`regex_stage`'s order) that match ``folded``, sorted: the native path's stage two."""
+        found = set(hits)
+        pattern, builtin, search = self.pattern, self.builtin, self._search
+        for i in todo:
+            if pattern[i].search(folded) if builtin[i] else search(i, pattern[i], folded, budget):
+                found.add(i)
         return sorted(found)
 
     def blocked(self, folded: str) -> int:

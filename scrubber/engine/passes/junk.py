@@ -77,17 +77,17 @@ def _match_native(state: State, scan: DocScan) -> dict[int, list[int]]:
     """:func:`_match` with stage one in the native core: Python sees only candidate blocks."""
     rules, removed = state.rules, state.removed
     line_max = rules.line_max
-    todo = [b.index for b in state.doc.blocks if b.end - b.start <= line_max and b.index not in removed]
+    candidates = [b.index for b in state.doc.blocks if b.end - b.start <= line_max and b.index not in removed]
     hits: dict[int, list[int]] = {}
-    seen: dict[str, list[int]] = {}
-    folded_doc, starts, ends, blocked = scan.folded, scan.starts, scan.ends, scan.blocked
-    for index, found, anchors, free, key in rules.line_matcher.match(folded_doc, starts, ends, blocked, todo):
-        if anchors or free:
-            folded = folded_doc[starts[index] : ends[index]]
+    seen: dict[str, list[int]] = {}  # menus and footers repeat lines: search each text once
+    search_rules, budget = rules.search_rules, state.budget
+    for index, found, todo, folded in rules.line_matcher.match(
+        scan.folded, scan.starts, scan.ends, scan.blocked, candidates
+    ):
+        if todo:
             done = seen.get(folded)
             if done is None:
-                done = seen[folded] = rules.regex_stage(
-                    folded, key, blocked[index], found, anchors, free, state.budget)
+                done = seen[folded] = search_rules(folded, found, todo, budget)
             found = done
         if found:
             hits[index] = found

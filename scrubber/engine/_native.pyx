@@ -140,9 +140,9 @@ cdef class LineMatcher:
 
     cdef object _phrase_limits  # keeps the numpy arrays below alive
     cdef const int32_t[::1] root        # code point < root size -> state (or -1)
-    cdef const int32_t[::1] tstart      # per state: first transition (sorted by char)
-    cdef const uint32_t[::1] tchar
-    cdef const int32_t[::1] tnext
+    cdef const uint64_t[::1] hkeys      # (state << 32 | char) of each transition (hash table)
+    cdef const int32_t[::1] hvalues
+    cdef int hbits
     cdef const int32_t[::1] fail
     cdef const uint64_t[::1] sbits      # per state: OR of the anchor bits of every phrase ending here
     cdef const int32_t[::1] ostart      # per state: its special phrases (ending here) ...
@@ -266,41 +266,50 @@ cdef class LineMatcher:
             ostart.append(len(ophrase))
             ophrase += [pi for pi in outs[state] if pi in special]
         ostart.append(len(ophrase))
+        # Transitions: from the root a dense table (-1: none; -2: the character occurs in no
+        # phrase at all, so every state falls back to the root); from other states an
+        # open-addressing hash table keyed by (state << 32 | character).
         nroot = 0x30000
-        root = np.full(nroot, -1, dtype=np.int32)
-        tstart, tchar, tnext = [], [], []
-        for state in range(nstates):
-            tstart.append(len(tchar))
-            for ch in sorted(goto[state]):
-                tchar.append(ch)
-                tnext.append(goto[state][ch])
-                if state == 0 and ch < nroot:
-                    root[ch] = goto[state][ch]
-        tstart.append(len(tchar))
+        root = np.full(nroot, -2, dtype=np.int32)
+        edges = [(state, ch, nxt) for state in range(nstates) for ch, nxt in goto[state].items()]
+        for state, ch, nxt in edges:
+            if ch < nroot and root[ch] == -2:
+                root[ch] = -1
+        for ch, nxt in goto[0].items():
+            if ch < nroot:
+                root[ch] = nxt
+        bits = max(4, (2 * len(edges)).bit_length())
+        keys = np.full(1 << bits, _EMPTY, dtype=np.uint64)
+        values = np.zeros(1 << bits, dtype=np.int32)
+        mask = (1 << bits) - 1
+        for state, ch, nxt in edges:
+            key = (state << 32) | ch
+            slot = _slot_py(key, bits)
+            while keys[slot] != _EMPTY:
+                slot = (slot + 1) & mask
+            keys[slot] = key
+            values[slot] = nxt
         self.nroot = nroot
         self.root = root
-        self.tstart = np.asarray(tstart, dtype=np.int32)
-        self.tchar = np.asarray(tchar or [0], dtype=np.uint32)
-        self.tnext = np.asarray(tnext or [0], dtype=np.int32)
+        self.hkeys = keys
+        self.hvalues = values
+        self.hbits = bits
         self.fail = np.asarray(fail, dtype=np.int32)
         self.sbits = sbits
         self.ostart = np.asarray(ostart, dtype=np.int32)
         self.ophrase = np.asarray(ophrase or [0], dtype=np.int32)
 
     cdef inline int32_t _goto(self, int32_t state, Py_UCS4 c) noexcept nogil:
-        cdef int32_t lo, hi, mid
+        """The goto transition (-1: none)."""
+        cdef uint64_t key = ((<uint64_t> state) << 32) | (<uint64_t> c)
+        cdef uint64_t mask = (1 << self.hbits) - 1
+        cdef uint64_t slot = _slot(key, self.hbits)
         if state == 0 and c < <Py_UCS4> self.nroot:
-            return self.root[c]
-        lo = self.tstart[state]
-        hi = self.tstart[state + 1]
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            if self.tchar[mid] < c:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < self.tstart[state + 1] and self.tchar[lo] == c:
-            return self.tnext[lo]
+            return self.root[c] if self.root[c] >= 0 else -1
+        while self.hkeys[slot] != _EMPTY:
+            if self.hkeys[slot] == key:
+                return self.hvalues[slot]
+            slot = (slot + 1) & mask
         return -1
 
     cdef object _core(self, str folded, Py_ssize_t s, Py_ssize_t e):
@@ -352,34 +361,30 @@ cdef class LineMatcher:
         cdef list out = []
         # Per rule, the last line that added it to hits / anchors: sets without sets. Per
         # call, not per matcher: a Scrubber (and its matcher) may serve many threads.
-        cdef int32_t *stamp = <int32_t *> calloc(self.nrules, sizeof(int32_t))
-        cdef int32_t *astamp = <int32_t *> calloc(self.nrules, sizeof(int32_t))
-        if stamp == NULL or astamp == NULL:
-            free(stamp)
-            free(astamp)
+        # (And three buffers of rule indices for one line: hits, anchors, rules to search.)
+        cdef int32_t *stamp = <int32_t *> calloc(5 * self.nrules, sizeof(int32_t))
+        if stamp == NULL:
             raise MemoryError()
         try:
-            self._match(folded, starts, ends, blocked, todo, out, stamp, astamp)
+            self._match(folded, starts, ends, blocked, todo, out, stamp, stamp + self.nrules)
         finally:
             free(stamp)
-            free(astamp)
         return out
 
     cdef _match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, list blocked, list todo,
                 list out, int32_t *stamp, int32_t *astamp):
-        cdef Py_ssize_t k, index, s, e, pos, ncore
-        cdef int32_t state, nxt, j, j2, r, p, line = 0
+        cdef Py_ssize_t k, index, s, e, pos, ncore, lo, hi
+        cdef int32_t state, nxt, j, j2, r, p, line = 0, nh, na, nt
+        cdef int32_t *hbuf = stamp + 2 * self.nrules   # hits, anchors, rules to search
+        cdef int32_t *abuf = stamp + 3 * self.nrules
+        cdef int32_t *tbuf = stamp + 4 * self.nrules
         cdef int64_t n
         cdef uint64_t live, bits, blk
         cdef Py_UCS4 c
         cdef int kind
         cdef void *data
-        cdef list hits, anchors
         cdef bint run_free
-        cdef Py_ssize_t lo, hi
-        cdef list todo_rules
-        cdef object line_text, lits, symbols, sym
-        cdef object found
+        cdef object line_text, lits, symbols, sym, found
         for k in range(len(todo)):
             index = todo[k]
             s, e = starts[index], ends[index]
@@ -387,14 +392,14 @@ cdef class LineMatcher:
             core = self._core(folded, s, e)
             blk = blocked[index]
             line += 1
-            hits = []
-            anchors = []
+            nh = na = nt = 0
             found = self.exact.get(core) if self.exact else None
             if found is not None:
                 for r in found:
                     if n <= self.limit[r] and stamp[r] != line:
                         stamp[r] = line
-                        hits.append(r)
+                        hbuf[nh] = r
+                        nh += 1
             ncore = PyUnicode_GET_LENGTH(core)
             if ncore and self.has_phrases:
                 kind = PyUnicode_KIND(core)
@@ -403,6 +408,9 @@ cdef class LineMatcher:
                 state = 0
                 for pos in range(ncore):
                     c = PyUnicode_READ(kind, data, pos)
+                    if c < <Py_UCS4> self.nroot and self.root[c] == -2:
+                        state = 0  # in no phrase: every state falls back to the root
+                        continue
                     while True:
                         nxt = self._goto(state, c)
                         if nxt >= 0:
@@ -411,45 +419,50 @@ cdef class LineMatcher:
                         if state == 0:
                             break
                         state = self.fail[state]
-                    bits = self.sbits[state]
-                    live |= bits
+                    live |= self.sbits[state]
                     for j in range(self.ostart[state], self.ostart[state + 1]):
                         p = self.ophrase[j]
                         for j2 in range(self.pstart[p], self.pmid1[p]):
                             r = self.prules[j2]
                             if n <= self.limit[r] and stamp[r] != line:
                                 stamp[r] = line
-                                hits.append(r)
+                                hbuf[nh] = r
+                                nh += 1
                         if pos + 1 == self.plen[p]:  # the occurrence starts the core
                             for j2 in range(self.pmid1[p], self.pmid2[p]):
                                 r = self.prules[j2]
                                 if n <= self.limit[r] and stamp[r] != line:
                                     stamp[r] = line
-                                    hits.append(r)
+                                    hbuf[nh] = r
+                                    nh += 1
                         for j2 in range(self.pmid2[p], self.pend[p]):
                             r = self.prules[j2]
                             if astamp[r] != line:
                                 astamp[r] = line
-                                anchors.append(r)
+                                abuf[na] = r
+                                na += 1
                 live &= ~blk
                 while live:
                     bits = live & (~live + 1)
                     r = self.bit_rule[_bit_index(bits)]
                     if astamp[r] != line:
                         astamp[r] = line
-                        anchors.append(r)
+                        abuf[na] = r
+                        na += 1
                     live ^= bits
             # Stage two's gates: anchored rules already hit, too short for the line or whose
             # start literals the core lacks are not searched; anchor-less ones must also pass
             # their condition bits and prefilter literals.
-            anchors = [r for r in anchors if stamp[r] != line and n <= self.limit[r]]
-            anchors.sort()
-            todo_rules = []
-            line_text = None
-            for r in anchors:
+            _sort(abuf, na)
+            for j in range(na):
+                r = abuf[j]
+                if stamp[r] == line or n > self.limit[r]:
+                    continue
                 lits = self.start_lits[r]
                 if lits is None or core.startswith(lits):
-                    todo_rules.append(r)
+                    tbuf[nt] = r
+                    nt += 1
+            line_text = None
             if n > self.line_max:
                 run_free = n <= self.far_free
                 lo, hi = self.fstart[self.nfree_len], self.fstart[self.nfree_len + 1]
@@ -473,12 +486,36 @@ cdef class LineMatcher:
                                 break
                         else:
                             continue
-                    todo_rules.append(r)
-            if hits or todo_rules:
-                hits.sort()
+                    tbuf[nt] = r
+                    nt += 1
+            if nh or nt:
+                _sort(hbuf, nh)
                 if line_text is None:
                     line_text = PyUnicode_Substring(folded, s, e)
-                out.append((index, hits, todo_rules, line_text))
+                out.append((index, [hbuf[j] for j in range(nh)], [tbuf[j] for j in range(nt)], line_text))
+
+
+cdef inline void _sort(int32_t *a, int32_t n) noexcept nogil:
+    """Insertion sort: the lists are a few rules long."""
+    cdef int32_t i, j, x
+    for i in range(1, n):
+        x = a[i]
+        j = i - 1
+        while j >= 0 and a[j] > x:
+            a[j + 1] = a[j]
+            j -= 1
+        a[j + 1] = x
+
+
+cdef uint64_t _EMPTY = 0xFFFFFFFFFFFFFFFF
+
+
+cdef inline uint64_t _slot(uint64_t key, int bits) noexcept nogil:
+    return (key * <uint64_t> 0x9E3779B97F4A7C15) >> (64 - bits)
+
+
+def _slot_py(key, bits):
+    return _slot(key, bits)
 
 
 cdef inline int _bit_index(uint64_t bit) noexcept nogil:

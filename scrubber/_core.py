@@ -115,15 +115,18 @@ def _result(state: State) -> Result:
     source = state.doc.source
     removed, spans = state.removed, state.spans
     removals: list[Removal] = []
-    for block in state.doc.blocks:
-        verdict = removed.get(block.index)
+    blocks = state.doc.blocks
+    # Removed blocks and blocks with span removals (never both), not every block: most stay.
+    for index in sorted(removed.keys() | spans.keys()):
+        block = blocks[index]
+        verdict = removed.get(index)
         if verdict is not None:
             removals.append(
                 Removal(verdict.rule_id, verdict.category, block.line_start, block.line_end,
                         source[block.line_start : block.line_end])
             )
-        elif block.index in spans:
-            for start, end, v in spans[block.index]:
+        else:
+            for start, end, v in spans[index]:
                 removals.append(Removal(v.rule_id, v.category, start, end, source[start:end]))
     for start, end, repl, v in state.joins:
         removals.append(Removal(v.rule_id, v.category, start, end, source[start:end], repl))
@@ -149,13 +152,9 @@ def _over_removed(state: State, removals: list[Removal]) -> bool:
     ``cut_rest`` sections, whose own preconditions (a body cluster; enough body before the
     marker) guard them, and repairs and the title.
     """
-    dom: set[int] = set()
-    total = 0
-    for b in state.doc.blocks:
-        if b.dom_verdict is None:
-            total += len(b.text)
-        else:
-            dom.add(b.line_start)
+    blocks = state.doc.blocks
+    dom = {b.line_start for b in blocks if b.dom_verdict is not None}
+    total = sum([len(b.text) for b in blocks if b.dom_verdict is None])
     if total == 0:
         return False
     structural = state.rules.structural_ids

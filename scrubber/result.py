@@ -10,6 +10,7 @@ from typing import Any
 from .fronts.text import BLANK
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BLANK_RUN = re.compile(r"\n\n+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,18 +95,11 @@ def layout(text: str) -> str:
     Lines and blanks are those of the text front end: ``\n``, ``\r\n`` and ``\r`` end a
     line, and :data:`~scrubber.fronts.text.BLANK` characters are stripped.
     """
-    out: list[str] = []
-    blank = False
-    for line in _LINE_BREAK.split(text) if "\r" in text else text.split("\n"):
-        line = line.strip(BLANK)
-        if line:
-            if blank and out:
-                out.append("")
-            out.append(line)
-            blank = False
-        else:
-            blank = True
-    return "\n".join(out)
+    lines = _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
+    # Stripped lines joined by "\n": a run of blank lines is a run of "\n"s (C-level steps,
+    # not a Python loop per line: this runs over every output text).
+    joined = "\n".join([line.strip(BLANK) for line in lines])
+    return _BLANK_RUN.sub("\n\n", joined).strip("\n")
 
 
 def _line_of(source: str, offset: int) -> int:

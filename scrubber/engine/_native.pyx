@@ -186,12 +186,12 @@ cdef class LineMatcher:
         self.bit_rule = bit_rule
         self.free_gate = np.asarray(rules.free_gate, dtype=np.int64)
         self.start_lits = [rules.starts.get(i) for i in range(nrules)]
-        self.symbols = [rules.free_symbols.get(i) for i in range(nrules)]
+        self.symbols = [rules.symbols.get(i) for i in range(nrules)]
         rows = [*rules.free_by_len, rules.free_regex]  # the last row: lines over line_max
         fstart, frule, fbit = [], [], []
         for row in rows:
             fstart.append(len(frule))
-            for i, _, _, bit in row:
+            for i, _, bit in row:
                 frule.append(i)
                 fbit.append(bit)
         fstart.append(len(frule))
@@ -454,15 +454,25 @@ cdef class LineMatcher:
             # start literals the core lacks are not searched; anchor-less ones must also pass
             # their condition bits and prefilter literals.
             _sort(abuf, na)
+            line_text = None
             for j in range(na):
                 r = abuf[j]
                 if stamp[r] == line or n > self.limit[r]:
                     continue
                 lits = self.start_lits[r]
-                if lits is None or core.startswith(lits):
-                    tbuf[nt] = r
-                    nt += 1
-            line_text = None
+                if lits is not None and not core.startswith(lits):
+                    continue
+                symbols = self.symbols[r]
+                if symbols is not None:
+                    if line_text is None:
+                        line_text = PyUnicode_Substring(folded, s, e)
+                    for sym in symbols:
+                        if sym in line_text:
+                            break
+                    else:
+                        continue
+                tbuf[nt] = r
+                nt += 1
             if n > self.line_max:
                 run_free = n <= self.far_free
                 lo, hi = self.fstart[self.nfree_len], self.fstart[self.nfree_len + 1]

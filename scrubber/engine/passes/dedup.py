@@ -32,9 +32,10 @@ def run(state: State) -> None:
     seen: set[str] = set()
     heads: dict[str, list[str]] = {}
     tails: dict[str, list[str]] = {}
-    for block in state.doc.blocks:
+    # Most blocks are short (menus, labels): filtered in one comprehension, not the loop.
+    for block in [b for b in state.doc.blocks if len(b.text) >= dup_min]:
         text = block.text
-        if len(text) < dup_min or block.index in removed or text.startswith(_ITEM):
+        if block.index in removed or text.startswith(_ITEM):
             continue
         norm = " ".join(text.casefold().split())
         if norm in seen:

@@ -1,0 +1,113 @@
+"""Where text mode's time goes, stage by stage, on the engine as it runs.
+
+    python benchmarks/text_budget.py /path/to/datasets [--sets a,b] [--passes 5]
+
+Times growing prefixes of the text pipeline over every ``input_fulltext`` and
+``input_trafilatura`` text (one process, the fastest of ``--passes`` runs): cutting into lines,
+the document scan (fold, condition bits, prose counts), stage one of line matching (exact
+phrases, Aho-Corasick, gates; native when built), stage two (the regex searches), then the
+whole ``Scrubber.scrub``. Each stage's share is the difference between two prefixes; "MB/s
+alone" is what the engine could not exceed even if everything else cost nothing. With
+``--pure`` the pure-Python path is timed instead (stage one then runs ``candidates``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+try:
+    from benchmarks.throughput import load_texts
+except ImportError:  # run as a script from inside benchmarks/
+    from throughput import load_texts  # type: ignore[no-redef]
+
+from scrubber import Scrubber
+from scrubber.engine.compile import Budget
+from scrubber.engine.docscan import DocScan
+from scrubber.engine.fold import core
+from scrubber.fronts.text import split_text
+
+
+def fastest(fn: Callable[[], object], passes: int) -> float:
+    """The fastest of ``passes`` runs, in seconds: differences of prefixes need the least
+    noisy figure (this machine's speed drifts between runs more than a stage costs)."""
+    best = float("inf")
+    for _ in range(passes):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("datasets", type=Path)
+    parser.add_argument("--sets", default="scrapinghub,zh_cwced_dev,zh_magichtml_dev")
+    parser.add_argument("--passes", type=int, default=5)
+    parser.add_argument("--pure", action="store_true", help="time the pure-Python path")
+    args = parser.parse_args()
+    texts = load_texts(args.datasets, args.sets.split(","))
+    mb = sum(len(t.encode("utf-8", "surrogatepass")) for t in texts) / 1e6
+    scrubber = Scrubber(_pure=args.pure)
+    rules, config = scrubber.rules, scrubber.config
+    native = rules.line_matcher is not None
+
+    # Each prefix runs document by document and drops its results, as scrub() does (holding
+    # every document's blocks at once would time the garbage collector instead).
+    def split(text: str) -> object:
+        return split_text(text)
+
+    def scan(text: str) -> tuple:
+        doc = split_text(text)
+        return doc, DocScan(doc.source, doc.blocks, rules.scan_tables, config)
+
+    def stage_one(text: str) -> list:
+        doc, sc = scan(text)
+        todo = [b.index for b in doc.blocks if b.end - b.start <= rules.line_max]
+        if native:
+            return rules.line_matcher.match(sc.folded, sc.starts, sc.ends, sc.blocked, todo)
+        out = []
+        for i in todo:
+            folded = sc.folded[doc.blocks[i].start : doc.blocks[i].end]
+            key = core(folded)
+            hits, anchors, free = rules.candidates(folded, key, sc.blocked[i])
+            out.append((i, hits, rules.to_search(folded, key, sc.blocked[i], anchors, free), folded))
+        return out
+
+    def stage_two(text: str) -> None:
+        budget = Budget(config.regex_budget)
+        for _, hits, todo, folded in stage_one(text):
+            if todo:
+                rules.search_rules(folded, hits, todo, budget)
+
+    def each(fn: Callable[[str], object]) -> Callable[[], None]:
+        def run() -> None:
+            for text in texts:
+                fn(text)
+        return run
+
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("cut into lines (split_text)", each(split)),
+        ("+ document scan (DocScan)", each(scan)),
+        (f"+ stage one of matching ({'native' if native else 'Python'})", each(stage_one)),
+        ("+ stage two: regex searches", each(stage_two)),
+        ("+ every other pass and the Result (Scrubber.scrub)", each(scrubber.scrub)),
+    ]
+    print(f"{len(texts)} documents, {mb:.2f} MB, {'pure-Python' if args.pure else 'native'} path, "
+          f"fastest of {args.passes} passes\n")
+    print("| prefix of the pipeline | ms | this stage ms | this stage alone MB/s |")
+    print("|---|---:|---:|---:|")
+    before = 0.0
+    for name, fn in steps:
+        secs = fastest(fn, args.passes)
+        stage = max(secs - before, 1e-9)
+        print(f"| {name} | {1000 * secs:.0f} | {1000 * stage:.0f} | {mb / stage:,.0f} |")
+        before = secs
+    print(f"\nwhole engine: {mb / before:.2f} MB/s per core")
+
+
+if __name__ == "__main__":
+    main()

@@ -36,6 +36,12 @@ class Scrubber:
             select_rules(self.packs, self.config.select, self.config.ignore), pure=_pure
         )
 
+    @property
+    def native(self) -> bool:
+        """Whether the compiled core (``scrubber.engine._native``) runs this Scrubber's text
+        matching; False when it is not built (same results, slower) or ``_pure`` was asked."""
+        return self.rules.line_matcher is not None
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self.config, self._pure))
 

@@ -1,13 +1,14 @@
 """The native core (``scrubber.engine._native``) and the pure-Python path give identical results.
 
-``Scrubber(_pure=True)`` runs the fallback an install without a C compiler gets (numpy
-DocScan, Python stage one, pure-Python phrase matcher); ``Scrubber()`` runs the native core
-when it is built. CI sets ``SCRUBBER_REQUIRE_NATIVE=1``, so there a missing build fails here
+``Scrubber(_pure=True)`` runs everything in Python (numpy DocScan, Python stage one, the
+pure-Python phrase matcher); ``FALLBACK`` is what an install without a C compiler runs (the
+same with the Rust phrase matcher); ``Scrubber()`` runs the native core when it is built. CI sets ``SCRUBBER_REQUIRE_NATIVE=1``, so there a missing build fails here
 instead of silently testing the fallback against itself.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import random
 from pathlib import Path
@@ -24,7 +25,18 @@ from scrubber.fronts.text import split_text
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FAST = Scrubber()
 PURE = Scrubber(_pure=True)
-NATIVE = FAST.rules.line_matcher is not None
+
+
+def _without_native(scrubber: Scrubber) -> Scrubber:
+    """What an install without a compiler runs: the Rust phrase matcher, Python stages."""
+    scrubber.rules.line_matcher = None
+    scrubber.rules.scan_tables = copy.copy(scrubber.rules.scan_tables)
+    scrubber.rules.scan_tables.native = None
+    return scrubber
+
+
+FALLBACK = _without_native(Scrubber())
+NATIVE = FAST.native
 
 if os.environ.get("SCRUBBER_REQUIRE_NATIVE") == "1":
     assert NATIVE, "SCRUBBER_REQUIRE_NATIVE=1 but scrubber.engine._native is not built"
@@ -59,9 +71,14 @@ def _document(rng: random.Random, lines: int) -> str:
 
 
 def _same(text: str, config: Config | None = None) -> None:
-    fast, pure = (FAST, PURE) if config is None else (Scrubber(config), Scrubber(config, _pure=True))
-    a, b = fast.scrub(text), pure.scrub(text)
-    assert a.to_dict() == b.to_dict()
+    if config is None:
+        fast, pure, fallback = FAST, PURE, FALLBACK
+    else:
+        fast, pure = Scrubber(config), Scrubber(config, _pure=True)
+        fallback = _without_native(Scrubber(config))
+    expected = pure.scrub(text).to_dict()
+    assert fast.scrub(text).to_dict() == expected
+    assert fallback.scrub(text).to_dict() == expected
 
 
 def test_every_rule_example_alone_and_in_a_page() -> None:
@@ -74,7 +91,9 @@ def test_seed_and_html_fixtures() -> None:
     _same(_SEED)
     for page in sorted((FIXTURES / "html").glob("*.html")):
         data = page.read_bytes()
-        assert FAST.scrub_html(data).to_dict() == PURE.scrub_html(data).to_dict()
+        expected = PURE.scrub_html(data).to_dict()
+        assert FAST.scrub_html(data).to_dict() == expected
+        assert FALLBACK.scrub_html(data).to_dict() == expected
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -116,6 +135,11 @@ def test_stage_one_line_by_line() -> None:
         assert native.get(block.index) == expected, block.text
         checked += expected is not None
     assert checked > 100  # the corpus does reach the rules
+
+
+def test_native_flag() -> None:
+    assert FAST.native and not PURE.native
+    assert FAST.rules.scan_tables.native is not None and PURE.rules.scan_tables.native is None
 
 
 def test_scan_matches_numpy_docscan() -> None:

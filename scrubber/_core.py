@@ -120,9 +120,16 @@ def _check_text(text: object, config: Config) -> None:
 def _result(state: State) -> Result:
     source = state.doc.source
     removed, spans = state.removed, state.spans
+    flags = [f"regex_timeout:{rid}" for rid in state.budget.timed_out] + state.flags
+    if state.budget.exhausted:
+        flags.append("regex_budget_exhausted")
+    # The guard first: a gutted document keeps its source, and its removals are never built.
+    if _over_removed(state):
+        return Result(replay(source, ()), None, source, (), tuple([GUARD_FLAG, *flags]))
     removals: list[Removal] = []
     blocks = state.doc.blocks
-    # Removed blocks and blocks with span removals (never both), not every block: most stay.
+    # Removed blocks and blocks with span removals (a block removed whole after its spans
+    # were found is one removal), not every block: most stay.
     for index in sorted(removed.keys() | spans.keys()):
         block = blocks[index]
         verdict = removed.get(index)
@@ -137,12 +144,7 @@ def _result(state: State) -> Result:
     for start, end, repl, v in state.joins:
         removals.append(Removal(v.rule_id, v.category, start, end, source[start:end], repl))
     removals.sort(key=_position)
-    flags = [f"regex_timeout:{rid}" for rid in state.budget.timed_out] + state.flags
-    if state.budget.exhausted:
-        flags.append("regex_budget_exhausted")
     title = state.doc.blocks[state.title].text if state.title is not None else state.doc.title
-    if _over_removed(state, removals):
-        return Result(replay(source, ()), None, source, (), tuple([GUARD_FLAG, *flags]))
     return Result(replay(source, removals, ordered=True), title, source, tuple(removals), tuple(flags))
 
 
@@ -150,25 +152,30 @@ def _position(r: Removal) -> tuple[int, int]:
     return (r.start, r.end)
 
 
-def _over_removed(state: State, removals: list[Removal]) -> bool:
+def _over_removed(state: State) -> bool:
     """Would the line rules and dedup gut the document?
 
     Counted: removals of single lines by pack rules and repeats. Not counted: DOM-level and
     main-content removals (HTML pages are mostly boilerplate), the context pass and
     ``cut_rest`` sections, whose own preconditions (a body cluster; enough body before the
-    marker) guard them, and repairs and the title.
+    marker) guard them, and repairs (joins) and the title.
     """
-    blocks = state.doc.blocks
-    dom = {b.line_start for b in blocks if b.dom_verdict is not None}
+    blocks, source = state.doc.blocks, state.doc.source
     total = sum([len(b.text) for b in blocks if b.dom_verdict is None])
     if total == 0:
         return False
     structural = state.rules.structural_ids
-    gone = sum(
-        len(r.text.strip())
-        for r in removals
-        if r.category not in _UNGUARDED and r.rule_id not in structural and r.start not in dom
-    )
+    gone = 0
+    for index, v in state.removed.items():
+        block = blocks[index]
+        if block.dom_verdict is None and v.category not in _UNGUARDED and v.rule_id not in structural:
+            gone += len(source[block.line_start : block.line_end].strip())
+    for index, found in state.spans.items():
+        if index in state.removed:  # taken whole by a later pass: its spans are not removals
+            continue
+        for start, end, v in found:
+            if v.category not in _UNGUARDED and v.rule_id not in structural:
+                gone += len(source[start:end].strip())
     return gone > state.config.max_removed_share * total
 
 

@@ -385,9 +385,19 @@ cdef class LineMatcher:
         cdef void *data
         cdef bint run_free
         cdef object line_text, lits, symbols, sym, found
+        # Menus and footers repeat lines: each distinct text is matched once per document (its
+        # result depends on nothing else) and repeats share the result's lists.
+        cdef dict seen = {}
+        cdef object known
         for k in range(len(todo)):
             index = todo[k]
             s, e = starts[index], ends[index]
+            line_text = PyUnicode_Substring(folded, s, e)
+            known = seen.get(line_text)
+            if known is not None:
+                if known is not _NOTHING:
+                    out.append((index, (<tuple> known)[0], (<tuple> known)[1], line_text))
+                continue
             n = e - s
             core = self._core(folded, s, e)
             blk = blocked[index]
@@ -454,7 +464,6 @@ cdef class LineMatcher:
             # start literals the core lacks are not searched; anchor-less ones must also pass
             # their condition bits and prefilter literals.
             _sort(abuf, na)
-            line_text = None
             for j in range(na):
                 r = abuf[j]
                 if stamp[r] == line or n > self.limit[r]:
@@ -464,8 +473,6 @@ cdef class LineMatcher:
                     continue
                 symbols = self.symbols[r]
                 if symbols is not None:
-                    if line_text is None:
-                        line_text = PyUnicode_Substring(folded, s, e)
                     for sym in symbols:
                         if sym in line_text:
                             break
@@ -489,8 +496,6 @@ cdef class LineMatcher:
                         continue
                     symbols = self.symbols[r]
                     if symbols is not None:
-                        if line_text is None:
-                            line_text = PyUnicode_Substring(folded, s, e)
                         for sym in symbols:
                             if sym in line_text:
                                 break
@@ -500,9 +505,11 @@ cdef class LineMatcher:
                     nt += 1
             if nh or nt:
                 _sort(hbuf, nh)
-                if line_text is None:
-                    line_text = PyUnicode_Substring(folded, s, e)
-                out.append((index, [hbuf[j] for j in range(nh)], [tbuf[j] for j in range(nt)], line_text))
+                known = ([hbuf[j] for j in range(nh)], [tbuf[j] for j in range(nt)])
+                out.append((index, (<tuple> known)[0], (<tuple> known)[1], line_text))
+            else:
+                known = _NOTHING
+            seen[line_text] = known
 
 
 cdef inline void _sort(int32_t *a, int32_t n) noexcept nogil:
@@ -518,6 +525,7 @@ cdef inline void _sort(int32_t *a, int32_t n) noexcept nogil:
 
 
 cdef uint64_t _EMPTY = 0xFFFFFFFFFFFFFFFF
+cdef object _NOTHING = object()  # a line with nothing to report (in LineMatcher's per-call cache)
 
 
 cdef inline uint64_t _slot(uint64_t key, int bits) noexcept nogil:

@@ -20,7 +20,7 @@ point of the tables; a line holding a character above them takes the Python func
 
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
-from libc.stdlib cimport calloc, free, malloc
+from libc.stdlib cimport calloc, free
 
 import numpy as np
 
@@ -30,7 +30,8 @@ cdef extern from "Python.h":
     Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index)
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
     object PyUnicode_Substring(object, Py_ssize_t start, Py_ssize_t end)
-    Py_UCS4 *PyUnicode_AsUCS4(object, Py_UCS4 *buffer, Py_ssize_t buflen, int copy_null) except NULL
+    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+    void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, Py_UCS4 value)
     int PyUnicode_4BYTE_KIND
 
 cdef enum:  # the bits of docscan's tables
@@ -52,70 +53,68 @@ def scan(source, const int64_t[::1] starts, const int64_t[::1] ends, const uint3
     if not isinstance(source, str):  # (a str subclass is fine; the C calls below need a str)
         raise TypeError(f"scan() takes str, got {type(source).__name__}")
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), nb = starts.shape[0], i, b, s, e
+    cdef int kind = PyUnicode_KIND(source), fkind
+    cdef void *data = PyUnicode_DATA(source)
+    cdef void *fdata
     cdef bint masked = mask_table.shape[0] > 0
-    cdef uint32_t *raw = <uint32_t *> malloc((n + 1) * sizeof(uint32_t))
-    cdef uint32_t *out = <uint32_t *> malloc((n + 1) * sizeof(uint32_t))
     cdef const uint32_t *fold = &fold_codes[0]
     cdef const uint64_t *mask = &mask_table[0] if masked else NULL
     cdef const uint16_t *rawt = &raw_table[0]
     cdef const uint64_t *wt = &weights[0]
-    cdef uint32_t c, f, dom = domain
+    cdef uint32_t c, f, dom = domain, top = 0
     cdef uint64_t reduced, wsum
     cdef uint16_t seen, flags
     cdef int64_t runs
     cdef bint word, prev_word
-    if raw == NULL or out == NULL:
-        free(raw)
-        free(out)
-        raise MemoryError()
-    try:
-        if n:
-            PyUnicode_AsUCS4(source, <Py_UCS4 *> raw, n + 1, 0)
-        raw[n] = 32  # an empty block at the very end reads one space (as numpy's reduceat)
-        for i in range(n):
-            out[i] = fold[raw[i]]
-        folded = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, n)
-        blocked = [0] * nb
-        span_bits = [0] * nb
-        prose_out = [False] * nb
-        for b in range(nb):
-            s, e = starts[b], ends[b]
-            if s >= e:  # an empty block: no evidence
-                c = raw[s] if s < n else 32
-                span_bits[b] = 0xFF
-                if rawt[c if c < dom else dom] & _BEYOND:
-                    prose_out[b] = None  # (else False: Config keeps body_min_cjk >= 1)
-                continue
-            reduced = 0
-            seen = 0
-            wsum = 0
-            runs = 0
-            prev_word = False
-            for i in range(s, e):
-                if masked:
-                    f = out[i]
-                    reduced |= mask[f if f < dom else dom]
-                c = raw[i]
-                if c > dom:
-                    c = dom
-                flags = rawt[c]
-                seen |= flags
-                wsum += wt[c]
-                word = (flags & _WORD) != 0
-                if word and not prev_word:
-                    runs += 1
-                prev_word = word
+    # The folded text is written straight into a str of the narrowest kind that holds it
+    # (one pass for its widest character, one to write): no buffers of 4 bytes a character.
+    for i in range(n):
+        f = fold[PyUnicode_READ(kind, data, i)]
+        if f > top:
+            top = f
+    folded = PyUnicode_New(n, top)
+    fkind = PyUnicode_KIND(folded)
+    fdata = PyUnicode_DATA(folded)
+    for i in range(n):
+        PyUnicode_WRITE(fkind, fdata, i, fold[PyUnicode_READ(kind, data, i)])
+    blocked = [0] * nb
+    span_bits = [0] * nb
+    prose_out = [False] * nb
+    for b in range(nb):
+        s, e = starts[b], ends[b]
+        if s >= e:  # an empty block: no evidence (numpy's reduceat reads the one char at s)
+            c = PyUnicode_READ(kind, data, s) if s < n else 32
+            span_bits[b] = 0xFF
+            if rawt[c if c < dom else dom] & _BEYOND:
+                prose_out[b] = None  # (else False: Config keeps body_min_cjk >= 1)
+            continue
+        reduced = 0
+        seen = 0
+        wsum = 0
+        runs = 0
+        prev_word = False
+        for i in range(s, e):
             if masked:
-                blocked[b] = (reduced & bad) | missing[reduced >> shift]
-            span_bits[b] = seen >> 8
-            if seen & _BEYOND:
-                prose_out[b] = None
-            elif (e - s) >= min_cjk and (seen & _PUNCT):
-                prose_out[b] = _prose(e - s, wsum, runs, min_cjk, min_words)
-        return folded, blocked, span_bits, prose_out
-    finally:
-        free(raw)
-        free(out)
+                f = PyUnicode_READ(fkind, fdata, i)
+                reduced |= mask[f if f < dom else dom]
+            c = PyUnicode_READ(kind, data, i)
+            if c > dom:
+                c = dom
+            flags = rawt[c]
+            seen |= flags
+            wsum += wt[c]
+            word = (flags & _WORD) != 0
+            if word and not prev_word:
+                runs += 1
+            prev_word = word
+        if masked:
+            blocked[b] = (reduced & bad) | missing[reduced >> shift]
+        span_bits[b] = seen >> 8
+        if seen & _BEYOND:
+            prose_out[b] = None
+        elif (e - s) >= min_cjk and (seen & _PUNCT):
+            prose_out[b] = _prose(e - s, wsum, runs, min_cjk, min_words)
+    return folded, blocked, span_bits, prose_out
 
 
 cdef inline bint _prose(int64_t length, uint64_t wsum, int64_t runs, int64_t min_cjk, int64_t min_words):

@@ -2,16 +2,18 @@
 """The optional native core of text matching: the same results as the pure-Python path, faster.
 
 Built at install when a C compiler is present (``setup.py``); when it is missing the engine
-runs :mod:`.docscan` and :meth:`.compile.CompiledRules.match_lines` in Python instead, and
-``tests/test_native_conformance.py`` pins the two paths to identical Results. Two pieces:
+runs :mod:`.docscan` and :meth:`.compile.CompiledRules.candidates` / ``to_search`` in Python
+instead, and ``tests/test_native_conformance.py`` pins the paths to identical Results. Two
+pieces:
 
 * :func:`scan`: :class:`~.docscan.DocScan` in one loop over the document's code points (the
   fold, the per-block rule-condition masks, span-rule bits and prose counts) instead of a
   dozen numpy reductions;
-* :class:`LineMatcher`: the exact-phrase lookup, an Aho-Corasick automaton over code points
-  and the condition bits of :meth:`~.compile.CompiledRules.match_lines` -- everything but the
-  regex searches, which stay in Python (``regex`` semantics) and run only on the lines this
-  reports as candidates.
+* :class:`LineMatcher`: stage one of line matching -- ``fold.core`` by tables, the
+  exact-phrase lookup, an Aho-Corasick automaton over code points, the condition bits and
+  every gate in front of a regex search. The searches themselves stay in Python (``regex``
+  semantics, :meth:`~.compile.CompiledRules.search_rules`) and run only on the lines this
+  reports.
 
 Every character class is a table computed in Python from the very predicates the Python
 path uses (``str.isalnum``, the ``regex`` classes), so the two cannot disagree on a code
@@ -28,11 +30,9 @@ cdef extern from "Python.h":
     int PyUnicode_KIND(object)
     void *PyUnicode_DATA(object)
     Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index)
-    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
     object PyUnicode_Substring(object, Py_ssize_t start, Py_ssize_t end)
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
     void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, Py_UCS4 value)
-    int PyUnicode_4BYTE_KIND
 
 cdef enum:  # the bits of docscan's tables
     _PUNCT = 1
@@ -137,8 +137,7 @@ cdef class LineMatcher:
     block's folded text.
     """
 
-    cdef object _phrase_limits  # keeps the numpy arrays below alive
-    cdef const int32_t[::1] root        # code point < root size -> state (or -1)
+    cdef const int32_t[::1] root        # code point < nroot -> root's goto (-1: none; -2: in no phrase)
     cdef const uint64_t[::1] hkeys      # (state << 32 | char) of each transition (hash table)
     cdef const int32_t[::1] hvalues
     cdef int hbits

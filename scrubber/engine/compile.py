@@ -6,6 +6,10 @@ Rules are never looped over per line. A line is matched by:
 * one Aho-Corasick pass over its key for every ``prefix``/``contains`` phrase (and the
   literal anchors of regex rules, which then run only where an anchor occurs);
 * the few anchor-less regex rules, only on lines under their ``max_chars``.
+
+Stage one (everything but the regex searches) is :meth:`CompiledRules.candidates` and
+:meth:`~CompiledRules.to_search` in Python, or the native :class:`._native.LineMatcher` over a
+whole document when it is built; stage two, :meth:`~CompiledRules.search_rules`, is shared.
 """
 
 from __future__ import annotations

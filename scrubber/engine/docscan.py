@@ -6,6 +6,9 @@
 * per block, the span rules whose anchor characters it holds;
 * per block, :meth:`State.is_prose <scrubber.engine.state.State.is_prose>` from per-character
   counts (the same test, counted by table lookups and cumulative sums).
+
+With the native core built, :func:`._native.scan` computes the same from the same tables in
+one loop (no windows needed: it holds no per-character arrays).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ instead of silently testing the fallback against itself.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import random
 from pathlib import Path
@@ -150,3 +151,31 @@ def test_scan_matches_numpy_docscan() -> None:
     assert FAST.rules.scan_tables.native is not None and PURE.rules.scan_tables.native is None
     assert (fast.folded, fast.blocked, fast.span_bits, fast.prose) == (
         pure.folded, pure.blocked, pure.span_bits, pure.prose)
+
+
+def test_user_pack_with_astral_and_overlapping_phrases(tmp_path) -> None:
+    """Phrases beyond the automaton's root table (U+E0041), above the character tables
+    (U+20000), overlapping each other (he / she / hers), prefix and regex rules: both paths
+    agree on lines that hit them at the start, inside and at the edges."""
+    rules = [
+        ("exact", ["\U000e0041 tag line"]), ("contains", ["he", "she", "hers", "𠀀𠀁"]),
+        ("prefix", ["she sells", "ˢhe"]), ("contains", ["x🙂🙃y"]), ("exact", ["𪚥 only"]),
+    ]
+    out = ['[pack]\nname = "odd"\n']
+    for k, (match, phrases) in enumerate(rules):
+        quoted = ", ".join(json.dumps(p, ensure_ascii=False) for p in phrases)
+        out.append(f'[[rule]]\nid = "ODD-{k:03d}"\ncategory = "odd"\nmatch = "{match}"\n'
+                   f'phrases = [{quoted}]\nmax_chars = 80\nexamples.remove = [{json.dumps(phrases[0], ensure_ascii=False)}]\n')
+    out.append('[[rule]]\nid = "ODD-100"\ncategory = "odd"\nmatch = "regex"\n'
+               'pattern = \'^\\W*hers?\\W*$\'\nmax_chars = 40\nexamples.remove = ["hers"]\n')
+    pack = tmp_path / "odd.toml"
+    pack.write_text("\n".join(out), encoding="utf-8")
+    config = Config(extra_packs=(str(pack),))
+    lines = ["\U000e0041 tag line", "ushers and shepherds", "She sells sea shells, he said.", "— hers —",
+             "𠀀𠀁 and more", "wax🙂🙃yes", "𪚥 only", "ˢhe", *PROSE[:2], "his"]
+    rng = random.Random(3)
+    for _ in range(5):
+        rng.shuffle(lines)
+        _same("\n".join(lines), config)
+    fast = Scrubber(config)
+    assert {"ODD-001", "ODD-003"} <= {r.rule_id for r in fast.scrub("\n".join(lines)).removals}

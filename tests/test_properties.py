@@ -289,15 +289,3 @@ def test_same_output_across_runs_and_instances() -> None:
     again = [Scrubber(CFG).scrub(d) for d in docs]
     assert first == again == [S.scrub(d) for d in docs]
     assert hashlib.sha256(repr(first).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("aB é\t\u3000\u00a0\u2028\x1c \u200bİẞΣς中文")), max_size=30))
-def test_dedup_shortcut_equals_split_join(text: str) -> None:
-    """dedup skips ``" ".join(norm.split())`` when _SPACING finds nothing it would change."""
-    from scrubber.engine.passes.dedup import _SPACING
-
-    norm = text.strip().casefold()
-    if not _SPACING.search(norm):
-        assert norm == " ".join(norm.split())
-    assert not _SPACING.search("an ordinary line, 中文 ok") and _SPACING.search("two  spaces")

@@ -8,8 +8,6 @@ labels) under ``Config.dup_min_chars`` are legitimate and kept.
 
 from __future__ import annotations
 
-import re
-
 from ..state import State, Verdict
 
 EXACT = Verdict("DUP-001", "duplicate")
@@ -19,9 +17,8 @@ _EDGE = 12
 _MAX_CANDIDATES = 32
 
 
-#: Whitespace that ``" ".join(text.split())`` would change in a stripped text: any blank but a
-#: lone space (``re``'s ``\s`` is ``str.isspace``, what ``split`` splits on).
-_SPACING = re.compile(r"[^\S ]|  ")
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 #: List and table items (as extractors mark them) repeat legitimately: specs, tables.
@@ -40,9 +37,7 @@ def run(state: State) -> None:
         text = block.text
         if block.index in removed or text.startswith(_ITEM):
             continue
-        norm = text.casefold()
-        if _SPACING.search(norm):  # else the split/join below would give norm back unchanged
-            norm = " ".join(norm.split())
+        norm = " ".join(text.casefold().split())
         if norm in seen:
             removed[block.index] = EXACT
             continue

@@ -17,10 +17,6 @@ _EDGE = 12
 _MAX_CANDIDATES = 32
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
 #: List and table items (as extractors mark them) repeat legitimately: specs, tables.
 _ITEM = ("- ", "* ", "• ", "| ")
 

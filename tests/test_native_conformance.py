@@ -179,3 +179,15 @@ def test_user_pack_with_astral_and_overlapping_phrases(tmp_path) -> None:
         _same("\n".join(lines), config)
     fast = Scrubber(config)
     assert {"ODD-001", "ODD-003"} <= {r.rule_id for r in fast.scrub("\n".join(lines)).removals}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("aB Zé\t\n\u3000\u00a0\u2028\x1c\u200bßﬁİΣς中文𠀀𪚥🙂")),
+                        max_size=30), max_size=8))
+def test_dedup_keys(texts: list[str]) -> None:
+    """The native dedup keys equal the Python ones, multi-character casefolds (ß, ﬁ, İ) and
+    characters above the table (the Python fallback) included."""
+    from scrubber.engine.passes.dedup import norms
+
+    assert FAST.rules.norms(texts) == norms(texts) == [" ".join(t.casefold().split()) for t in texts]
+    assert FAST.rules.norms is not norms and PURE.rules.norms is norms

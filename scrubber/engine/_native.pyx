@@ -22,7 +22,7 @@ point of the tables; a line holding a character above them takes the Python func
 
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
-from libc.stdlib cimport calloc, free
+from libc.stdlib cimport calloc, free, realloc
 
 import numpy as np
 
@@ -32,6 +32,8 @@ cdef extern from "Python.h":
     Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index)
     object PyUnicode_Substring(object, Py_ssize_t start, Py_ssize_t end)
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+    bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
     void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, Py_UCS4 value)
 
 cdef enum:  # the bits of docscan's tables
@@ -117,6 +119,59 @@ def scan(source, const int64_t[::1] starts, const int64_t[::1] ends, const uint3
     return folded, blocked, span_bits, prose_out
 
 
+def norms(list texts, const uint32_t[::1] casefold):
+    """``" ".join(t.casefold().split())`` of every text (dedup's comparison key).
+
+    ``casefold``: code point -> its casefold when that is one character, else 0xFFFFFFFF (a
+    text holding such a character, or one beyond the table, takes the Python expression).
+    """
+    cdef Py_ssize_t size = 0, n, i, m
+    cdef Py_UCS4 *buf = NULL
+    cdef Py_UCS4 *grown
+    cdef uint32_t c, f, dom = casefold.shape[0]
+    cdef int kind
+    cdef void *data
+    cdef bint space, fallback
+    out = []
+    try:
+        for t in texts:
+            if not isinstance(t, str):
+                raise TypeError(f"norms() takes str, got {type(t).__name__}")
+            n = PyUnicode_GET_LENGTH(t)
+            if n > size:
+                grown = <Py_UCS4 *> realloc(buf, n * sizeof(Py_UCS4))
+                if grown == NULL:
+                    raise MemoryError()
+                buf, size = grown, n
+            kind = PyUnicode_KIND(t)
+            data = PyUnicode_DATA(t)
+            m = 0
+            space = False
+            fallback = False
+            for i in range(n):
+                c = PyUnicode_READ(kind, data, i)
+                if c >= dom or casefold[c] == 0xFFFFFFFF:
+                    fallback = True
+                    break
+                f = casefold[c]
+                if Py_UNICODE_ISSPACE(f):
+                    space = m > 0
+                    continue
+                if space:
+                    buf[m] = 32
+                    m += 1
+                    space = False
+                buf[m] = f
+                m += 1
+            if fallback:
+                out.append(" ".join(t.casefold().split()))
+            else:
+                out.append(PyUnicode_FromKindAndData(4, buf, m))
+        return out
+    finally:
+        free(buf)
+
+
 cdef inline bint _prose(int64_t length, uint64_t wsum, int64_t runs, int64_t min_cjk, int64_t min_words):
     cdef int64_t cjk = <int64_t> (wsum & _FIELD)
     cdef int64_t spaces = <int64_t> ((wsum >> 21) & _FIELD)
@@ -159,6 +214,7 @@ cdef class LineMatcher:
     cdef int domain
     cdef int32_t nroot
     cdef dict exact
+    cdef Py_ssize_t exact_max
     cdef object core_py
     cdef bint has_phrases
     cdef Py_ssize_t nrules
@@ -172,6 +228,7 @@ cdef class LineMatcher:
     def __init__(self, rules, edge_table, core_py):
         self.core_py = core_py
         self.exact = dict(rules.exact)
+        self.exact_max = max(map(len, self.exact), default=-1)
         self.line_max = rules.line_max
         self.domain = len(edge_table)
         self.edge = edge_table
@@ -310,8 +367,9 @@ cdef class LineMatcher:
             slot = (slot + 1) & mask
         return -1
 
-    cdef object _core(self, str folded, Py_ssize_t s, Py_ssize_t e):
-        """``fold.core(folded[s:e])`` by the tables; the Python function beyond them."""
+    cdef object _core(self, str folded, Py_ssize_t s, Py_ssize_t e, object line_text):
+        """``fold.core(folded[s:e])`` (``line_text``) by the tables; the Python function
+        beyond them."""
         cdef int kind = PyUnicode_KIND(folded)
         cdef void *data = PyUnicode_DATA(folded)
         cdef Py_ssize_t a = s, b = e
@@ -320,14 +378,14 @@ cdef class LineMatcher:
         while a < b:
             c = PyUnicode_READ(kind, data, a)
             if c >= dom:
-                return self.core_py(PyUnicode_Substring(folded, s, e))
+                return self.core_py(line_text)
             if not (self.edge[c] & 1):
                 break
             a += 1
         while b > a:
             c = PyUnicode_READ(kind, data, b - 1)
             if c >= dom:
-                return self.core_py(PyUnicode_Substring(folded, s, e))
+                return self.core_py(line_text)
             if not (self.edge[c] & 1):
                 break
             b -= 1
@@ -338,18 +396,18 @@ cdef class LineMatcher:
             while a < b:
                 c = PyUnicode_READ(kind, data, a)
                 if c >= dom:
-                    return self.core_py(PyUnicode_Substring(folded, s, e))
+                    return self.core_py(line_text)
                 if self.edge[c] & 4:
                     break
                 a += 1
             while b > a:
                 c = PyUnicode_READ(kind, data, b - 1)
                 if c >= dom:
-                    return self.core_py(PyUnicode_Substring(folded, s, e))
+                    return self.core_py(line_text)
                 if self.edge[c] & 8:
                     break
                 b -= 1
-        out = PyUnicode_Substring(folded, a, b)
+        out = line_text if a == s and b == e else PyUnicode_Substring(folded, a, b)
         if "  " in out:
             return " ".join(out.split())
         return out
@@ -397,18 +455,19 @@ cdef class LineMatcher:
                     out.append((index, (<tuple> known)[0], (<tuple> known)[1], line_text))
                 continue
             n = e - s
-            core = self._core(folded, s, e)
+            core = self._core(folded, s, e, line_text)
             blk = blocked[index]
             line += 1
             nh = na = nt = 0
-            found = self.exact.get(core) if self.exact else None
+            ncore = PyUnicode_GET_LENGTH(core)
+            # (No exact phrase is longer than exact_max: longer cores skip hashing.)
+            found = self.exact.get(core) if ncore <= self.exact_max else None
             if found is not None:
                 for r in found:
                     if n <= self.limit[r] and stamp[r] != line:
                         stamp[r] = line
                         hbuf[nh] = r
                         nh += 1
-            ncore = PyUnicode_GET_LENGTH(core)
             if ncore and self.has_phrases:
                 kind = PyUnicode_KIND(core)
                 data = PyUnicode_DATA(core)

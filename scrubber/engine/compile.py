@@ -15,6 +15,7 @@ whole document when it is built; stage two, :meth:`~CompiledRules.search_rules`,
 from __future__ import annotations
 
 import fnmatch
+import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -247,6 +248,8 @@ class CompiledRules:
         #: The native stage one over whole documents (:class:`._native.LineMatcher`), or None
         #: (not built, or ``pure``): same results as :meth:`candidates`, pinned by tests.
         self.line_matcher = None if pure else _native_line_matcher(self)
+        #: dedup's comparison keys of many texts (:func:`.passes.dedup.norms`, or the native one).
+        self.norms: Callable[[list[str]], list[str]] = _norms(pure)
 
     def line_rules(
         self, text: str, folded: str, core: str, budget: Budget, blocked: int | None = None
@@ -396,6 +399,18 @@ class CompiledRules:
                     out.append((i, m.start(), m.end()))
         out.sort(key=lambda t: (t[1], t[2]))
         return out
+
+
+def _norms(pure: bool) -> Callable[[list[str]], list[str]]:
+    from .passes.dedup import casefold_table, norms
+
+    if pure:
+        return norms
+    try:
+        from ._native import norms as native
+    except ImportError:
+        return norms
+    return functools.partial(native, casefold=casefold_table())
 
 
 def _native_line_matcher(rules: CompiledRules) -> object | None:

@@ -8,6 +8,10 @@ labels) under ``Config.dup_min_chars`` are legitimate and kept.
 
 from __future__ import annotations
 
+import functools
+
+import numpy as np
+
 from ..state import State, Verdict
 
 EXACT = Verdict("DUP-001", "duplicate")
@@ -28,12 +32,11 @@ def run(state: State) -> None:
     seen: set[str] = set()
     heads: dict[str, list[str]] = {}
     tails: dict[str, list[str]] = {}
-    # Most blocks are short (menus, labels): filtered in one comprehension, not the loop.
-    for block in [b for b in state.doc.blocks if len(b.text) >= dup_min]:
-        text = block.text
-        if block.index in removed or text.startswith(_ITEM):
-            continue
-        norm = " ".join(text.casefold().split())
+    # Most blocks are short (menus, labels): filtered in one comprehension, not the loop (which
+    # only ever removes the block at hand, so filtering on ``removed`` first is the same).
+    blocks = [b for b in state.doc.blocks
+              if len(b.text) >= dup_min and b.index not in removed and not b.text.startswith(_ITEM)]
+    for block, norm in zip(blocks, state.rules.norms([b.text for b in blocks]), strict=True):
         if norm in seen:
             removed[block.index] = EXACT
             continue
@@ -52,6 +55,25 @@ def run(state: State) -> None:
             tails[tail] = [norm]
         elif len(bucket) < _MAX_CANDIDATES:
             bucket.append(norm)
+
+
+def norms(texts: list[str]) -> list[str]:
+    """The comparison key of each text: casefolded, blanks collapsed to single spaces
+    (:func:`scrubber.engine._native.norms` computes the same in C)."""
+    return [" ".join(text.casefold().split()) for text in texts]
+
+
+@functools.cache
+def casefold_table() -> np.ndarray:
+    """Code point (below ``charset.DOMAIN``) -> its casefold when that is one character, else
+    0xFFFFFFFF: the native :func:`norms`' table (read-only)."""
+    from ..charset import DOMAIN, domain_text
+
+    folded = [ch.casefold() for ch in domain_text()]
+    table = np.array([ord(f) if len(f) == 1 else 0xFFFFFFFF for f in folded], dtype=np.uint32)
+    assert len(table) == DOMAIN
+    table.flags.writeable = False
+    return table
 
 
 def _contained(norm: str, heads: dict[str, list[str]], tails: dict[str, list[str]]) -> bool:

@@ -49,32 +49,27 @@ def weak(text: str) -> bool:
 BODY, WEAK, NOISE = 0, 1, 2
 
 
-def classify(state: State) -> dict[int, int]:
+def classify(state: State) -> list[int]:
     """Kind of every block, in document order: BODY, WEAK or NOISE (removed blocks: NOISE,
     so that a menu whose lines the rules already took still counts as a menu)."""
-    kinds = {}
     removed, body = state.removed, state.body
-    for block in state.doc.blocks:
-        index = block.index
-        if index in removed:
-            kinds[index] = NOISE
-        elif body[index]:
-            kinds[index] = BODY
-        else:
-            kinds[index] = WEAK if weak(block.text) else NOISE
-    return kinds
+    return [
+        NOISE if b.index in removed else BODY if body[b.index] else WEAK if weak(b.text) else NOISE
+        for b in state.doc.blocks
+    ]
 
 
-def clusters(state: State, kinds: dict[int, int]) -> list[tuple[int, int, int]]:
+def clusters(state: State, kinds: list[int]) -> list[tuple[int, int, int]]:
     """``(first_block, last_block, body_chars)`` of each run of body blocks."""
     out: list[tuple[int, int, int]] = []
+    blocks = state.doc.blocks
     gap = 0
-    for index, kind in kinds.items():
+    for index, kind in enumerate(kinds):
         if kind == NOISE:
             gap += 1
         if kind != BODY:
             continue
-        size = len(state.doc.blocks[index].text)
+        size = len(blocks[index].text)
         if out and gap <= MAX_GAP:
             first, _, chars = out[-1]
             out[-1] = (first, index, chars + size)
@@ -84,9 +79,9 @@ def clusters(state: State, kinds: dict[int, int]) -> list[tuple[int, int, int]]:
     return out
 
 
-def looks_full_page(state: State, kinds: dict[int, int]) -> bool:
+def looks_full_page(state: State, kinds: list[int]) -> bool:
     """Many noise blocks, a large share of them, and the rules already removed several."""
-    noise = sum(kind == NOISE for kind in kinds.values())
+    noise = kinds.count(NOISE)
     return (
         noise >= MIN_NOISE
         and noise >= MIN_NOISE_SHARE * len(kinds)
@@ -103,18 +98,18 @@ def run(state: State) -> None:
     found = clusters(state, kinds)
     if not found or max(chars for _, _, chars in found) < MIN_BODY_CHARS:
         return
+    setdefault = state.removed.setdefault
     run_: list[int] = []
-    for index, kind in [*kinds.items(), (-1, BODY)]:
+    for index, kind in [*enumerate(kinds), (-1, BODY)]:
         if kind == NOISE:
             run_.append(index)
             continue
         if len(run_) >= RUN:
             for i in run_:
-                state.removed.setdefault(i, RUNS)
+                setdefault(i, RUNS)
         run_ = []
     best = max(chars for _, _, chars in found)
     kept = [(a, b) for a, b, chars in found if chars >= KEEP_SHARE * best]
     lo, hi = kept[0][0], kept[-1][1]
-    for index in kinds:
-        if index < lo or index > hi:
-            state.removed.setdefault(index, OUTSIDE)
+    for index in (*range(lo), *range(hi + 1, len(kinds))):
+        setdefault(index, OUTSIDE)

@@ -220,6 +220,9 @@ cdef class LineMatcher:
     cdef Py_ssize_t nrules
     cdef list start_lits              # per rule: literals its core must start with, or None
     cdef list symbols                 # per rule: prefilter literals (one must occur), or None
+    cdef list patterns                # per rule: its compiled line regex, or None
+    cdef const uint8_t[::1] builtin   # per rule: built in (searched without the budget)
+    cdef object search_py             # CompiledRules._search: a user pattern under the budget
     cdef const int32_t[::1] fstart    # per line length (and one row for longer lines) ...
     cdef const int32_t[::1] frule     # ... the anchor-less regex rules to try, in order,
     cdef const uint64_t[::1] fbit     # ... and their condition bits
@@ -242,6 +245,9 @@ cdef class LineMatcher:
         self.free_gate = np.asarray(rules.free_gate, dtype=np.int64)
         self.start_lits = [rules.starts.get(i) for i in range(nrules)]
         self.symbols = [rules.symbols.get(i) for i in range(nrules)]
+        self.patterns = [rules.pattern.get(i) for i in range(nrules)]
+        self.builtin = np.asarray([bool(b) for b in rules.builtin] or [False], dtype=np.uint8)
+        self.search_py = rules._search
         rows = [*rules.free_by_len, rules.free_regex]  # the last row: lines over line_max
         fstart, frule, fbit = [], [], []
         for row in rows:
@@ -412,8 +418,15 @@ cdef class LineMatcher:
             return " ".join(out.split())
         return out
 
-    def match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, list blocked, list todo):
-        """Stage one for the blocks ``todo`` (indices) of a document folded as ``folded``."""
+    def match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, list blocked, list todo,
+              object budget=None):
+        """The blocks ``todo`` (indices) of a document folded as ``folded``.
+
+        With a ``budget`` (:class:`~.compile.Budget`), both stages: ``(index, hits)`` of every
+        block some rule matches, the regex searches run from here (built-in patterns called
+        directly, user patterns through ``CompiledRules._search`` and the budget). Without,
+        stage one only: ``(index, hits, todo, folded)`` (for the conformance tests).
+        """
         cdef list out = []
         # Per rule, the last line that added it to hits / anchors: sets without sets. Per
         # call, not per matcher: a Scrubber (and its matcher) may serve many threads.
@@ -422,13 +435,13 @@ cdef class LineMatcher:
         if stamp == NULL:
             raise MemoryError()
         try:
-            self._match(folded, starts, ends, blocked, todo, out, stamp, stamp + self.nrules)
+            self._match(folded, starts, ends, blocked, todo, out, stamp, stamp + self.nrules, budget)
         finally:
             free(stamp)
         return out
 
     cdef _match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, list blocked, list todo,
-                list out, int32_t *stamp, int32_t *astamp):
+                list out, int32_t *stamp, int32_t *astamp, object budget):
         cdef Py_ssize_t k, index, s, e, pos, ncore, lo, hi
         cdef int32_t state, nxt, j, j2, r, p, line = 0, nh, na, nt
         cdef int32_t *hbuf = stamp + 2 * self.nrules   # hits, anchors, rules to search
@@ -440,7 +453,7 @@ cdef class LineMatcher:
         cdef int kind
         cdef void *data
         cdef bint run_free
-        cdef object line_text, lits, symbols, sym, found
+        cdef object line_text, lits, symbols, sym, found, m
         # Menus and footers repeat lines: each distinct text is matched once per document (its
         # result depends on nothing else) and repeats share the result's lists.
         cdef dict seen = {}
@@ -451,7 +464,11 @@ cdef class LineMatcher:
             line_text = PyUnicode_Substring(folded, s, e)
             known = seen.get(line_text)
             if known is not None:
-                if known is not _NOTHING:
+                if known is _NOTHING:
+                    pass
+                elif budget is not None:
+                    out.append((index, known))
+                else:
                     out.append((index, (<tuple> known)[0], (<tuple> known)[1], line_text))
                 continue
             n = e - s
@@ -560,7 +577,26 @@ cdef class LineMatcher:
                             continue
                     tbuf[nt] = r
                     nt += 1
-            if nh or nt:
+            if budget is not None:
+                # Stage two here: in to_search's order, so a user rule's budget is spent as
+                # the Python path spends it.
+                for j in range(nt):
+                    r = tbuf[j]
+                    if self.builtin[r]:
+                        m = self.patterns[r].search(line_text)
+                    else:
+                        m = self.search_py(r, self.patterns[r], line_text, budget)
+                    if m is not None and m is not False and stamp[r] != line:
+                        stamp[r] = line
+                        hbuf[nh] = r
+                        nh += 1
+                if nh:
+                    _sort(hbuf, nh)
+                    known = [hbuf[j] for j in range(nh)]
+                    out.append((index, known))
+                else:
+                    known = _NOTHING
+            elif nh or nt:
                 _sort(hbuf, nh)
                 known = ([hbuf[j] for j in range(nh)], [tbuf[j] for j in range(nt)])
                 out.append((index, (<tuple> known)[0], (<tuple> known)[1], line_text))

@@ -74,24 +74,12 @@ def _match(state: State, scan: DocScan) -> dict[int, list[int]]:
 
 
 def _match_native(state: State, scan: DocScan) -> dict[int, list[int]]:
-    """:func:`_match` with stage one in the native core: Python sees only candidate blocks."""
+    """:func:`_match` in the native core (which calls the regex searches itself)."""
     rules, removed = state.rules, state.removed
     line_max = rules.line_max
     candidates = [b.index for b in state.doc.blocks if b.end - b.start <= line_max and b.index not in removed]
-    hits: dict[int, list[int]] = {}
-    seen: dict[str, list[int]] = {}  # menus and footers repeat lines: search each text once
-    search_rules, budget = rules.search_rules, state.budget
-    for index, found, todo, folded in rules.line_matcher.match(
-        scan.folded, scan.starts, scan.ends, scan.blocked, candidates
-    ):
-        if todo:
-            done = seen.get(folded)
-            if done is None:
-                done = seen[folded] = search_rules(folded, found, todo, budget)
-            found = done
-        if found:
-            hits[index] = found
-    return hits
+    return dict(rules.line_matcher.match(
+        scan.folded, scan.starts, scan.ends, scan.blocked, candidates, state.budget))
 
 
 def _in_scope(rule: Rule, index: int, first: int, last: int) -> bool:

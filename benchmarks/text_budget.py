@@ -79,6 +79,11 @@ def main() -> None:
 
     def stage_two(text: str) -> None:
         budget = Budget(config.regex_budget)
+        if native:  # the native matcher runs the searches itself when given the budget
+            doc, sc = scan(text)
+            todo = [b.index for b in doc.blocks if b.end - b.start <= rules.line_max]
+            rules.line_matcher.match(sc.folded, sc.starts, sc.ends, sc.blocked, todo, budget)
+            return
         for _, hits, todo, folded in stage_one(text):
             if todo:
                 rules.search_rules(folded, hits, todo, budget)

@@ -48,6 +48,10 @@ _EMPTY = _Info(_NOTHING, None, _NOTHING, _NOTHING)
 _ANY = _Info(None, None)
 
 
+_SPECIAL = frozenset("\\[]()|.^$*+?{}")
+_QUANTIFIERS = frozenset("*+?{")
+
+
 def _literal(ch: str) -> _Info:
     one = frozenset({ch})
     return _Info(one, None, one, one)
@@ -185,9 +189,24 @@ class _Parser:
     def sequence(self) -> _Info:
         info = _EMPTY
         while self.peek() not in ("", "|", ")"):
-            atom = self.quantified()
+            run = self._literal_run()
+            atom = _literal(run) if run else self.quantified()
             info = _concat(info, atom, self.alnum)
         return info
+
+    def _literal_run(self) -> str:
+        """Plain characters up to the next special one, as one atom (a word is one concat
+        step, not one a letter); a character a quantifier applies to is left to the caller."""
+        p, start = self.p, self.i
+        end = start
+        while end < len(p) and p[end] not in _SPECIAL:
+            end += 1
+        if end < len(p) and p[end] in _QUANTIFIERS:
+            end -= 1  # the quantifier binds the last character only
+        if end <= start:
+            return ""
+        self.i = end
+        return p[start:end]
 
     def quantified(self) -> _Info:
         atom = self.atom()

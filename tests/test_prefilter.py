@@ -1,0 +1,78 @@
+"""The literals engine.prefilter derives are necessary conditions: a line a pattern matches
+holds one of them (``required_literals``: in its core key, or with ``symbols=True`` in the
+folded line) and its core starts with one of the ``start_literals``. The engine skips a
+regex wherever they are absent, so an unsound literal would drop a removal silently."""
+
+from __future__ import annotations
+
+import regex
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scrubber import Scrubber
+from scrubber.engine.fold import core, fold
+from scrubber.engine.prefilter import required_literals, start_literals
+
+_RULES = Scrubber().rules
+
+
+def _sound(pattern: str, line: str) -> None:
+    folded = fold(line)
+    if not regex.search(pattern, folded):
+        return
+    key = core(folded)
+    for literals, where in ((required_literals(pattern), key),
+                            (required_literals(pattern, symbols=True), folded)):
+        if literals:
+            assert any(lit in where for lit in literals), (pattern, line, literals)
+    starts = start_literals(pattern)
+    if starts:
+        assert key.startswith(starts), (pattern, line, starts)
+
+
+def test_builtin_patterns_on_their_examples() -> None:
+    lines = [t for r in _RULES.rules for t in (*r.examples_remove, *r.examples_keep)]
+    checked = 0
+    for rule in _RULES.rules:
+        if rule.pattern and rule.unit == "line":
+            for line in lines:
+                _sound(rule.pattern, line)
+            checked += 1
+    assert checked > 80
+
+
+# Patterns from a small grammar over the constructs the analysis reads (literal runs,
+# escapes, classes, groups, alternation, quantifiers, anchors, lookarounds), matched
+# against lines from the same characters.
+_ATOMS = ["ab", "re:", "x", "中文", "©", "a b", r"\d", r"\s", "[ab]", "[^a]", ".", r"\.", "c"]
+_PIECES = ["ab", "re:", "x", "中文", "©", "c", "1", " ", ".", "a", "b", "e", ":"]
+
+
+@st.composite
+def _patterns(draw: st.DrawFn, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        if depth < 2 and draw(st.integers(0, 4)) == 0:
+            inner = [draw(_patterns(depth + 1)) for _ in range(draw(st.integers(1, 3)))]
+            kind = draw(st.sampled_from(["(?:", "(", "(?=.*", "(?!"]))
+            atom = kind + "|".join(inner) + ")"
+        else:
+            atom = draw(st.sampled_from(_ATOMS))
+        atom += draw(st.sampled_from(["", "", "", "?", "*", "+", "{1,2}", "{0,3}"]))
+        parts.append(atom)
+    pattern = "".join(parts)
+    if depth == 0:
+        pattern = draw(st.sampled_from(["", "^", "^[^\\p{L}\\p{N}]*"])) + pattern + draw(st.sampled_from(["", "$"]))
+    return pattern
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_patterns(), st.lists(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=8).map("".join),
+                             min_size=1, max_size=6))
+def test_generated_patterns(pattern: str, lines: list[str]) -> None:
+    try:
+        regex.compile(pattern)
+    except regex.error:
+        return
+    for line in lines:
+        _sound(pattern, line)

@@ -8,7 +8,8 @@ the document scan (fold, condition bits, prose counts), stage one of line matchi
 phrases, Aho-Corasick, gates; native when built), stage two (the regex searches), then the
 whole ``Scrubber.scrub``. Each stage's share is the difference between two prefixes; "MB/s
 alone" is what the engine could not exceed even if everything else cost nothing. With
-``--pure`` the pure-Python path is timed instead (stage one then runs ``candidates``).
+``--no-native`` the path of an install without the native core is timed instead (Python stages,
+``CompiledRules.match_lines``).
 """
 
 from __future__ import annotations
@@ -47,11 +48,12 @@ def main() -> None:
     parser.add_argument("datasets", type=Path)
     parser.add_argument("--sets", default="scrapinghub,zh_cwced_dev,zh_magichtml_dev")
     parser.add_argument("--passes", type=int, default=5)
-    parser.add_argument("--pure", action="store_true", help="time the pure-Python path")
+    parser.add_argument("--no-native", action="store_true",
+                        help="time the path of an install without the native core")
     args = parser.parse_args()
     texts = load_texts(args.datasets, args.sets.split(","))
     mb = sum(len(t.encode("utf-8", "surrogatepass")) for t in texts) / 1e6
-    scrubber = Scrubber(_pure=args.pure)
+    scrubber = Scrubber(_native=not args.no_native)
     rules, config = scrubber.rules, scrubber.config
     native = rules.line_matcher is not None
 
@@ -64,29 +66,28 @@ def main() -> None:
         doc = split_text(text)
         return doc, DocScan(doc.source, doc.blocks, rules.scan_tables, config)
 
-    def stage_one(text: str) -> list:
-        doc, sc = scan(text)
-        todo = [b.index for b in doc.blocks if b.end - b.start <= rules.line_max]
-        if native:
-            return rules.line_matcher.match(sc.folded, sc.starts, sc.ends, sc.blocked, todo)
+    def lines_of(doc: object, sc: DocScan) -> list[tuple[str, str, int]]:
         out = []
-        for i in todo:
-            folded = sc.folded[doc.blocks[i].start : doc.blocks[i].end]
-            key = core(folded)
-            hits, anchors, free = rules.candidates(folded, key, sc.blocked[i])
-            out.append((i, hits, rules.to_search(folded, key, sc.blocked[i], anchors, free), folded))
+        for b in doc.blocks:  # type: ignore[attr-defined]
+            if b.end - b.start <= rules.line_max:
+                folded = sc.folded[b.start : b.end]
+                out.append((folded, core(folded), sc.blocked[b.index]))
         return out
 
-    def stage_two(text: str) -> None:
+    def stage_one(text: str) -> list:
+        doc, sc = scan(text)
+        if native:
+            todo = [b.index for b in doc.blocks if b.end - b.start <= rules.line_max]
+            return rules.line_matcher.match(sc.folded, sc.starts, sc.ends, sc.blocked, todo)
+        return rules.match_lines(lines_of(doc, sc), None, stage_one=True)
+
+    def stage_two(text: str) -> list:
+        doc, sc = scan(text)
         budget = Budget(config.regex_budget)
         if native:  # the native matcher runs the searches itself when given the budget
-            doc, sc = scan(text)
             todo = [b.index for b in doc.blocks if b.end - b.start <= rules.line_max]
-            rules.line_matcher.match(sc.folded, sc.starts, sc.ends, sc.blocked, todo, budget)
-            return
-        for _, hits, todo, folded in stage_one(text):
-            if todo:
-                rules.search_rules(folded, hits, todo, budget)
+            return rules.line_matcher.match(sc.folded, sc.starts, sc.ends, sc.blocked, todo, budget)
+        return rules.match_lines(lines_of(doc, sc), budget)
 
     def each(fn: Callable[[str], object]) -> Callable[[], None]:
         def run() -> None:
@@ -101,7 +102,7 @@ def main() -> None:
         ("+ stage two: regex searches", each(stage_two)),
         ("+ every other pass and the Result (Scrubber.scrub)", each(scrubber.scrub)),
     ]
-    print(f"{len(texts)} documents, {mb:.2f} MB, {'pure-Python' if args.pure else 'native'} path, "
+    print(f"{len(texts)} documents, {mb:.2f} MB, {'Python' if args.no_native else 'native'} path, "
           f"fastest of {args.passes} passes\n")
     print("| prefix of the pipeline | ms | this stage ms | this stage alone MB/s |")
     print("|---|---:|---:|---:|")

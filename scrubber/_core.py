@@ -28,22 +28,23 @@ class Scrubber:
     pickles as its Config and recompiles on unpickling (cheap, and never per document).
     """
 
-    def __init__(self, config: Config | None = None, *, _pure: bool = False) -> None:
+    def __init__(self, config: Config | None = None, *, _pure: bool = False, _native: bool = True) -> None:
         self.config = config if config is not None else Config()
         self._pure = _pure
+        self._native = _native
         self.packs = tuple(load_packs(self.config))
         self.rules = CompiledRules(
-            select_rules(self.packs, self.config.select, self.config.ignore), pure=_pure
+            select_rules(self.packs, self.config.select, self.config.ignore), pure=_pure, native=_native
         )
 
     @property
     def native(self) -> bool:
         """Whether the compiled core (``scrubber.engine._native``) runs this Scrubber's text
-        matching; False when it is not built (same results, slower) or ``_pure`` was asked."""
+        matching; False when it is not built (same results, slower) or was turned off."""
         return self.rules.line_matcher is not None
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (self.config, self._pure))
+        return (_rebuild, (self.config, self._pure, self._native))
 
     def __repr__(self) -> str:
         return f"Scrubber({len(self.rules.rules)} rules, packs={[p.name for p in self.packs]})"
@@ -102,8 +103,8 @@ class Scrubber:
         return scrub_many(self, items, jobs=jobs, ordered=ordered, html=html, **options)
 
 
-def _rebuild(config: Config, pure: bool) -> Scrubber:
-    return Scrubber(config, _pure=pure)
+def _rebuild(config: Config, pure: bool, native: bool = True) -> Scrubber:
+    return Scrubber(config, _pure=pure, _native=native)
 
 
 def _check_text(text: object, config: Config) -> None:

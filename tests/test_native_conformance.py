@@ -8,7 +8,6 @@ instead of silently testing the fallback against itself.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import random
@@ -28,15 +27,8 @@ FAST = Scrubber()
 PURE = Scrubber(_pure=True)
 
 
-def _without_native(scrubber: Scrubber) -> Scrubber:
-    """What an install without a compiler runs: the Rust phrase matcher, Python stages."""
-    scrubber.rules.line_matcher = None
-    scrubber.rules.scan_tables = copy.copy(scrubber.rules.scan_tables)
-    scrubber.rules.scan_tables.native = None
-    return scrubber
-
-
-FALLBACK = _without_native(Scrubber())
+#: What an install without a C compiler runs: the Rust phrase matcher, the Python stages.
+FALLBACK = Scrubber(_native=False)
 NATIVE = FAST.native
 
 if os.environ.get("SCRUBBER_REQUIRE_NATIVE") == "1":
@@ -76,7 +68,7 @@ def _same(text: str, config: Config | None = None) -> None:
         fast, pure, fallback = FAST, PURE, FALLBACK
     else:
         fast, pure = Scrubber(config), Scrubber(config, _pure=True)
-        fallback = _without_native(Scrubber(config))
+        fallback = Scrubber(config, _native=False)
     expected = pure.scrub(text).to_dict()
     assert fast.scrub(text).to_dict() == expected
     assert fallback.scrub(text).to_dict() == expected
@@ -117,8 +109,8 @@ def test_arbitrary_lines(parts: list[str]) -> None:
 
 
 def test_stage_one_line_by_line() -> None:
-    """The native matcher's hits and regex rules to search equal CompiledRules.candidates
-    and to_search on every line."""
+    """The native matcher's stage one (hits, regex rules to search) equals the Python
+    path's (``match_lines(stage_one=True)``) on every line."""
     rules = FAST.rules
     text = _document(random.Random(99), 400) + "\n" + "\n".join(EXAMPLES)
     doc = split_text(text)
@@ -127,19 +119,18 @@ def test_stage_one_line_by_line() -> None:
     native = {i: rest for i, *rest in rules.line_matcher.match(scan.folded, scan.starts, scan.ends,
                                                                scan.blocked, todo)}
     checked = 0
-    for block in doc.blocks:
-        folded = scan.folded[block.start : block.end]
-        key = core(folded)
-        hits, anchors, free = rules.candidates(folded, key, scan.blocked[block.index])
-        todo = rules.to_search(folded, key, scan.blocked[block.index], anchors, free)
-        expected = [sorted(hits), todo, folded] if hits or todo else None
+    lines = [(scan.folded[b.start : b.end], core(scan.folded[b.start : b.end]), scan.blocked[b.index])
+             for b in doc.blocks]
+    for block, (hits, todo) in zip(doc.blocks, rules.match_lines(lines, None, stage_one=True), strict=True):
+        expected = [hits, todo, lines[block.index][0]] if hits or todo else None
         assert native.get(block.index) == expected, block.text
         checked += expected is not None
     assert checked > 100  # the corpus does reach the rules
 
 
 def test_native_flag() -> None:
-    assert FAST.native and not PURE.native
+    assert FAST.native and not PURE.native and not FALLBACK.native
+    assert FALLBACK.rules.norms is PURE.rules.norms
     assert FAST.rules.scan_tables.native is not None and PURE.rules.scan_tables.native is None
 
 

@@ -2,8 +2,7 @@
 """The optional native core of text matching: the same results as the pure-Python path, faster.
 
 Built at install when a C compiler is present (``setup.py``); when it is missing the engine
-runs :mod:`.docscan` and :meth:`.compile.CompiledRules.candidates` / ``to_search`` in Python
-instead, and ``tests/test_native_conformance.py`` pins the paths to identical Results. Two
+runs :mod:`.docscan` and :meth:`.compile.CompiledRules.match_lines` in Python instead, and ``tests/test_native_conformance.py`` pins the paths to identical Results. Two
 pieces:
 
 * :func:`scan`: :class:`~.docscan.DocScan` in one loop over the document's code points (the
@@ -11,9 +10,8 @@ pieces:
   dozen numpy reductions;
 * :class:`LineMatcher`: stage one of line matching -- ``fold.core`` by tables, the
   exact-phrase lookup, an Aho-Corasick automaton over code points, the condition bits and
-  every gate in front of a regex search. The searches themselves stay in Python (``regex``
-  semantics, :meth:`~.compile.CompiledRules.search_rules`) and run only on the lines this
-  reports.
+  every gate in front of a regex search, then the searches (the ``regex`` module's, called
+  from here) of the rules the gates leave.
 
 Every character class is a table computed in Python from the very predicates the Python
 path uses (``str.isalnum``, the ``regex`` classes), so the two cannot disagree on a code
@@ -187,8 +185,9 @@ cdef class LineMatcher:
     """Stage one of ``match_lines`` for many blocks of one document, in C.
 
     Built from a :class:`~.compile.CompiledRules`; :meth:`match` returns, per block with
-    anything to report, ``(index, hits, todo, folded)``: the rules matched without a regex,
-    the regex rules to search (every gate of ``regex_stage`` applied, in its order) and the
+    anything to report, ``(index, hits)``; with no budget, stage one alone:
+    ``(index, hits, todo, folded)`` -- the rules matched without a regex, the regex rules to
+    search (the gates and order of :meth:`~.compile.CompiledRules.match_lines`) and the
     block's folded text.
     """
 
@@ -534,7 +533,7 @@ cdef class LineMatcher:
                         abuf[na] = r
                         na += 1
                     live ^= bits
-            # Stage two's gates: anchored rules already hit, too short for the line or whose
+            # The gates of stage two: anchored rules already hit, too short for the line or whose
             # start literals the core lacks are not searched; anchor-less ones must also pass
             # their condition bits and prefilter literals.
             _sort(abuf, na)
@@ -578,8 +577,8 @@ cdef class LineMatcher:
                     tbuf[nt] = r
                     nt += 1
             if budget is not None:
-                # Stage two here: in to_search's order, so a user rule's budget is spent as
-                # the Python path spends it.
+                # Stage two here, in match_lines' order, so that a user rule's budget is
+                # spent as on the Python path.
                 for j in range(nt):
                     r = tbuf[j]
                     if self.builtin[r]:

@@ -7,9 +7,9 @@ Rules are never looped over per line. A line is matched by:
   literal anchors of regex rules, which then run only where an anchor occurs);
 * the few anchor-less regex rules, only on lines under their ``max_chars``.
 
-Stage one (everything but the regex searches) is :meth:`CompiledRules.candidates` and
-:meth:`~CompiledRules.to_search` in Python, or the native :class:`._native.LineMatcher` over a
-whole document when it is built; stage two, :meth:`~CompiledRules.search_rules`, is shared.
+Both stages run in :meth:`CompiledRules.match_lines` in Python, or in the native
+:class:`._native.LineMatcher` over a whole document when it is built (the same gates in the
+same order; the regex searches always by the ``regex`` module).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import regex
@@ -127,7 +128,10 @@ def load_packs(config: Config) -> list[Pack]:
 class CompiledRules:
     """The combined matchers of an ordered list of rules (earlier rules win ties)."""
 
-    def __init__(self, rules: Sequence[Rule], *, pure: bool = False) -> None:
+    def __init__(self, rules: Sequence[Rule], *, pure: bool = False, native: bool = True) -> None:
+        """``pure``: no compiled code at all (the pure-Python phrase matcher too); ``native=False``:
+        no native core (what an install without a C compiler runs)."""
+        native = native and not pure
         self.rules: tuple[Rule, ...] = tuple(rules)
         exact: dict[str, list[int]] = {}
         phrase_index: dict[str, int] = {}
@@ -192,7 +196,7 @@ class CompiledRules:
                     entries.append([])
                 entries[phrase_index[p]].append((i, _ANCHOR))
         self.free_regex = [(i, p, self.condition.get(i, 0)) for i, p, _ in self.free_regex]
-        self.scan_tables = ScanTables(self.masks, self.span_table, pure=pure)
+        self.scan_tables = ScanTables(self.masks, self.span_table, pure=not native)
         # Longest max_chars first, so the scan of a line stops at the first rule too short for it.
         self.free_regex.sort(key=lambda entry: -(self.rules[entry[0]].max_chars or 10**9))
         self.entries = tuple(tuple(e) for e in entries)
@@ -237,6 +241,11 @@ class CompiledRules:
         for i in self.pattern:
             if symbols := required_literals(self.rules[i].pattern or "", symbols=True):
                 self.symbols[i] = symbols
+        #: The same test as one regex per rule (an alternation of the escaped literals): the
+        #: Python path's form of it, one C-level scan instead of a loop of ``in`` tests.
+        self.symbol_re = {
+            i: regex.compile("|".join(map(regex.escape, lits))) for i, lits in self.symbols.items()
+        }
         #: Lines longer than line_max: the longest line an anchor-less regex rule admits.
         self.far_free = max((self.limit[i] for i, *_ in self.free_regex), default=-1)
         #: Per line length: the condition bits of those rules (all bits if one has none), so
@@ -246,10 +255,10 @@ class CompiledRules:
             for entries in self.free_by_len
         )
         #: The native stage one over whole documents (:class:`._native.LineMatcher`), or None
-        #: (not built, or ``pure``): same results as :meth:`candidates`, pinned by tests.
-        self.line_matcher = None if pure else _native_line_matcher(self)
+        #: (not built, or not asked for): same results as :meth:`match_lines`, pinned by tests.
+        self.line_matcher = _native_line_matcher(self) if native else None
         #: dedup's comparison keys of many texts (:func:`.passes.dedup.norms`, or the native one).
-        self.norms: Callable[[list[str]], list[str]] = _norms(pure)
+        self.norms: Callable[[list[str]], list[str]] = _norms(native)
 
     def line_rules(
         self, text: str, folded: str, core: str, budget: Budget, blocked: int | None = None
@@ -264,106 +273,74 @@ class CompiledRules:
             blocked = self.blocked(folded)
         return self.match_lines([(folded, core, blocked)], budget)[0]
 
-    def match_lines(self, lines: Iterable[tuple[str, str, int]], budget: Budget) -> list[list[int]]:
+    def match_lines(
+        self, lines: Iterable[tuple[str, str, int]], budget: Budget | None, *, stage_one: bool = False
+    ) -> list[Any]:
         """:meth:`line_rules` of many lines at once: ``(folded, core, blocked)`` each.
 
-        Stage one (no regex) is :meth:`candidates`, or the native :attr:`line_matcher` for
-        whole documents; stage two, :meth:`regex_stage`, is shared by both.
+        Stage one finds the rules a line matches without a regex (exact phrases, ``prefix`` /
+        ``contains`` phrases) and the regex rules to search, in order: anchored rules whose
+        anchors occur in the core (or whose condition bit the line passes), then anchor-less
+        ones its length and condition bits admit -- each only if not hit yet, admitted by its
+        ``max_chars``, its start literals and its :attr:`symbols`. Stage two runs those
+        searches. With ``stage_one=True`` the result per line is ``(sorted hits, rules to
+        search)``: what the native :attr:`line_matcher` must return (the conformance tests).
+
+        One loop, everything it reads held in locals: attribute lookups and calls per line
+        were a good part of the time of a line that matches nothing.
         """
-        candidates, regex_stage = self.candidates, self.regex_stage
-        out: list[list[int]] = []
+        limit, exact_rules, entries, line_max = self.limit, self.exact, self.entries, self.line_max
+        anchor_bits, special, bit_rule = self.anchor_bits, self.special, self.bit_rule
+        occurrences, starts, symbol_re = self._occurrences, self.starts, self.symbol_re
+        free_gate, free_by_len, free_regex = self.free_gate, self.free_by_len, self.free_regex
+        far_free = self.far_free
+        pattern, builtin, search = self.pattern, self.builtin, self._search
+        out: list[Any] = []
         for folded, core, blocked in lines:
-            hits, anchors, free = candidates(folded, core, blocked)
-            out.append(regex_stage(folded, core, blocked, hits, anchors, free, budget) if anchors or free
-                       else sorted(hits))
-        return out
-
-    def candidates(self, folded: str, core: str, blocked: int) -> tuple[set[int], list[int], bool]:
-        """Stage one of a line: the rules it matches without a regex (exact phrases,
-        ``prefix``/``contains`` phrases), the anchored regex rules to search (sorted; already
-        hit or too short for the line: left out) and whether the anchor-less ones must run.
-
-        (Everything it reads is held in locals: attribute lookups were a good part of the
-        time of a line that matches nothing.)
-        """
-        limit, entries = self.limit, self.entries
-        n = len(folded)
-        exact = self.exact.get(core)
-        hits = {i for i in exact if n <= limit[i]} if exact else set()
-        anchors: set[int] = set()
-        if core and entries:
-            anchor_bits, special, bit_rule = self.anchor_bits, self.special, self.bit_rule
-            live = 0  # condition bits of anchored rules whose anchors occur
-            for pi, start, _ in self._occurrences(core):
-                live |= anchor_bits[pi]
-                if pi in special:
-                    contains, prefix, plain = special[pi]
-                    if contains:
-                        hits.update(i for i in contains if n <= limit[i])
-                    if prefix and start == 0:
-                        hits.update(i for i in prefix if n <= limit[i])
-                    if plain:
-                        anchors.update(plain)
-            live &= ~blocked
-            while live:
-                low = live & -live
-                anchors.add(bit_rule[low.bit_length() - 1])
-                live ^= low
-        searched = sorted(i for i in anchors if i not in hits and n <= limit[i])
-        if n > self.line_max:
-            free = n <= self.far_free
-        else:
-            gate = self.free_gate[n]
-            free = gate == -1 or bool(gate & ~blocked)
-        return hits, searched, free
-
-    def regex_stage(
-        self, folded: str, core: str, blocked: int, hits: Iterable[int], anchors: Sequence[int], free: bool,
-        budget: Budget,
-    ) -> list[int]:
-        """Stage two of a line: ``hits`` plus the regex rules (``anchors``, and the anchor-less
-        ones when ``free``, unless ``blocked`` rules them out) that match it, sorted."""
-        return self.search_rules(folded, hits, self.to_search(folded, core, blocked, anchors, free), budget)
-
-    def to_search(
-        self, folded: str, core: str, blocked: int, anchors: Sequence[int], free: bool
-    ) -> list[int]:
-        """The regex rules stage two searches, in order: ``anchors`` whose start literals the
-        core has and one of whose :attr:`symbols` the line holds, then (when ``free``) the
-        anchor-less rules the line's length, condition bits, start literals and symbols admit."""
-        n = len(folded)
-        starts, symbols = self.starts, self.symbols
-        todo = []
-        for i in anchors:
-            if i in starts and not core.startswith(starts[i]):
-                continue
-            if i in symbols and not any(lit in folded for lit in symbols[i]):
-                continue
-            todo.append(i)
-        if free:
-            if n > self.line_max:
-                rules = [entry for entry in self.free_regex if n <= self.limit[entry[0]]]
+            n = len(folded)
+            exact = exact_rules.get(core)
+            hits = {i for i in exact if n <= limit[i]} if exact else set()
+            anchors: set[int] = set()
+            if core and entries:
+                live = 0  # condition bits of anchored rules whose anchors occur
+                for pi, start, _ in occurrences(core):
+                    live |= anchor_bits[pi]
+                    if pi in special:
+                        contains, prefix, plain = special[pi]
+                        if contains:
+                            hits.update(i for i in contains if n <= limit[i])
+                        if prefix and start == 0:
+                            hits.update(i for i in prefix if n <= limit[i])
+                        if plain:
+                            anchors.update(plain)
+                live &= ~blocked
+                while live:
+                    low = live & -live
+                    anchors.add(bit_rule[low.bit_length() - 1])
+                    live ^= low
+            todo = [
+                i for i in sorted(anchors)
+                if i not in hits and n <= limit[i] and (i not in starts or core.startswith(starts[i]))
+                and (i not in symbol_re or symbol_re[i].search(folded))
+            ]
+            if n > line_max:
+                free = [entry for entry in free_regex if n <= limit[entry[0]]] if n <= far_free else ()
             else:
-                rules = self.free_by_len[n]
-            for i, _, bit in rules:
+                gate = free_gate[n]
+                free = free_by_len[n] if gate == -1 or gate & ~blocked else ()
+            for i, _, bit in free:
                 if bit & blocked or (i in starts and not core.startswith(starts[i])):
                     continue
-                if i in symbols and not any(lit in folded for lit in symbols[i]):
-                    continue
-                todo.append(i)
-        return todo
-
-    def search_rules(
-        self, folded: str, hits: Iterable[int], todo: Sequence[int], budget: Budget
-    ) -> list[int]:
-        """``hits`` plus those of the regex rules ``todo`` (already gated, in
-        :meth:`regex_stage`'s order) that match ``folded``, sorted: the native path's stage two."""
-        found = set(hits)
-        pattern, builtin, search = self.pattern, self.builtin, self._search
-        for i in todo:
-            if pattern[i].search(folded) if builtin[i] else search(i, pattern[i], folded, budget):
-                found.add(i)
-        return sorted(found)
+                if i not in symbol_re or symbol_re[i].search(folded):
+                    todo.append(i)
+            if stage_one:
+                out.append((sorted(hits), todo))
+                continue
+            for i in todo:
+                if pattern[i].search(folded) if builtin[i] else search(i, pattern[i], folded, budget):
+                    hits.add(i)
+            out.append(sorted(hits))
+        return out
 
     def blocked(self, folded: str) -> int:
         """The condition bits one folded line fails (what DocScan computes for every line)."""
@@ -401,10 +378,10 @@ class CompiledRules:
         return out
 
 
-def _norms(pure: bool) -> Callable[[list[str]], list[str]]:
+def _norms(native: bool) -> Callable[[list[str]], list[str]]:
     from .passes.dedup import casefold_table, norms
 
-    if pure:
+    if not native:
         return norms
     try:
         from ._native import norms as native

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import random
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,18 @@ def test_dedup_keys(texts: list[str]) -> None:
 
     assert FAST.rules.norms(texts) == norms(texts) == [" ".join(t.casefold().split()) for t in texts]
     assert FAST.rules.norms is not norms and PURE.rules.norms is norms
+
+
+def test_threads_share_one_native_matcher(tmp_path) -> None:
+    """One Scrubber (one native matcher) across threads, with a user regex rule whose search
+    goes back into Python (the budget): every thread gets the serial results."""
+    pack = tmp_path / "user.toml"
+    pack.write_text('[pack]\nname = "user"\n[[rule]]\nid = "USR-001"\ncategory = "promo"\n'
+                    'match = "regex"\npattern = \'^(?:promo|广告)\\b.{0,30}$\'\nmax_chars = 40\n'
+                    'examples.remove = ["promo code today"]\n', encoding="utf-8")
+    scrubber = Scrubber(Config(extra_packs=(str(pack),)))
+    docs = [_document(random.Random(100 + k), 80) + "\npromo code today\n广告 位招租" for k in range(24)]
+    expected = [scrubber.scrub(d).to_dict() for d in docs]
+    assert any(r["rule_id"] == "USR-001" for e in expected for r in e["removals"])
+    with ThreadPoolExecutor(4) as pool:
+        assert [r.to_dict() for r in pool.map(scrubber.scrub, docs * 2)] == expected * 2

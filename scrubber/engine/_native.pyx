@@ -441,167 +441,173 @@ cdef class LineMatcher:
 
     cdef _match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, list blocked, list todo,
                 list out, int32_t *stamp, int32_t *astamp, object budget):
-        cdef Py_ssize_t k, index, s, e, pos, ncore, lo, hi
-        cdef int32_t state, nxt, j, j2, r, p, line = 0, nh, na, nt
-        cdef int32_t *hbuf = stamp + 2 * self.nrules   # hits, anchors, rules to search
-        cdef int32_t *abuf = stamp + 3 * self.nrules
-        cdef int32_t *tbuf = stamp + 4 * self.nrules
-        cdef int64_t n
-        cdef uint64_t live, bits, blk
-        cdef Py_UCS4 c
-        cdef int kind
-        cdef void *data
-        cdef bint run_free
-        cdef object line_text, lits, symbols, sym, found, m
+        cdef Py_ssize_t k, index, s, e
+        cdef _Line L
+        cdef object line_text, core, known
+        L.id = 0
+        L.stamp, L.astamp = stamp, astamp
+        L.hbuf, L.abuf, L.tbuf = stamp + 2 * self.nrules, stamp + 3 * self.nrules, stamp + 4 * self.nrules
         # Menus and footers repeat lines: each distinct text is matched once per document (its
         # result depends on nothing else) and repeats share the result's lists.
         cdef dict seen = {}
-        cdef object known
         for k in range(len(todo)):
             index = todo[k]
             s, e = starts[index], ends[index]
             line_text = PyUnicode_Substring(folded, s, e)
             known = seen.get(line_text)
-            if known is not None:
-                if known is _NOTHING:
-                    pass
-                elif budget is not None:
-                    out.append((index, known))
-                else:
-                    out.append((index, (<tuple> known)[0], (<tuple> known)[1], line_text))
-                continue
-            n = e - s
-            core = self._core(folded, s, e, line_text)
-            blk = blocked[index]
-            line += 1
-            nh = na = nt = 0
-            ncore = PyUnicode_GET_LENGTH(core)
-            # (No exact phrase is longer than exact_max: longer cores skip hashing.)
-            found = self.exact.get(core) if ncore <= self.exact_max else None
-            if found is not None:
-                for r in found:
-                    if n <= self.limit[r] and stamp[r] != line:
-                        stamp[r] = line
-                        hbuf[nh] = r
-                        nh += 1
-            if ncore and self.has_phrases:
-                kind = PyUnicode_KIND(core)
-                data = PyUnicode_DATA(core)
-                live = 0
-                state = 0
-                for pos in range(ncore):
-                    c = PyUnicode_READ(kind, data, pos)
-                    if c < <Py_UCS4> self.nroot and self.root[c] == -2:
-                        state = 0  # in no phrase: every state falls back to the root
-                        continue
-                    while True:
-                        nxt = self._goto(state, c)
-                        if nxt >= 0:
-                            state = nxt
-                            break
-                        if state == 0:
-                            break
-                        state = self.fail[state]
-                    live |= self.sbits[state]
-                    for j in range(self.ostart[state], self.ostart[state + 1]):
-                        p = self.ophrase[j]
-                        for j2 in range(self.pstart[p], self.pmid1[p]):
-                            r = self.prules[j2]
-                            if n <= self.limit[r] and stamp[r] != line:
-                                stamp[r] = line
-                                hbuf[nh] = r
-                                nh += 1
-                        if pos + 1 == self.plen[p]:  # the occurrence starts the core
-                            for j2 in range(self.pmid1[p], self.pmid2[p]):
-                                r = self.prules[j2]
-                                if n <= self.limit[r] and stamp[r] != line:
-                                    stamp[r] = line
-                                    hbuf[nh] = r
-                                    nh += 1
-                        for j2 in range(self.pmid2[p], self.pend[p]):
-                            r = self.prules[j2]
-                            if astamp[r] != line:
-                                astamp[r] = line
-                                abuf[na] = r
-                                na += 1
-                live &= ~blk
-                while live:
-                    bits = live & (~live + 1)
-                    r = self.bit_rule[_bit_index(bits)]
-                    if astamp[r] != line:
-                        astamp[r] = line
-                        abuf[na] = r
-                        na += 1
-                    live ^= bits
-            # The gates of stage two: anchored rules already hit, too short for the line or whose
-            # start literals the core lacks are not searched; anchor-less ones must also pass
-            # their condition bits and prefilter literals.
-            _sort(abuf, na)
-            for j in range(na):
-                r = abuf[j]
-                if stamp[r] == line or n > self.limit[r]:
-                    continue
-                lits = self.start_lits[r]
-                if lits is not None and not core.startswith(lits):
-                    continue
-                symbols = self.symbols[r]
-                if symbols is not None:
-                    for sym in symbols:
-                        if sym in line_text:
-                            break
-                    else:
-                        continue
-                tbuf[nt] = r
-                nt += 1
-            if n > self.line_max:
-                run_free = n <= self.far_free
-                lo, hi = self.fstart[self.nfree_len], self.fstart[self.nfree_len + 1]
-            else:
-                run_free = self.free_gate[n] == -1 or (self.free_gate[n] & ~(<int64_t> blk)) != 0
-                lo, hi = self.fstart[n], self.fstart[n + 1]
-            if run_free:
-                for j in range(lo, hi):
-                    r = self.frule[j]
-                    if (self.fbit[j] & blk) or n > self.limit[r]:
-                        continue
-                    lits = self.start_lits[r]
-                    if lits is not None and not core.startswith(lits):
-                        continue
-                    symbols = self.symbols[r]
-                    if symbols is not None:
-                        for sym in symbols:
-                            if sym in line_text:
-                                break
-                        else:
-                            continue
-                    tbuf[nt] = r
-                    nt += 1
-            if budget is not None:
-                # Stage two here, in match_lines' order, so that a user rule's budget is
-                # spent as on the Python path.
-                for j in range(nt):
-                    r = tbuf[j]
-                    if self.builtin[r]:
-                        m = self.patterns[r].search(line_text)
-                    else:
-                        m = self.search_py(r, self.patterns[r], line_text, budget)
-                    if m is not None and m is not False and stamp[r] != line:
-                        stamp[r] = line
-                        hbuf[nh] = r
-                        nh += 1
-                if nh:
-                    _sort(hbuf, nh)
-                    known = [hbuf[j] for j in range(nh)]
-                    out.append((index, known))
+            if known is None:
+                L.id += 1
+                L.n, L.blk = e - s, blocked[index]
+                L.nh = L.na = L.nt = 0
+                core = self._core(folded, s, e, line_text)
+                self._phrases(core, &L)
+                self._gates(core, line_text, &L)
+                if budget is not None:
+                    self._search(line_text, budget, &L)
+                _sort(L.hbuf, L.nh)
+                if budget is not None:
+                    known = [L.hbuf[j] for j in range(L.nh)] if L.nh else _NOTHING
+                elif L.nh or L.nt:
+                    known = ([L.hbuf[j] for j in range(L.nh)], [L.tbuf[j] for j in range(L.nt)])
                 else:
                     known = _NOTHING
-            elif nh or nt:
-                _sort(hbuf, nh)
-                known = ([hbuf[j] for j in range(nh)], [tbuf[j] for j in range(nt)])
-                out.append((index, (<tuple> known)[0], (<tuple> known)[1], line_text))
+                seen[line_text] = known
+            if known is _NOTHING:
+                continue
+            if budget is not None:
+                out.append((index, known))
             else:
-                known = _NOTHING
-            seen[line_text] = known
+                out.append((index, (<tuple> known)[0], (<tuple> known)[1], line_text))
+
+    cdef inline void _hit(self, _Line *L, int32_t r) noexcept:
+        """Rule ``r`` matches the line, if its max_chars admits the line (once)."""
+        if L.n <= self.limit[r] and L.stamp[r] != L.id:
+            L.stamp[r] = L.id
+            L.hbuf[L.nh] = r
+            L.nh += 1
+
+    cdef inline void _anchor(self, _Line *L, int32_t r) noexcept:
+        """Regex rule ``r`` is to be searched, unless a gate says otherwise (once)."""
+        if L.astamp[r] != L.id:
+            L.astamp[r] = L.id
+            L.abuf[L.na] = r
+            L.na += 1
+
+    cdef int _phrases(self, object core, _Line *L) except -1:
+        """Exact phrases, then the automaton over the core: hits and regex anchors."""
+        cdef Py_ssize_t pos, ncore = PyUnicode_GET_LENGTH(core)
+        cdef int32_t state = 0, nxt, j, j2, p
+        cdef uint64_t live = 0, bits
+        cdef Py_UCS4 c
+        cdef int kind
+        cdef void *data
+        # (No exact phrase is longer than exact_max: longer cores skip hashing.)
+        found = self.exact.get(core) if ncore <= self.exact_max else None
+        if found is not None:
+            for r in found:
+                self._hit(L, r)
+        if not (ncore and self.has_phrases):
+            return 0
+        kind = PyUnicode_KIND(core)
+        data = PyUnicode_DATA(core)
+        for pos in range(ncore):
+            c = PyUnicode_READ(kind, data, pos)
+            if c < <Py_UCS4> self.nroot and self.root[c] == -2:
+                state = 0  # in no phrase: every state falls back to the root
+                continue
+            while True:
+                nxt = self._goto(state, c)
+                if nxt >= 0:
+                    state = nxt
+                    break
+                if state == 0:
+                    break
+                state = self.fail[state]
+            live |= self.sbits[state]
+            for j in range(self.ostart[state], self.ostart[state + 1]):
+                p = self.ophrase[j]
+                for j2 in range(self.pstart[p], self.pmid1[p]):  # contains
+                    self._hit(L, self.prules[j2])
+                if pos + 1 == self.plen[p]:  # prefix: the occurrence starts the core
+                    for j2 in range(self.pmid1[p], self.pmid2[p]):
+                        self._hit(L, self.prules[j2])
+                for j2 in range(self.pmid2[p], self.pend[p]):  # anchors without a condition bit
+                    self._anchor(L, self.prules[j2])
+        live &= ~L.blk
+        while live:
+            bits = live & (~live + 1)
+            self._anchor(L, self.bit_rule[_bit_index(bits)])
+            live ^= bits
+        return 0
+
+    cdef int _gates(self, object core, object line_text, _Line *L) except -1:
+        """The rules to search, in match_lines' order: anchored ones not hit yet, admitted
+        by their max_chars, start literals and symbol literals; then the anchor-less ones the
+        line's length and condition bits admit, with the same tests."""
+        cdef int32_t j, r
+        cdef Py_ssize_t lo, hi
+        cdef int64_t n = L.n
+        _sort(L.abuf, L.na)
+        for j in range(L.na):
+            r = L.abuf[j]
+            if L.stamp[r] != L.id and n <= self.limit[r] and self._admits(r, core, line_text):
+                L.tbuf[L.nt] = r
+                L.nt += 1
+        if n > self.line_max:
+            if n > self.far_free:
+                return 0
+            lo, hi = self.fstart[self.nfree_len], self.fstart[self.nfree_len + 1]
+        elif self.free_gate[n] == -1 or (self.free_gate[n] & ~(<int64_t> L.blk)) != 0:
+            lo, hi = self.fstart[n], self.fstart[n + 1]
+        else:
+            return 0
+        for j in range(lo, hi):
+            r = self.frule[j]
+            if not (self.fbit[j] & L.blk) and n <= self.limit[r] and self._admits(r, core, line_text):
+                L.tbuf[L.nt] = r
+                L.nt += 1
+        return 0
+
+    cdef inline bint _admits(self, int32_t r, object core, object line_text) except -1:
+        """The core starts with one of rule ``r``'s start literals and the line holds one of
+        its symbol literals (where it has such)."""
+        lits = self.start_lits[r]
+        if lits is not None and not core.startswith(lits):
+            return False
+        symbols = self.symbols[r]
+        if symbols is None:
+            return True
+        for sym in symbols:
+            if sym in line_text:
+                return True
+        return False
+
+    cdef int _search(self, object line_text, object budget, _Line *L) except -1:
+        """Stage two, in match_lines' order (so a user rule's budget is spent as there)."""
+        cdef int32_t j, r
+        for j in range(L.nt):
+            r = L.tbuf[j]
+            if self.builtin[r]:
+                m = self.patterns[r].search(line_text)
+            else:
+                m = self.search_py(r, self.patterns[r], line_text, budget)
+            if m is not None and m is not False:
+                self._hit(L, r)
+        return 0
+
+
+cdef struct _Line:
+    # One line being matched: its stamp, length and failed condition bits, and per-call
+    # buffers of rule indices (hits, anchors, rules to search) with their counts.
+    int32_t id
+    int64_t n
+    uint64_t blk
+    int32_t nh, na, nt
+    int32_t *stamp
+    int32_t *astamp
+    int32_t *hbuf
+    int32_t *abuf
+    int32_t *tbuf
 
 
 cdef inline void _sort(int32_t *a, int32_t n) noexcept nogil:

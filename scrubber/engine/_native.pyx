@@ -259,8 +259,7 @@ cdef class LineMatcher:
         self.fstart = np.asarray(fstart, dtype=np.int32)
         self.frule = np.asarray(frule or [0], dtype=np.int32)
         self.fbit = np.asarray(fbit or [0], dtype=np.uint64)
-        # Lines longer than line_max: the free regex rules whose limit admits some length.
-        self.far_free = max((rules.limit[e[0]] for e in rules.free_regex), default=-1)
+        self.far_free = rules.far_free
         phrases = rules.phrases
         self.has_phrases = bool(phrases)
         # Per phrase: contains rules, prefix rules, plain anchors (no condition bit).
@@ -378,44 +377,43 @@ cdef class LineMatcher:
         cdef int kind = PyUnicode_KIND(folded)
         cdef void *data = PyUnicode_DATA(folded)
         cdef Py_ssize_t a = s, b = e
-        cdef Py_UCS4 c
-        cdef uint32_t dom = self.domain
-        while a < b:
-            c = PyUnicode_READ(kind, data, a)
-            if c >= dom:
-                return self.core_py(line_text)
-            if not (self.edge[c] & 1):
-                break
-            a += 1
-        while b > a:
-            c = PyUnicode_READ(kind, data, b - 1)
-            if c >= dom:
-                return self.core_py(line_text)
-            if not (self.edge[c] & 1):
-                break
-            b -= 1
+        # strip(_COMMON_EDGE): edge characters (bit 1) off both ends.
+        if self._trim(kind, data, &a, &b, 1, 1, True) < 0:
+            return self.core_py(line_text)
         if a < b and not ((self.edge[PyUnicode_READ(kind, data, a)] & 2)
                           and (self.edge[PyUnicode_READ(kind, data, b - 1)] & 2)):
-            # _EDGES.sub: the leading run of non letters/digits, the trailing one of non
-            # letters/digits/marks (the first takes everything when no letter/digit is left).
-            while a < b:
-                c = PyUnicode_READ(kind, data, a)
-                if c >= dom:
-                    return self.core_py(line_text)
-                if self.edge[c] & 4:
-                    break
-                a += 1
-            while b > a:
-                c = PyUnicode_READ(kind, data, b - 1)
-                if c >= dom:
-                    return self.core_py(line_text)
-                if self.edge[c] & 8:
-                    break
-                b -= 1
+            # _EDGES.sub: the leading run of non letters/digits (bit 4), the trailing one of
+            # non letters/digits/marks (bit 8); the first takes everything when no letter or
+            # digit is left.
+            if self._trim(kind, data, &a, &b, 4, 8, False) < 0:
+                return self.core_py(line_text)
         out = line_text if a == s and b == e else PyUnicode_Substring(folded, a, b)
         if "  " in out:
             return " ".join(out.split())
         return out
+
+    cdef int _trim(self, int kind, void *data, Py_ssize_t *a, Py_ssize_t *b, uint8_t lead, uint8_t tail,
+                   bint strip_set) noexcept:
+        """Move ``a`` up over the characters whose classes have bit ``lead`` (``strip_set``) or
+        lack it, then ``b`` down likewise with bit ``tail``. -1: a character beyond the tables
+        was met (the caller takes the Python function)."""
+        cdef Py_UCS4 c
+        cdef uint32_t dom = self.domain
+        while a[0] < b[0]:
+            c = PyUnicode_READ(kind, data, a[0])
+            if c >= dom:
+                return -1
+            if ((self.edge[c] & lead) != 0) != strip_set:
+                break
+            a[0] += 1
+        while b[0] > a[0]:
+            c = PyUnicode_READ(kind, data, b[0] - 1)
+            if c >= dom:
+                return -1
+            if ((self.edge[c] & tail) != 0) != strip_set:
+                break
+            b[0] -= 1
+        return 0
 
     def match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, list blocked, list todo,
               object budget=None):

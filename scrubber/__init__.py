@@ -9,7 +9,7 @@
 from ._core import Scrubber, clean, scrub, scrub_html
 from .config import Config
 from .errors import InputError, InputTypeError, LimitError, PackError, ScrubberError
-from .result import Removal, Result, replay
+from .result import Removal, Removals, Result, replay
 
 __all__ = [
     "Config",
@@ -18,6 +18,7 @@ __all__ = [
     "LimitError",
     "PackError",
     "Removal",
+    "Removals",
     "Result",
     "Scrubber",
     "ScrubberError",

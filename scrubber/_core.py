@@ -13,7 +13,7 @@ from .engine.passes import context, dedup, junk, repair, title
 from .engine.state import State, Verdict
 from .errors import InputTypeError, LimitError
 from .fronts.text import split_text
-from .result import Removal, Result, replay
+from .result import POSITION, Removals, Result, Row, replay, replay_rows
 
 if TYPE_CHECKING:
     from .batch import Scrubbed
@@ -127,30 +127,25 @@ def _result(state: State) -> Result:
     # The guard first: a gutted document keeps its source, and its removals are never built.
     if _over_removed(state):
         return Result(replay(source, ()), None, source, (), tuple([GUARD_FLAG, *flags]))
-    removals: list[Removal] = []
+    rows: list[Row] = []
+    append = rows.append
     blocks = state.doc.blocks
     # Removed blocks and blocks with span removals (a block removed whole after its spans
     # were found is one removal), not every block: most stay.
     for index in sorted(removed.keys() | spans.keys()):
-        block = blocks[index]
         verdict = removed.get(index)
         if verdict is not None:
-            removals.append(
-                Removal(verdict.rule_id, verdict.category, block.line_start, block.line_end,
-                        source[block.line_start : block.line_end])
-            )
+            block = blocks[index]
+            append((block.line_start, block.line_end, verdict.rule_id, verdict.category, ""))
         else:
             for start, end, v in spans[index]:
-                removals.append(Removal(v.rule_id, v.category, start, end, source[start:end]))
+                append((start, end, v.rule_id, v.category, ""))
     for start, end, repl, v in state.joins:
-        removals.append(Removal(v.rule_id, v.category, start, end, source[start:end], repl))
-    removals.sort(key=_position)
+        append((start, end, v.rule_id, v.category, repl))
+    rows.sort(key=POSITION)
     title = state.doc.blocks[state.title].text if state.title is not None else state.doc.title
-    return Result(replay(source, removals, ordered=True), title, source, tuple(removals), tuple(flags))
-
-
-def _position(r: Removal) -> tuple[int, int]:
-    return (r.start, r.end)
+    removals = Removals(source, rows, ordered=True)
+    return Result(replay_rows(source, removals.rows), title, source, removals, tuple(flags))
 
 
 def _over_removed(state: State) -> bool:

@@ -25,7 +25,7 @@ from ._core import Scrubber
 from .batch import ItemError, Scrubbed, _attempt, run_chunks
 from .config import Config
 from .io import Output, iter_line_chunks, iter_warc_pages, open_input, open_output
-from .result import Result
+from .result import Removals, Result
 
 
 @dataclass
@@ -51,7 +51,11 @@ class Stats:
             self.examples.append(f"{where}: {error}")
 
     def count(self, result: Result) -> None:
-        self.removals.update(r.category for r in result.removals)
+        removals = result.removals
+        if isinstance(removals, Removals):  # counted from its rows: no Removal objects built
+            self.removals.update([row[3] for row in removals.rows])
+        else:
+            self.removals.update(r.category for r in removals)
 
     def __iadd__(self, other: Stats) -> Stats:
         self.docs += other.docs

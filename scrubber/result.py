@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from operator import itemgetter
+from typing import Any, overload
 
 from .fronts.text import BLANK
 
@@ -34,14 +35,15 @@ class Result:
     """The outcome of scrubbing one document.
 
     ``text`` is the clean body; ``title`` the title where one was found (it is not part of
-    ``text``); ``removals`` every removal in source order; ``flags`` notes such as
+    ``text``); ``removals`` every removal in source order (a :class:`Removals`, which reads
+    as a tuple of :class:`Removal`; a tuple is accepted too); ``flags`` notes such as
     ``over_removal_guard`` or ``regex_timeout:RULE-ID``. ``replay(source, removals) == text``.
     """
 
     text: str
     title: str | None
     source: str
-    removals: tuple[Removal, ...]
+    removals: Sequence[Removal]
     flags: tuple[str, ...] = ()
 
     def explain(self) -> str:
@@ -68,6 +70,93 @@ class Result:
     def replay(self) -> str:
         """Apply ``removals`` to ``source`` again; equals ``text``."""
         return replay(self.source, self.removals)
+
+
+#: One removal as the engine records it: ``(start, end, rule_id, category, replacement)``.
+Row = tuple[int, int, str, str, str]
+#: Sort key of rows: source order.
+POSITION = itemgetter(0, 1)
+
+
+class Removals(Sequence[Removal]):
+    """``Result.removals``: every removal in source order, as an immutable sequence of
+    :class:`Removal` that compares equal to the tuple of the same removals.
+
+    The engine records a removal as a row (offsets, rule, category, replacement); most
+    callers read only ``Result.text``, so the :class:`Removal` objects and their text
+    slices are made when the sequence is first read, once. Pickles as its rows.
+    """
+
+    __slots__ = ("_items", "_rows", "_source")
+
+    def __init__(self, source: str, rows: Iterable[Row], *, ordered: bool = False) -> None:
+        self._source = source
+        self._rows: tuple[Row, ...] = tuple(rows if ordered else sorted(rows, key=POSITION))
+        self._items: tuple[Removal, ...] | None = None
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        """The removals as ``(start, end, rule_id, category, replacement)`` rows, without
+        building :class:`Removal` objects (the cheap way to count or filter them)."""
+        return self._rows
+
+    def _built(self) -> tuple[Removal, ...]:
+        items = self._items
+        if items is None:
+            source = self._source
+            items = self._items = tuple([
+                Removal(rule_id, category, start, end, source[start:end], replacement)
+                for start, end, rule_id, category, replacement in self._rows
+            ])
+        return items
+
+    @overload
+    def __getitem__(self, index: int) -> Removal: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Removal, ...]: ...
+    def __getitem__(self, index: int | slice) -> Removal | tuple[Removal, ...]:
+        return self._built()[index]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[Removal]:
+        return iter(self._built())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Removals):
+            return self._rows == other._rows and (
+                not self._rows or self._source == other._source)
+        if isinstance(other, tuple):
+            return self._built() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._built())
+
+    def __repr__(self) -> str:
+        return repr(self._built())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_removals, (self._source, self._rows))
+
+
+def _removals(source: str, rows: tuple[Row, ...]) -> Removals:
+    return Removals(source, rows, ordered=True)
+
+
+def replay_rows(source: str, rows: Iterable[Row]) -> str:
+    """:func:`replay` of removals given as :data:`Row` s already in source order."""
+    pieces = []
+    pos = 0
+    for start, end, _, _, replacement in rows:
+        if start < pos:
+            raise ValueError(f"overlapping removals at offset {start}")
+        pieces.append(source[pos:start])
+        pieces.append(replacement)
+        pos = end
+    pieces.append(source[pos:])
+    return layout("".join(pieces))
 
 
 def replay(source: str, removals: Iterable[Removal], *, ordered: bool = False) -> str:

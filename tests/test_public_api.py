@@ -15,7 +15,7 @@ DOC = "您的位置:首頁>新聞\n\n這是一段用來當作正文的文字，�
 
 def test_all_is_the_documented_api() -> None:
     assert sorted(scrubber.__all__) == sorted([
-        "Config", "InputError", "InputTypeError", "LimitError", "PackError", "Removal", "Result",
+        "Config", "InputError", "InputTypeError", "LimitError", "PackError", "Removal", "Removals", "Result",
         "Scrubber", "ScrubberError", "clean", "replay", "scrub", "scrub_html",
     ])
     for name in scrubber.__all__:
@@ -31,6 +31,30 @@ def test_result_is_frozen_and_serialisable() -> None:
     assert data["text"] == result.text
     assert {r["category"] for r in data["removals"]} == {"breadcrumb", "control"}
     assert set(data["removals"][0]) == {"rule_id", "category", "start", "end", "text", "replacement"}
+
+
+def test_removals_read_as_a_tuple_of_removal() -> None:
+    result = scrub(DOC)
+    removals = result.removals
+    assert isinstance(removals, scrubber.Removals)
+    rows = removals.rows  # the rows are there before any Removal is built
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
+        (r.start, r.end, r.rule_id, r.category) for r in removals
+    ]
+    as_tuple = tuple(removals)
+    assert all(isinstance(r, scrubber.Removal) for r in as_tuple)
+    assert all(r.text == result.source[r.start : r.end] for r in as_tuple)
+    assert removals == as_tuple and as_tuple == removals and hash(removals) == hash(as_tuple)
+    assert removals[0] == as_tuple[0] and removals[-1] == as_tuple[-1] and removals[:1] == as_tuple[:1]
+    assert len(removals) == len(as_tuple) == 2 and repr(removals) == repr(as_tuple)
+    assert removals != as_tuple[:1] and removals != list(as_tuple)
+    assert removals.index(as_tuple[1]) == 1 and as_tuple[0] in removals
+    other = scrub(DOC.replace("首頁", "主頁"))  # same rules, other offsets and texts
+    assert removals != other.removals
+    # Pickled as rows; equal after the round trip, built or not.
+    fresh = scrub(DOC, dedup=False)  # another Result with the same removals, not built yet
+    assert pickle.loads(pickle.dumps(fresh)).removals == fresh.removals == removals
+    assert pickle.loads(pickle.dumps(result)) == result
 
 
 def test_unknown_option_is_a_type_error() -> None:

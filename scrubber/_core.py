@@ -52,7 +52,7 @@ class Scrubber:
     def scrub(self, text: str) -> Result:
         """Clean plain text: remove boilerplate, repeats and stray characters, repair paragraphs."""
         _check_text(text, self.config)
-        return self.scrub_document(split_text(text), text_mode=True)
+        return self.scrub_document(split_text(text, native=self.native), text_mode=True)
 
     def scrub_document(self, doc: Document, *, text_mode: bool) -> Result:
         """Run every pass on a Document built by a front end and build the Result."""

@@ -198,3 +198,28 @@ def test_threads_share_one_native_matcher(tmp_path) -> None:
     assert any(r["rule_id"] == "USR-001" for e in expected for r in e["removals"])
     with ThreadPoolExecutor(4) as pool:
         assert [r.to_dict() for r in pool.map(scrubber.scrub, docs * 2)] == expected * 2
+
+
+_SPLIT_ALPHABET = [*"a中 \t\n\r\u3000\u200b\ufeff\x1c\x85\u2028\u2029\xa0\u3001\u2000\u200c\u180e", "\r\n", "😀"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SPLIT_ALPHABET), max_size=30))
+def test_split_lines(parts: list[str]) -> None:
+    """The native cut into lines gives the Python loop's blocks: line breaks (``\\n``,
+    ``\\r\\n``, lone ``\\r``), blank lines, paragraphs, and the characters stripped."""
+    text = "".join(parts)
+    assert split_text(text, native=True).blocks == split_text(text, native=False).blocks
+
+
+def test_split_lines_strips_exactly_blank() -> None:
+    """Every code point between two letters: the native strip set is ``fronts.text.BLANK``."""
+    from scrubber.fronts.text import BLANK
+
+    for cp in [*range(0x3100), 0x180E, 0x200B, 0x2060, 0xFEFF, 0xFFFE, 0x1D173, 0xE0020]:
+        ch = chr(cp)
+        for text in (f"a{ch}a", f"{ch}a{ch}", f"{ch}"):
+            native = split_text(text, native=True).blocks
+            assert native == split_text(text, native=False).blocks, hex(cp)
+        if ch not in "\n\r":
+            assert (not split_text(ch, native=True).blocks) == (ch in BLANK), hex(cp)

@@ -117,6 +117,56 @@ def scan(source, const int64_t[::1] starts, const int64_t[::1] ends, const uint3
     return folded, blocked, span_bits, prose_out
 
 
+def split_lines(source, block):
+    """The blocks of :func:`~scrubber.fronts.text.split_text`: ``block(index, text, start, end,
+    line_start, line_end, para)`` for every line holding more than blanks.
+
+    Lines end at ``\\n``, ``\\r\\n`` or ``\\r``; a line's text is stripped of the characters of
+    ``fronts.text.BLANK`` (whitespace but line breaks, zero-width space, BOM); a blank line
+    before a block starts a new paragraph.
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"split_lines() takes str, got {type(source).__name__}")
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), pos = 0, i, a, b, sep, para = 0
+    cdef int kind = PyUnicode_KIND(source)
+    cdef void *data = PyUnicode_DATA(source)
+    cdef Py_UCS4 c = 0
+    cdef bint blank_before = False
+    cdef list out = []
+    while True:
+        i = pos
+        while i < n:
+            c = PyUnicode_READ(kind, data, i)
+            if c == 10 or c == 13:
+                break
+            i += 1
+        sep = 0
+        if i < n:
+            sep = 2 if c == 13 and i + 1 < n and PyUnicode_READ(kind, data, i + 1) == 10 else 1
+        a, b = pos, i
+        while a < b and _blank(PyUnicode_READ(kind, data, a)):
+            a += 1
+        while b > a and _blank(PyUnicode_READ(kind, data, b - 1)):
+            b -= 1
+        if a < b:
+            if blank_before and out:
+                para += 1
+            out.append(block(len(out), PyUnicode_Substring(source, a, b), a, b, pos, i + sep, para))
+            blank_before = False
+        else:
+            blank_before = True
+        if i >= n:
+            return out
+        pos = i + sep
+
+
+cdef inline bint _blank(Py_UCS4 c) noexcept:
+    """``c in fronts.text.BLANK``."""
+    if c == 0x200B or c == 0xFEFF:
+        return True
+    return c <= 0x3000 and c != 10 and c != 13 and Py_UNICODE_ISSPACE(c)
+
+
 def norms(list texts, const uint32_t[::1] casefold):
     """``" ".join(t.casefold().split())`` of every text (dedup's comparison key).
 

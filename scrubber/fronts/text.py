@@ -14,6 +14,11 @@ BLANK = "".join(
 ) + "\u200b\ufeff"
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 
+try:
+    from ..engine._native import split_lines as _NATIVE_SPLIT
+except ImportError:  # no compiler at install: the Python loop below
+    _NATIVE_SPLIT = None
+
 
 def _lines(source: str) -> Iterator[tuple[str, int]]:
     """(line, length of its line break) pairs; fast path when there is no ``\\r``."""
@@ -30,8 +35,13 @@ def _lines(source: str) -> Iterator[tuple[str, int]]:
         yield m.group(1), len(m.group(2))
 
 
-def split_text(source: str) -> Document:
-    """Cut ``source`` into line blocks keeping their offsets (``\\n``, ``\\r\\n``, ``\\r``)."""
+def split_text(source: str, *, native: bool = True) -> Document:
+    """Cut ``source`` into line blocks keeping their offsets (``\\n``, ``\\r\\n``, ``\\r``).
+
+    ``native``: cut in the native core when it is built (the same blocks, in C).
+    """
+    if native and _NATIVE_SPLIT is not None:
+        return Document(source=source, blocks=_NATIVE_SPLIT(source, Block))
     blocks: list[Block] = []
     append = blocks.append
     pos = 0

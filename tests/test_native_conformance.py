@@ -223,3 +223,26 @@ def test_split_lines_strips_exactly_blank() -> None:
             assert native == split_text(text, native=False).blocks, hex(cp)
         if ch not in "\n\r":
             assert (not split_text(ch, native=True).blocks) == (ch in BLANK), hex(cp)
+
+
+_REPEAT_WORDS = ["Alpha", "beta", "ΣΑΣ", "straße", "STRASSE", "中文", "𠀀", "ﬁ", "İ", " ", "\t", "\u3000", "x",
+                 "\x1c", "\u2028", "\x85", "\xa0"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_REPEAT_WORDS), max_size=14).map("".join), min_size=1, max_size=5),
+       st.lists(st.tuples(st.integers(0, 4), st.integers(0, 3), st.integers(0, 40)), max_size=25),
+       st.sampled_from([0, 1, 5, 12, 40]))
+def test_repeats(base: list[str], picks: list[tuple[int, int, int]], contained_min: int) -> None:
+    """The native dedup verdicts equal the Python ones: exact repeats (after casefold and
+    blank collapsing, multi-character casefolds and characters above the table included),
+    prefixes and suffixes of earlier, longer texts, and the ``contained_min`` bound."""
+    from scrubber.engine.passes.dedup import repeats
+
+    texts = []
+    for which, how, cut in picks:
+        text = base[which % len(base)]
+        text = (text, text[cut:], text[:cut], text.upper())[how]
+        texts.append(text)
+    assert FAST.rules.repeats(texts, contained_min) == repeats(texts, contained_min)
+    assert FAST.rules.repeats is not repeats and PURE.rules.repeats is repeats

@@ -259,6 +259,8 @@ class CompiledRules:
         self.line_matcher = _native_line_matcher(self) if native else None
         #: dedup's comparison keys of many texts (:func:`.passes.dedup.norms`, or the native one).
         self.norms: Callable[[list[str]], list[str]] = _norms(native)
+        #: dedup's verdicts on many texts (:func:`.passes.dedup.repeats`, or the native one).
+        self.repeats: Callable[[list[str], int], list[int]] = _repeats(native)
 
     def line_rules(
         self, text: str, folded: str, core: str, budget: Budget, blocked: int | None = None
@@ -388,6 +390,19 @@ def _norms(native: bool) -> Callable[[list[str]], list[str]]:
     except ImportError:
         return norms
     return functools.partial(native, casefold=casefold_table())
+
+
+def _repeats(native: bool) -> Callable[[list[str], int], list[int]]:
+    from .passes import dedup
+
+    if not native:
+        return dedup.repeats
+    try:
+        from ._native import repeats
+    except ImportError:
+        return dedup.repeats
+    return functools.partial(repeats, casefold=dedup.casefold_table(), edge=dedup._EDGE,
+                             max_candidates=dedup._MAX_CANDIDATES, norm_py=dedup._norm)
 
 
 def _native_line_matcher(rules: CompiledRules) -> object | None:

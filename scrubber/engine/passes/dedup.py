@@ -28,21 +28,36 @@ _ITEM = ("- ", "* ", "• ", "| ")
 def run(state: State) -> None:
     cfg = state.config
     removed = state.removed
-    dup_min, contained_min = cfg.dup_min_chars, cfg.contained_min_chars
-    seen: set[str] = set()
-    heads: dict[str, list[str]] = {}
-    tails: dict[str, list[str]] = {}
+    dup_min = cfg.dup_min_chars
     # Most blocks are short (menus, labels): filtered in one comprehension, not the loop (which
     # only ever removes the block at hand, so filtering on ``removed`` first is the same).
     blocks = [b for b in state.doc.blocks
               if len(b.text) >= dup_min and b.index not in removed and not b.text.startswith(_ITEM)]
-    for block, norm in zip(blocks, state.rules.norms([b.text for b in blocks]), strict=True):
+    verdicts = state.rules.repeats([b.text for b in blocks], cfg.contained_min_chars)
+    for block, verdict in zip(blocks, verdicts, strict=True):
+        if verdict:
+            removed[block.index] = EXACT if verdict == REPEATED else CONTAINED
+
+
+#: :func:`repeats`' verdicts.
+KEPT, REPEATED, INSIDE = 0, 1, 2
+
+
+def repeats(texts: list[str], contained_min: int) -> list[int]:
+    """Per text, in order: :data:`REPEATED` when its key (:func:`norms`) equals an earlier
+    kept text's, :data:`INSIDE` when its key, at least ``contained_min`` long, begins or ends
+    an earlier, longer kept key, else :data:`KEPT` (:func:`._native.repeats` in C)."""
+    seen: set[str] = set()
+    heads: dict[str, list[str]] = {}
+    tails: dict[str, list[str]] = {}
+    out = [KEPT] * len(texts)
+    for i, norm in enumerate(norms(texts)):
         if norm in seen:
-            removed[block.index] = EXACT
+            out[i] = REPEATED
             continue
         head, tail = norm[:_EDGE], norm[-_EDGE:]
         if len(norm) >= contained_min and (head in heads or tail in tails) and _contained(norm, heads, tails):
-            removed[block.index] = CONTAINED
+            out[i] = INSIDE
             continue
         seen.add(norm)
         bucket = heads.get(head)
@@ -55,22 +70,33 @@ def run(state: State) -> None:
             tails[tail] = [norm]
         elif len(bucket) < _MAX_CANDIDATES:
             bucket.append(norm)
+    return out
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def norms(texts: list[str]) -> list[str]:
     """The comparison key of each text: casefolded, blanks collapsed to single spaces
     (:func:`scrubber.engine._native.norms` computes the same in C)."""
-    return [" ".join(text.casefold().split()) for text in texts]
+    return [_norm(text) for text in texts]
+
+
+#: :func:`casefold_table` values: no one-character casefold; a casefold that is whitespace.
+MULTI, BLANK = 0xFFFFFFFF, 0xFFFFFFFE
 
 
 @functools.cache
 def casefold_table() -> np.ndarray:
-    """Code point (below ``charset.DOMAIN``) -> its casefold when that is one character, else
-    0xFFFFFFFF: the native :func:`norms`' table (read-only)."""
+    """Code point (below ``charset.DOMAIN``) -> its casefold when that is one character and
+    not whitespace, :data:`BLANK` when it is whitespace, else :data:`MULTI`: the native
+    :func:`norms`' and :func:`repeats`' table (read-only)."""
     from ..charset import DOMAIN, domain_text
 
     folded = [ch.casefold() for ch in domain_text()]
-    table = np.array([ord(f) if len(f) == 1 else 0xFFFFFFFF for f in folded], dtype=np.uint32)
+    table = np.array([MULTI if len(f) != 1 else BLANK if f.isspace() else ord(f) for f in folded],
+                     dtype=np.uint32)
     assert len(table) == DOMAIN
     table.flags.writeable = False
     return table

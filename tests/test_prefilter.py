@@ -44,8 +44,9 @@ def test_builtin_patterns_on_their_examples() -> None:
 # Patterns from a small grammar over the constructs the analysis reads (literal runs,
 # escapes, classes, groups, alternation, quantifiers, anchors, lookarounds), matched
 # against lines from the same characters.
-_ATOMS = ["ab", "re:", "x", "中文", "©", "a b", r"\d", r"\s", "[ab]", "[^a]", ".", r"\.", "c"]
-_PIECES = ["ab", "re:", "x", "中文", "©", "c", "1", " ", ".", "a", "b", "e", ":"]
+_ATOMS = ["ab", "re:", "x", "中文", "©", "a b", r"\d", r"\s", "[ab]", "[^a]", ".", r"\.", "c",
+          "[|•·]", "[x-z]", "[©:]", "[a-]", "[|]", r"[\s|]", "[中©]"]
+_PIECES = ["ab", "re:", "x", "中文", "©", "c", "1", " ", ".", "a", "b", "e", ":", "|", "•", "y", "-"]
 
 
 @st.composite

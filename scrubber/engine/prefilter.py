@@ -243,8 +243,7 @@ class _Parser:
         if ch == "(":
             return self.group()
         if ch == "[":
-            self.char_class()
-            return _ANY
+            return self.char_class()
         if ch == "\\":
             return self.escape()
         if ch in ("^", "$"):
@@ -294,8 +293,15 @@ class _Parser:
             return _Info(_NOTHING, _factors(inner, self.alnum), _NOTHING, _NOTHING)
         return inner
 
-    def char_class(self) -> None:
+    def char_class(self) -> _Info:
+        """A class constrains nothing, except (for symbols) a short list of plain characters:
+        ``[|•·]`` matches exactly one of them."""
+        start = self.i
         self.i = class_end(self.p, self.i)
+        chars = self.p[start + 1 : self.i - 1]
+        if self.alnum or not _plain_class(chars):
+            return _ANY
+        return _Info(frozenset(chars), None, frozenset(chars), frozenset(chars))
 
     def escape(self) -> _Info:
         c = self.p[self.i + 1]
@@ -316,6 +322,17 @@ class _Parser:
             raise _Unsupported("backreference")
         self.i += 2
         return _literal(_SIMPLE_ESCAPES.get(c, c))
+
+
+#: Characters that make a class more than a list of characters (negation, ranges, escapes,
+#: nesting and set operations, POSIX classes).
+_CLASS_SYNTAX = frozenset("^-\\[]&~:")
+
+
+def _plain_class(chars: str) -> bool:
+    """A class body listing at most 16 characters, none of them whitespace or class syntax."""
+    return (0 < len(chars) <= 16 and "||" not in chars
+            and not any(c in _CLASS_SYNTAX or c.isspace() for c in chars))
 
 
 #: What may sit between ``^`` and the literal a line-start pattern begins with: characters

@@ -6,12 +6,14 @@ match that line, and the vectorised prose test equals ``State.is_prose`` on ever
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scrubber import Config, Scrubber
-from scrubber.engine.charset import consumed_atoms
+from scrubber.engine.charset import class_members, consumed_atoms, domain_text
 from scrubber.engine.compile import Budget
 from scrubber.engine.docscan import DocScan
 from scrubber.engine.fold import core, fold
@@ -139,3 +141,42 @@ def test_empty_blocks_anywhere() -> None:
     assert scan.span_bits[0] == scan.span_bits[4] == 0xFF
     assert scan.prose == [False] * 5
     assert DocScan("", [Block(0, "", 0, 0, 0, 0, 0)], _RULES.scan_tables, _S.config).prose == [False]
+
+
+def _by_regex(atom: str) -> np.ndarray:
+    """Which domain code points ``atom`` matches, by the regex engine itself."""
+    domain = domain_text()
+    marked = regex.compile(atom).sub("\U0010ffff", domain)
+    return np.frombuffer(marked.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) == 0x10FFFF
+
+
+def test_class_members_of_the_builtin_classes() -> None:
+    """Every bracket class the built-in patterns consume, read item by item, has exactly the
+    members the regex engine gives it."""
+    atoms = {a for r in _RULES.rules if r.pattern for a in consumed_atoms(r.pattern) or () if a.startswith("[")}
+    read = 0
+    for atom in sorted(atoms):
+        members = class_members(atom)
+        if members is not None:
+            assert np.array_equal(members, _by_regex(atom)), atom
+            read += 1
+    assert read >= 0.9 * len(atoms) and read > 40
+
+
+_ITEMS = ["a", "z", "中", "|", "·", " ", ".", "-", "^", "]", "(", "\\-", "\\[", "\\]", "\\\\", "\\x27", "\\u200b",
+          "\\s", "\\S", "\\d", "\\w", "\\W", "\\p{L}", "\\P{N}", "\\p{Han}", "a-z", "0-9", "一-龥", "\\x20-\\x2f",
+          "\\t", "\\b", "[", "&&", "--", "\\N{BULLET}"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.booleans(), st.lists(st.sampled_from(_ITEMS), min_size=1, max_size=6))
+def test_class_members_of_generated_classes(negate: bool, items: list[str]) -> None:
+    """A class it reads has the regex engine's members; one it cannot read is left to it."""
+    atom = "[" + ("^" if negate else "") + "".join(items) + "]"
+    try:
+        regex.compile(atom)
+    except regex.error:
+        return
+    members = class_members(atom)
+    if members is not None:
+        assert np.array_equal(members, _by_regex(atom)), atom

@@ -252,6 +252,11 @@ def domain_text() -> str:
 _MARK = "\U0010ffff"
 
 
+def members(atom: str) -> np.ndarray:
+    """Which code points of the domain the single-character regex ``atom`` matches (bool)."""
+    return np.unpackbits(_members(atom), count=DOMAIN).view(bool)
+
+
 @functools.lru_cache(maxsize=1024)
 def _members(atom: str) -> np.ndarray:
     """Which code points of the domain the single-character regex ``atom`` matches, as bits

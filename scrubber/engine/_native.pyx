@@ -487,9 +487,9 @@ cdef class LineMatcher:
     """
 
     cdef const int32_t[::1] root        # code point < nroot -> root's goto (-1: none; -2: in no phrase)
-    cdef const uint64_t[::1] hkeys      # (state << 32 | char) of each transition (hash table)
-    cdef const int32_t[::1] hvalues
-    cdef int hbits
+    cdef const int32_t[::1] estart      # per state: where its run of transitions starts ...
+    cdef const uint32_t[::1] echar      # ... their characters (sorted within the run)
+    cdef const int32_t[::1] enext       # ... and targets
     cdef const int32_t[::1] fail
     cdef const uint64_t[::1] sbits      # per state: OR of the anchor bits of every phrase ending here
     cdef const int32_t[::1] ostart      # per state: its special phrases (ending here) ...
@@ -590,6 +590,16 @@ cdef class LineMatcher:
                     own.append([])
                 state = nxt
             own[state].append(pi)
+        # Number the states breadth first: the shallow ones, which the walk visits most, and
+        # their transitions sit together in memory.
+        bfs = [0]
+        for state in bfs:  # (grows as it is read)
+            bfs.extend(goto[state].values())
+        new_of = [0] * len(bfs)
+        for new, old in enumerate(bfs):
+            new_of[old] = new
+        goto = [{ch: new_of[nxt] for ch, nxt in goto[old].items()} for old in bfs]
+        own = [own[old] for old in bfs]
         nstates = len(goto)
         fail = [0] * nstates
         outs = [list(o) for o in own]
@@ -621,33 +631,28 @@ cdef class LineMatcher:
             ophrase += [pi for pi in outs[state] if pi in special]
         ostart.append(len(ophrase))
         # Transitions: from the root a dense table (-1: none; -2: the character occurs in no
-        # phrase at all, so every state falls back to the root); from other states an
-        # open-addressing hash table keyed by (state << 32 | character).
+        # phrase at all, so every state falls back to the root); from every state (the root
+        # for characters beyond the table) its own run of (character, target) pairs sorted by
+        # character, the runs in state order: ~12 bytes a transition, read in cache lines.
         nroot = 0x30000
         root = np.full(nroot, -2, dtype=np.int32)
-        edges = [(state, ch, nxt) for state in range(nstates) for ch, nxt in goto[state].items()]
-        for state, ch, nxt in edges:
-            if ch < nroot and root[ch] == -2:
-                root[ch] = -1
-        for ch, nxt in goto[0].items():
-            if ch < nroot:
-                root[ch] = nxt
-        bits = max(4, (2 * len(edges)).bit_length())
-        keys = np.full(1 << bits, _EMPTY, dtype=np.uint64)
-        values = np.zeros(1 << bits, dtype=np.int32)
-        mask = (1 << bits) - 1
-        for state, ch, nxt in edges:
-            key = (state << 32) | ch
-            slot = _slot_py(key, bits)
-            while keys[slot] != _EMPTY:
-                slot = (slot + 1) & mask
-            keys[slot] = key
-            values[slot] = nxt
+        estart, echar, enext = [0], [], []
+        for state in range(nstates):
+            for ch, nxt in sorted(goto[state].items()):
+                if ch < nroot:
+                    if root[ch] == -2:
+                        root[ch] = -1
+                    if state == 0:
+                        root[ch] = nxt
+                        continue
+                echar.append(ch)
+                enext.append(nxt)
+            estart.append(len(echar))
         self.nroot = nroot
         self.root = root
-        self.hkeys = keys
-        self.hvalues = values
-        self.hbits = bits
+        self.estart = np.asarray(estart, dtype=np.int32)
+        self.echar = np.asarray(echar or [0], dtype=np.uint32)
+        self.enext = np.asarray(enext or [0], dtype=np.int32)
         self.fail = np.asarray(fail, dtype=np.int32)
         self.sbits = sbits
         self.ostart = np.asarray(ostart, dtype=np.int32)
@@ -655,15 +660,19 @@ cdef class LineMatcher:
 
     cdef inline int32_t _goto(self, int32_t state, Py_UCS4 c) noexcept nogil:
         """The goto transition (-1: none)."""
-        cdef uint64_t key = ((<uint64_t> state) << 32) | (<uint64_t> c)
-        cdef uint64_t mask = (1 << self.hbits) - 1
-        cdef uint64_t slot = _slot(key, self.hbits)
+        cdef int32_t lo, hi, mid, k
         if state == 0 and c < <Py_UCS4> self.nroot:
             return self.root[c] if self.root[c] >= 0 else -1
-        while self.hkeys[slot] != _EMPTY:
-            if self.hkeys[slot] == key:
-                return self.hvalues[slot]
-            slot = (slot + 1) & mask
+        lo, hi = self.estart[state], self.estart[state + 1]
+        while hi - lo > 8:  # the run is sorted: halve it while long, then scan
+            mid = (lo + hi) >> 1
+            if self.echar[mid] > c:
+                hi = mid
+            else:
+                lo = mid
+        for k in range(lo, hi):
+            if self.echar[k] == c:
+                return self.enext[k]
         return -1
 
     cdef object _core(self, str folded, Py_ssize_t s, Py_ssize_t e, object line_text):
@@ -915,16 +924,7 @@ cdef inline void _sort(int32_t *a, int32_t n) noexcept nogil:
         a[j + 1] = x
 
 
-cdef uint64_t _EMPTY = 0xFFFFFFFFFFFFFFFF
 cdef object _NOTHING = object()  # a line with nothing to report (in LineMatcher's per-call cache)
-
-
-cdef inline uint64_t _slot(uint64_t key, int bits) noexcept nogil:
-    return (key * <uint64_t> 0x9E3779B97F4A7C15) >> (64 - bits)
-
-
-def _slot_py(key, bits):
-    return _slot(key, bits)
 
 
 cdef inline int _bit_index(uint64_t bit) noexcept nogil:

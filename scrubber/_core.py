@@ -60,9 +60,9 @@ class Scrubber:
         # The budget scales with the input: regex_budget seconds per million characters.
         budget = Budget(cfg.regex_budget * max(1.0, len(doc.source) / 1e6))
         state = State(doc=doc, config=cfg, rules=self.rules, budget=budget)
-        for block in doc.blocks:
-            if block.dom_verdict is not None:
-                state.removed[block.index] = Verdict(*block.dom_verdict)
+        # DOM verdicts (the HTML front end's): one comprehension, as text documents have none.
+        for block in [b for b in doc.blocks if b.dom_verdict is not None]:
+            state.removed[block.index] = Verdict(*block.dom_verdict)
         state.flags.extend(doc.flags)
         junk.run(state)
         if cfg.dedup:

@@ -246,3 +246,28 @@ def test_repeats(base: list[str], picks: list[tuple[int, int, int]], contained_m
         texts.append(text)
     assert FAST.rules.repeats(texts, contained_min) == repeats(texts, contained_min)
     assert FAST.rules.repeats is not repeats and PURE.rules.repeats is repeats
+
+
+_WEAK_ALPHABET = [*"-*•·▪●|.)、!?。！？…\"'”’」』)）19٣ a中\t\u3000\x1c\u00a0x", "𠀀", "\u2028", "\n",
+                  "12", "123", "1234", "٣٣", "\n1", "\n12.", "\n3)", "\n4、", "\n- ", "\n• x"]
+
+
+#: The edges of each test: digit runs of 1-4, blanks after the number's end, closers.
+_WEAK_EDGES = ["1234. x", "123. x", "12345) y", "1.", "1. ", "1.  x", "1.x", "١٢) x", "- x", "-x", "•\tx",
+               "a.”", "a”", "。」", "?)", "a?))", "x.\u3000", "|", "| a"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WEAK_ALPHABET), max_size=40))
+def test_weak_lines(parts: list[str]) -> None:
+    """The native weak test of every block equals ``context.weak`` (and the one regex it
+    stands for): item marks, numbers ending in . ) 、 and their blanks, sentence ends and
+    closers, digits of other scripts, characters above the tables."""
+    from scrubber.engine._native import weak_lines
+
+    from scrubber.engine.passes.context import _WEAK, weak, weak_table
+
+    doc = split_text("\n".join([*_WEAK_EDGES, "".join(parts)]))
+    expected = [weak(b.text) for b in doc.blocks]
+    assert expected == [_WEAK.search(b.text) is not None for b in doc.blocks]
+    assert weak_lines(doc.source, doc.blocks, weak_table()) == expected

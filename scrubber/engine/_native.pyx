@@ -164,6 +164,50 @@ def split_lines(source, block):
         pos = i + sep
 
 
+def weak_lines(source, list blocks, const uint8_t[::1] table):
+    """``passes.context.weak(block.text)`` of every block, the text being
+    ``source[block.start:block.end]``: an item mark and a blank, or one to three digits, a
+    number's end and (after at most one blank) a non-blank, at the start; or a sentence end,
+    then at most one closer, at the end. ``table``: ``context.weak_table()``.
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"weak_lines() takes str, got {type(source).__name__}")
+    cdef int kind = PyUnicode_KIND(source)
+    cdef void *data = PyUnicode_DATA(source)
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(source), s, e, k
+    cdef uint32_t dom = table.shape[0]
+    cdef list out = [False] * len(blocks)
+    for b in range(len(blocks)):
+        block = blocks[b]
+        s, e = block.start, block.end
+        if not 0 <= s < e <= length:
+            raise ValueError(f"block {b} is outside the source")
+        if _weak_bits(kind, data, s, dom, table) & 4 and e - s >= 2 and _weak_bits(kind, data, s + 1, dom, table) & 1:
+            out[b] = True
+            continue
+        k = 0
+        while k < 4 and s + k < e and _weak_bits(kind, data, s + k, dom, table) & 2:
+            k += 1
+        if 1 <= k <= 3 and s + k < e and _weak_bits(kind, data, s + k, dom, table) & 8:
+            k += 1  # then \s?\S
+            if s + k < e and not _weak_bits(kind, data, s + k, dom, table) & 1:
+                out[b] = True
+                continue
+            if s + k + 1 < e and not _weak_bits(kind, data, s + k + 1, dom, table) & 1:
+                out[b] = True
+                continue
+        if _weak_bits(kind, data, e - 1, dom, table) & 16 or (
+                _weak_bits(kind, data, e - 1, dom, table) & 32 and e - s >= 2
+                and _weak_bits(kind, data, e - 2, dom, table) & 16):
+            out[b] = True
+    return out
+
+
+cdef inline uint8_t _weak_bits(int kind, void *data, Py_ssize_t i, uint32_t dom, const uint8_t[::1] table) noexcept:
+    cdef Py_UCS4 c = PyUnicode_READ(kind, data, i)
+    return table[c] if c < dom else 0
+
+
 cdef inline bint _blank(Py_UCS4 c) noexcept:
     """``c in fronts.text.BLANK``."""
     if c == 0x200B or c == 0xFEFF:

@@ -20,6 +20,10 @@ Short lines *inside* the article (subheadings, captions, list items) stay.
 
 from __future__ import annotations
 
+import functools
+import re
+
+import numpy as np
 import regex
 
 from ..state import State, Verdict
@@ -35,27 +39,59 @@ MIN_RULE_HITS = 8
 #: Below this much body text (the largest cluster) there is no article to anchor on: a page
 #: with only teasers and labels is left to the rules rather than emptied.
 MIN_BODY_CHARS = 200
-_WEAK = regex.compile(r"^(?:[-*•·▪●|]\s|\d{1,3}[.)、]\s?\S)|[.!?。！？…][\"'”’」』)）]?$")
+# The classes of _WEAK, each once: the regexes and the native core's table are built from them.
+_ITEM_MARK = "[-*•·▪●|]"
+_NUMBER_END = "[.)、]"
+_SENTENCE_END = "[.!?。！？…]"
+_CLOSER = "[\"'”’」』)）]"
+_WEAK = regex.compile(rf"^(?:{_ITEM_MARK}\s|\d{{1,3}}{_NUMBER_END}\s?\S)|{_SENTENCE_END}{_CLOSER}?$")
 # _WEAK as two tests: its first branch at the start, its second on the last three characters
 # (all a match of ``[...][...]?$`` can take), so that long lines are not scanned.
-_WEAK_HEAD = regex.compile(r"(?:[-*•·▪●|]\s|\d{1,3}[.)、]\s?\S)")
-_WEAK_TAIL = regex.compile(r"[.!?。！？…][\"'”’」』)）]?$")
+_WEAK_HEAD = regex.compile(rf"(?:{_ITEM_MARK}\s|\d{{1,3}}{_NUMBER_END}\s?\S)")
+_WEAK_TAIL = regex.compile(rf"{_SENTENCE_END}{_CLOSER}?$")
 
 
 def weak(text: str) -> bool:
     """``_WEAK.search(text)``: a list/table item, or a line ending a sentence."""
     return _WEAK_HEAD.match(text) is not None or _WEAK_TAIL.search(text[-3:]) is not None
 
+
+@functools.cache
+def weak_table() -> np.ndarray:
+    """Code point (below ``charset.DOMAIN``) -> bits of the classes :func:`weak` reads: 1
+    ``\\s``, 2 ``\\d``, 4 an item mark, 8 a number's end, 16 a sentence end, 32 a closer (the
+    native :func:`~scrubber.engine._native.weak_lines`' table; read-only)."""
+    from ..charset import DOMAIN, members
+
+    table = np.zeros(DOMAIN, dtype=np.uint8)
+    for bit, atom in ((1, r"\s"), (2, r"\d"), (4, _ITEM_MARK), (8, _NUMBER_END), (16, _SENTENCE_END),
+                      (32, _CLOSER)):
+        table[members(atom)] |= bit
+    table.flags.writeable = False
+    return table
+
+
+try:
+    from .._native import weak_lines as _WEAK_LINES
+except ImportError:  # no compiler at install: weak() on each block
+    _WEAK_LINES = None
+
 BODY, WEAK, NOISE = 0, 1, 2
+_NOISE_RUN = re.compile(b"%c{%d,}" % (NOISE, RUN))
 
 
 def classify(state: State) -> list[int]:
     """Kind of every block, in document order: BODY, WEAK or NOISE (removed blocks: NOISE,
     so that a menu whose lines the rules already took still counts as a menu)."""
     removed, body = state.removed, state.body
+    blocks = state.doc.blocks
+    if _WEAK_LINES is not None and state.rules.line_matcher is not None:  # native, unless turned off
+        is_weak = _WEAK_LINES(state.doc.source, blocks, weak_table())
+        return [NOISE if i in removed else BODY if body[i] else WEAK if is_weak[i] else NOISE
+                for i in range(len(blocks))]
     return [
         NOISE if b.index in removed else BODY if body[b.index] else WEAK if weak(b.text) else NOISE
-        for b in state.doc.blocks
+        for b in blocks
     ]
 
 
@@ -99,17 +135,14 @@ def run(state: State) -> None:
     if not found or max(chars for _, _, chars in found) < MIN_BODY_CHARS:
         return
     setdefault = state.removed.setdefault
-    run_: list[int] = []
-    for index, kind in [*enumerate(kinds), (-1, BODY)]:
-        if kind == NOISE:
-            run_.append(index)
-            continue
-        if len(run_) >= RUN:
-            for i in run_:
-                setdefault(i, RUNS)
-        run_ = []
+    # Runs of RUN or more noise blocks, found by one C-level scan of the kinds as bytes.
+    for m in _NOISE_RUN.finditer(bytes(kinds)):
+        for i in range(m.start(), m.end()):
+            setdefault(i, RUNS)
     best = max(chars for _, _, chars in found)
     kept = [(a, b) for a, b, chars in found if chars >= KEEP_SHARE * best]
     lo, hi = kept[0][0], kept[-1][1]
-    for index in (*range(lo), *range(hi + 1, len(kinds))):
+    for index in range(lo):
+        setdefault(index, OUTSIDE)
+    for index in range(hi + 1, len(kinds)):
         setdefault(index, OUTSIDE)

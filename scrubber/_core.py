@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from .config import Config
@@ -127,22 +128,18 @@ def _result(state: State) -> Result:
     # The guard first: a gutted document keeps its source, and its removals are never built.
     if _over_removed(state):
         return Result(replay(source, ()), None, source, (), tuple([GUARD_FLAG, *flags]))
-    rows: list[Row] = []
-    append = rows.append
     blocks = state.doc.blocks
-    # Removed blocks and blocks with span removals (a block removed whole after its spans
-    # were found is one removal), not every block: most stay.
-    for index in sorted(removed.keys() | spans.keys()):
-        verdict = removed.get(index)
-        if verdict is not None:
-            block = blocks[index]
-            append((block.line_start, block.line_end, verdict.rule_id, verdict.category, ""))
-        else:
-            for start, end, v in spans[index]:
-                append((start, end, v.rule_id, v.category, ""))
-    for start, end, repl, v in state.joins:
-        append((start, end, v.rule_id, v.category, repl))
-    rows.sort(key=POSITION)
+    # Removed blocks in index order, which is source order (one removal a block, also for a
+    # block whose spans were found before a later pass took it whole) ...
+    rows: list[Row] = [(blocks[i].line_start, blocks[i].line_end, v.rule_id, v.category, "")
+                       for i, v in sorted(removed.items(), key=_FIRST)]
+    # ... then the spans of kept blocks and the joins, merged in by one sort when there are any.
+    extra = [(start, end, v.rule_id, v.category, "")
+             for index, found in spans.items() if index not in removed for start, end, v in found]
+    extra += [(start, end, v.rule_id, v.category, repl) for start, end, repl, v in state.joins]
+    if extra:
+        rows += extra
+        rows.sort(key=POSITION)
     title = state.doc.blocks[state.title].text if state.title is not None else state.doc.title
     removals = Removals(source, rows, ordered=True)
     return Result(replay_rows(source, removals.rows), title, source, removals, tuple(flags))
@@ -157,14 +154,13 @@ def _over_removed(state: State) -> bool:
     marker) guard them, and repairs (joins) and the title.
     """
     blocks, source = state.doc.blocks, state.doc.source
-    total = sum([len(b.text) for b in blocks if b.dom_verdict is None])
-    if total == 0:
-        return False
     structural = state.rules.structural_ids
     gone = 0
     for index, v in state.removed.items():
+        if v.category in _UNGUARDED or v.rule_id in structural:  # (most removals: the context pass)
+            continue
         block = blocks[index]
-        if block.dom_verdict is None and v.category not in _UNGUARDED and v.rule_id not in structural:
+        if block.dom_verdict is None:
             gone += len(source[block.line_start : block.line_end].strip())
     for index, found in state.spans.items():
         if index in state.removed:  # taken whole by a later pass: its spans are not removals
@@ -172,10 +168,14 @@ def _over_removed(state: State) -> bool:
         for start, end, v in found:
             if v.category not in _UNGUARDED and v.rule_id not in structural:
                 gone += len(source[start:end].strip())
-    return gone > state.config.max_removed_share * total
+    if not gone:
+        return False
+    total = sum([len(b.text) for b in blocks if b.dom_verdict is None])
+    return total > 0 and gone > state.config.max_removed_share * total
 
 
 _UNGUARDED = ("repair", "title", "boilerplate")
+_FIRST = itemgetter(0)
 
 
 @functools.lru_cache(maxsize=8)

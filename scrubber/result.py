@@ -152,8 +152,10 @@ def replay_rows(source: str, rows: Iterable[Row]) -> str:
     for start, end, _, _, replacement in rows:
         if start < pos:
             raise ValueError(f"overlapping removals at offset {start}")
-        pieces.append(source[pos:start])
-        pieces.append(replacement)
+        if start > pos:  # (removed lines are mostly adjacent: nothing kept between them)
+            pieces.append(source[pos:start])
+        if replacement:
+            pieces.append(replacement)
         pos = end
     pieces.append(source[pos:])
     return layout("".join(pieces))

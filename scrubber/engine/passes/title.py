@@ -3,6 +3,8 @@ in HTML mode a first kept line that repeats the page's title (the headline above
 
 from __future__ import annotations
 
+import itertools
+
 import regex
 
 from ...document import Block
@@ -38,10 +40,13 @@ def _title_cased(text: str) -> bool:
 
 def run(state: State) -> None:
     blocks = state.doc.blocks
-    first_body = next((i for i, body in enumerate(state.body) if body), None)
-    if first_body is None or first_body in state.removed:
+    if True not in state.body:
         return
-    kept = [b for b in blocks if b.index not in state.removed]
+    first_body = state.body.index(True)
+    if first_body in state.removed:
+        return
+    # The first three kept blocks are all the test below reads.
+    kept = list(itertools.islice((b for b in blocks if b.index not in state.removed), 3))
     # Extracted text that opens with a Title-Cased headline (which reads as prose to the body
     # test) followed by body: that line is the title.
     if (

@@ -557,7 +557,10 @@ cdef class LineMatcher:
     cdef bint has_phrases
     cdef Py_ssize_t nrules
     cdef list start_lits              # per rule: literals its core must start with, or None
-    cdef list symbols                 # per rule: prefilter literals (one must occur), or None
+    cdef const uint8_t[::1] has_symbols  # per rule: it has prefilter literals (one must occur) ...
+    cdef const int32_t[::1] sym_start   # ... symbol_text[sym_start[r] : sym_start[r + 1]]
+    cdef list symbol_text
+    cdef const uint64_t[::1] symbol_mask  # per literal: its characters' bits (see _char_bit)
     cdef list patterns                # per rule: its compiled line regex, or None
     cdef const uint8_t[::1] builtin   # per rule: built in (searched without the budget)
     cdef object search_py             # CompiledRules._search: a user pattern under the budget
@@ -582,7 +585,17 @@ cdef class LineMatcher:
         self.bit_rule = bit_rule
         self.free_gate = np.asarray(rules.free_gate, dtype=np.int64)
         self.start_lits = [rules.starts.get(i) for i in range(nrules)]
-        self.symbols = [rules.symbols.get(i) for i in range(nrules)]
+        sym_start, symbol_text, symbol_mask = [], [], []
+        for i in range(nrules):
+            sym_start.append(len(symbol_text))
+            for sym in rules.symbols.get(i) or ():
+                symbol_text.append(sym)
+                symbol_mask.append(_chars_mask(sym))
+        sym_start.append(len(symbol_text))
+        self.has_symbols = np.asarray([i in rules.symbols for i in range(nrules)] or [False], dtype=np.uint8)
+        self.sym_start = np.asarray(sym_start, dtype=np.int32)
+        self.symbol_text = symbol_text
+        self.symbol_mask = np.asarray(symbol_mask or [0], dtype=np.uint64)
         self.patterns = [rules.pattern.get(i) for i in range(nrules)]
         self.builtin = np.asarray([bool(b) for b in rules.builtin] or [False], dtype=np.uint8)
         self.search_py = rules._search
@@ -805,6 +818,7 @@ cdef class LineMatcher:
                 L.id += 1
                 L.n, L.blk = e - s, blocked[index]
                 L.nh = L.na = L.nt = 0
+                L.chars_known = False
                 core = self._core(folded, s, e, line_text)
                 self._phrases(core, &L)
                 self._gates(core, line_text, &L)
@@ -896,7 +910,7 @@ cdef class LineMatcher:
         _sort(L.abuf, L.na)
         for j in range(L.na):
             r = L.abuf[j]
-            if L.stamp[r] != L.id and n <= self.limit[r] and self._admits(r, core, line_text):
+            if L.stamp[r] != L.id and n <= self.limit[r] and self._admits(r, core, line_text, L):
                 L.tbuf[L.nt] = r
                 L.nt += 1
         if n > self.line_max:
@@ -909,22 +923,26 @@ cdef class LineMatcher:
             return 0
         for j in range(lo, hi):
             r = self.frule[j]
-            if not (self.fbit[j] & L.blk) and n <= self.limit[r] and self._admits(r, core, line_text):
+            if not (self.fbit[j] & L.blk) and n <= self.limit[r] and self._admits(r, core, line_text, L):
                 L.tbuf[L.nt] = r
                 L.nt += 1
         return 0
 
-    cdef inline bint _admits(self, int32_t r, object core, object line_text) except -1:
+    cdef inline bint _admits(self, int32_t r, object core, object line_text, _Line *L) except -1:
         """The core starts with one of rule ``r``'s start literals and the line holds one of
         its symbol literals (where it has such)."""
+        cdef int32_t k
         lits = self.start_lits[r]
         if lits is not None and not core.startswith(lits):
             return False
-        symbols = self.symbols[r]
-        if symbols is None:
+        if not self.has_symbols[r]:
             return True
-        for sym in symbols:
-            if sym in line_text:
+        if not L.chars_known:  # the line's character bits, once a rule needs them
+            L.chars = _chars_mask(line_text)
+            L.chars_known = True
+        for k in range(self.sym_start[r], self.sym_start[r + 1]):
+            # A literal holding a character whose bit the line lacks is not in it.
+            if (self.symbol_mask[k] & ~L.chars) == 0 and self.symbol_text[k] in line_text:
                 return True
         return False
 
@@ -942,6 +960,22 @@ cdef class LineMatcher:
         return 0
 
 
+cdef inline uint64_t _chars_mask(object text) noexcept:
+    """Bit ``_char_bit(c)`` of every character of ``text`` (a str)."""
+    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef uint64_t mask = 0
+    for i in range(n):
+        mask |= (<uint64_t> 1) << _char_bit(PyUnicode_READ(kind, data, i))
+    return mask
+
+
+cdef inline int _char_bit(Py_UCS4 c) noexcept nogil:
+    """A character's bit of 64 (a multiplicative hash: CJK and Latin letters spread)."""
+    return <int> (((<uint32_t> c) * <uint32_t> 0x9E3779B1) >> 26)
+
+
 cdef struct _Line:
     # One line being matched: its stamp, length and failed condition bits, and per-call
     # buffers of rule indices (hits, anchors, rules to search) with their counts.
@@ -949,6 +983,8 @@ cdef struct _Line:
     int64_t n
     uint64_t blk
     int32_t nh, na, nt
+    bint chars_known    # ``chars`` is computed
+    uint64_t chars      # bits of the line's characters (_chars_mask), for the symbol gate
     int32_t *stamp
     int32_t *astamp
     int32_t *hbuf

@@ -776,9 +776,10 @@ cdef class LineMatcher:
             b[0] -= 1
         return 0
 
-    def match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, list blocked, list todo,
+    def match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, list blocked, object todo,
               object budget=None):
-        """The blocks ``todo`` (indices) of a document folded as ``folded``.
+        """The blocks ``todo`` (indices; None: every block up to ``line_max`` characters) of a
+        document folded as ``folded``.
 
         With a ``budget`` (:class:`~.compile.Budget`), both stages: ``(index, hits)`` of every
         block some rule matches, the regex searches run from here (built-in patterns called
@@ -798,7 +799,7 @@ cdef class LineMatcher:
             free(stamp)
         return out
 
-    cdef _match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, list blocked, list todo,
+    cdef _match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, list blocked, object todo,
                 list out, int32_t *stamp, int32_t *astamp, object budget):
         cdef Py_ssize_t k, index, s, e
         cdef _Line L
@@ -809,8 +810,14 @@ cdef class LineMatcher:
         # Menus and footers repeat lines: each distinct text is matched once per document (its
         # result depends on nothing else) and repeats share the result's lists.
         cdef dict seen = {}
-        for k in range(len(todo)):
-            index = todo[k]
+        cdef bint every = todo is None
+        for k in range(starts.shape[0] if every else len(<list> todo)):
+            if every:
+                index = k
+                if ends[k] - starts[k] > self.line_max:
+                    continue
+            else:
+                index = (<list> todo)[k]
             s, e = starts[index], ends[index]
             line_text = PyUnicode_Substring(folded, s, e)
             known = seen.get(line_text)

@@ -77,7 +77,9 @@ def _match_native(state: State, scan: DocScan) -> dict[int, list[int]]:
     """:func:`_match` in the native core (which calls the regex searches itself)."""
     rules, removed = state.rules, state.removed
     line_max = rules.line_max
-    candidates = [b.index for b in state.doc.blocks if b.end - b.start <= line_max and b.index not in removed]
+    # (None: every block up to line_max, picked in C; text mode has no removals yet.)
+    candidates = [b.index for b in state.doc.blocks if b.end - b.start <= line_max and b.index not in removed
+                  ] if removed else None
     return dict(rules.line_matcher.match(
         scan.folded, scan.starts, scan.ends, scan.blocked, candidates, state.budget))
 

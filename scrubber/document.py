@@ -6,6 +6,7 @@ Passes never change the source; they only record decisions (see ``engine.marks``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -43,3 +44,6 @@ class Document:
     title: str | None = None
     #: Notes from the front end (e.g. ``decoded:gb18030``), copied into ``Result.flags``.
     flags: list[str] = field(default_factory=list)
+    #: The blocks' starts and ends as int64 arrays, where the front end made them (the native
+    #: text splitter); else the engine reads them from the blocks.
+    bounds: tuple[Any, Any] | None = field(default=None, repr=False, compare=False)

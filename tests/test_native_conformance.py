@@ -209,7 +209,10 @@ def test_split_lines(parts: list[str]) -> None:
     """The native cut into lines gives the Python loop's blocks: line breaks (``\\n``,
     ``\\r\\n``, lone ``\\r``), blank lines, paragraphs, and the characters stripped."""
     text = "".join(parts)
-    assert split_text(text, native=True).blocks == split_text(text, native=False).blocks
+    native = split_text(text, native=True)
+    assert native.blocks == split_text(text, native=False).blocks
+    starts, ends = native.bounds  # the offsets the scan reads, made with the blocks
+    assert starts.tolist() == [b.start for b in native.blocks] and ends.tolist() == [b.end for b in native.blocks]
 
 
 def test_split_lines_strips_exactly_blank() -> None:

@@ -20,7 +20,8 @@ point of the tables; a line holding a character above them takes the Python func
 
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
-from libc.stdlib cimport calloc, free, realloc
+from libc.stdlib cimport calloc, free, malloc, realloc
+from cpython.bytes cimport PyBytes_FromStringAndSize
 
 import numpy as np
 
@@ -123,7 +124,8 @@ def scan(source, const int64_t[::1] starts, const int64_t[::1] ends, const uint3
 
 def split_lines(source, block):
     """The blocks of :func:`~scrubber.fronts.text.split_text`: ``block(index, text, start, end,
-    line_start, line_end, para)`` for every line holding more than blanks.
+    line_start, line_end, para)`` for every line holding more than blanks, with their starts
+    and ends as int64 arrays: ``(blocks, starts, ends)``.
 
     Lines end at ``\\n``, ``\\r\\n`` or ``\\r``; a line's text is stripped of the characters of
     ``fronts.text.BLANK`` (whitespace but line breaks, zero-width space, BOM); a blank line
@@ -131,37 +133,55 @@ def split_lines(source, block):
     """
     if not isinstance(source, str):
         raise TypeError(f"split_lines() takes str, got {type(source).__name__}")
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), pos = 0, i, a, b, sep, para = 0
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), pos = 0, i, a, b, sep, para = 0, count = 0, size = 64
     cdef int kind = PyUnicode_KIND(source)
     cdef void *data = PyUnicode_DATA(source)
     cdef Py_UCS4 c = 0
     cdef bint blank_before = False
     cdef list out = []
-    while True:
-        i = pos
-        while i < n:
-            c = PyUnicode_READ(kind, data, i)
-            if c == 10 or c == 13:
+    cdef int64_t *bounds = <int64_t *> malloc(2 * size * sizeof(int64_t))  # start, end; start, end; ...
+    cdef int64_t *grown
+    if bounds == NULL:
+        raise MemoryError()
+    try:
+        while True:
+            i = pos
+            while i < n:
+                c = PyUnicode_READ(kind, data, i)
+                if c == 10 or c == 13:
+                    break
+                i += 1
+            sep = 0
+            if i < n:
+                sep = 2 if c == 13 and i + 1 < n and PyUnicode_READ(kind, data, i + 1) == 10 else 1
+            a, b = pos, i
+            while a < b and _blank(PyUnicode_READ(kind, data, a)):
+                a += 1
+            while b > a and _blank(PyUnicode_READ(kind, data, b - 1)):
+                b -= 1
+            if a < b:
+                if blank_before and count:
+                    para += 1
+                out.append(block(count, PyUnicode_Substring(source, a, b), a, b, pos, i + sep, para))
+                if count == size:
+                    grown = <int64_t *> realloc(bounds, 4 * size * sizeof(int64_t))
+                    if grown == NULL:
+                        raise MemoryError()
+                    bounds, size = grown, 2 * size
+                bounds[2 * count] = a
+                bounds[2 * count + 1] = b
+                count += 1
+                blank_before = False
+            else:
+                blank_before = True
+            if i >= n:
                 break
-            i += 1
-        sep = 0
-        if i < n:
-            sep = 2 if c == 13 and i + 1 < n and PyUnicode_READ(kind, data, i + 1) == 10 else 1
-        a, b = pos, i
-        while a < b and _blank(PyUnicode_READ(kind, data, a)):
-            a += 1
-        while b > a and _blank(PyUnicode_READ(kind, data, b - 1)):
-            b -= 1
-        if a < b:
-            if blank_before and out:
-                para += 1
-            out.append(block(len(out), PyUnicode_Substring(source, a, b), a, b, pos, i + sep, para))
-            blank_before = False
-        else:
-            blank_before = True
-        if i >= n:
-            return out
-        pos = i + sep
+            pos = i + sep
+        pairs = np.frombuffer(PyBytes_FromStringAndSize(<char *> bounds, 2 * count * sizeof(int64_t)),
+                              dtype=np.int64)
+        return out, pairs[0::2].copy(), pairs[1::2].copy()
+    finally:
+        free(bounds)
 
 
 def weak_lines(source, list blocks, const uint8_t[::1] table):

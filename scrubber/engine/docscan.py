@@ -123,10 +123,15 @@ class DocScan:
     #: Characters handled at once: bounds the arrays (some 50 bytes a character) on huge input.
     WINDOW = 1 << 18
 
-    def __init__(self, source: str, blocks: Sequence[Block], tables: ScanTables, config: Config) -> None:
+    def __init__(self, source: str, blocks: Sequence[Block], tables: ScanTables, config: Config,
+                 bounds: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """``bounds``: the blocks' starts and ends as int64 arrays, if already made."""
         n = len(blocks)
-        starts = self.starts = np.fromiter((b.start for b in blocks), dtype=np.int64, count=n)
-        ends = self.ends = np.fromiter((b.end for b in blocks), dtype=np.int64, count=n)
+        if bounds is not None:
+            starts, ends = self.starts, self.ends = bounds
+        else:
+            starts = self.starts = np.fromiter((b.start for b in blocks), dtype=np.int64, count=n)
+            ends = self.ends = np.fromiter((b.end for b in blocks), dtype=np.int64, count=n)
         if tables.native is not None:
             masks = tables.masks
             self.folded, self.blocked, self.span_bits, self.prose = tables.native(

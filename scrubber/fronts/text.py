@@ -41,7 +41,8 @@ def split_text(source: str, *, native: bool = True) -> Document:
     ``native``: cut in the native core when it is built (the same blocks, in C).
     """
     if native and _NATIVE_SPLIT is not None:
-        return Document(source=source, blocks=_NATIVE_SPLIT(source, Block))
+        blocks, starts, ends = _NATIVE_SPLIT(source, Block)
+        return Document(source=source, blocks=blocks, bounds=(starts, ends))
     blocks: list[Block] = []
     append = blocks.append
     pos = 0

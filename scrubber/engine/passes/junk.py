@@ -20,7 +20,7 @@ def run(state: State) -> None:
     blocks = state.doc.blocks
     rules = state.rules
     removed = state.removed  # HTML mode: blocks the DOM layer already took are not matched
-    scan = DocScan(state.doc.source, blocks, rules.scan_tables, state.config)
+    scan = DocScan(state.doc.source, blocks, rules.scan_tables, state.config, state.doc.bounds)
     state.folded_doc = scan.folded
     hits = _match_native(state, scan) if rules.line_matcher is not None else _match(state, scan)
     # Body: prose (DocScan's count, or is_prose where it could not tell) matched by no rule.

@@ -236,57 +236,22 @@ cdef inline bint _blank(Py_UCS4 c) noexcept:
 
 
 def norms(list texts, const uint32_t[::1] casefold):
-    """``" ".join(t.casefold().split())`` of every text (dedup's comparison key).
+    """``" ".join(t.casefold().split())`` of every text: dedup's comparison key, as
+    :func:`repeats` makes it (the conformance tests compare the two paths' keys here).
 
     ``casefold``: code point -> its casefold when that is one character and no blank,
     0xFFFFFFFE when it is a blank, else 0xFFFFFFFF (a text holding such a character, or
     one beyond the table, takes the Python expression): ``passes.dedup.casefold_table``.
     """
-    cdef Py_ssize_t size = 0, n, i, m
-    cdef Py_UCS4 *buf = NULL
-    cdef Py_UCS4 *grown
-    cdef uint32_t c, f, dom = casefold.shape[0]
-    cdef int kind
-    cdef void *data
-    cdef bint space, fallback
+    cdef uint32_t dom = casefold.shape[0]
+    cdef const uint32_t *cf = &casefold[0]
     out = []
-    try:
-        for t in texts:
-            if not isinstance(t, str):
-                raise TypeError(f"norms() takes str, got {type(t).__name__}")
-            n = PyUnicode_GET_LENGTH(t)
-            if n > size:
-                grown = <Py_UCS4 *> realloc(buf, n * sizeof(Py_UCS4))
-                if grown == NULL:
-                    raise MemoryError()
-                buf, size = grown, n
-            kind = PyUnicode_KIND(t)
-            data = PyUnicode_DATA(t)
-            m = 0
-            space = False
-            fallback = False
-            for i in range(n):
-                c = PyUnicode_READ(kind, data, i)
-                if c >= dom or casefold[c] == _MULTI:
-                    fallback = True
-                    break
-                f = casefold[c]
-                if f == _BLANK:
-                    space = m > 0
-                    continue
-                if space:
-                    buf[m] = 32
-                    m += 1
-                    space = False
-                buf[m] = f
-                m += 1
-            if fallback:
-                out.append(" ".join(t.casefold().split()))
-            else:
-                out.append(PyUnicode_FromKindAndData(4, buf, m))
-        return out
-    finally:
-        free(buf)
+    for t in texts:
+        if not isinstance(t, str):
+            raise TypeError(f"norms() takes str, got {type(t).__name__}")
+        key = _fold_key(t, cf, dom)
+        out.append(" ".join(t.casefold().split()) if key is None else key)
+    return out
 
 
 def repeats(list texts, Py_ssize_t contained_min, const uint32_t[::1] casefold, Py_ssize_t edge,

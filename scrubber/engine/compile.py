@@ -257,8 +257,6 @@ class CompiledRules:
         #: The native stage one over whole documents (:class:`._native.LineMatcher`), or None
         #: (not built, or not asked for): same results as :meth:`match_lines`, pinned by tests.
         self.line_matcher = _native_line_matcher(self) if native else None
-        #: dedup's comparison keys of many texts (:func:`.passes.dedup.norms`, or the native one).
-        self.norms: Callable[[list[str]], list[str]] = _norms(native)
         #: dedup's verdicts on many texts (:func:`.passes.dedup.repeats`, or the native one).
         self.repeats: Callable[[list[str], int], list[int]] = _repeats(native)
 
@@ -378,18 +376,6 @@ class CompiledRules:
                     out.append((i, m.start(), m.end()))
         out.sort(key=lambda t: (t[1], t[2]))
         return out
-
-
-def _norms(native: bool) -> Callable[[list[str]], list[str]]:
-    from .passes.dedup import casefold_table, norms
-
-    if not native:
-        return norms
-    try:
-        from ._native import norms as native
-    except ImportError:
-        return norms
-    return functools.partial(native, casefold=casefold_table())
 
 
 def _repeats(native: bool) -> Callable[[list[str], int], list[int]]:

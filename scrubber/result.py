@@ -11,6 +11,11 @@ from typing import Any, overload
 from .fronts.text import BLANK
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+try:
+    from .engine._native import layout as _NATIVE_LAYOUT
+except ImportError:  # no compiler at install: layout_py
+    _NATIVE_LAYOUT = None
 _BLANK_RUN = re.compile(r"\n\n+")
 
 
@@ -184,8 +189,16 @@ def layout(text: str) -> str:
     """Strip each line, collapse blank-line runs to one blank line, trim the ends.
 
     Lines and blanks are those of the text front end: ``\n``, ``\r\n`` and ``\r`` end a
-    line, and :data:`~scrubber.fronts.text.BLANK` characters are stripped.
+    line, and :data:`~scrubber.fronts.text.BLANK` characters are stripped. (In the native
+    core when it is built: the same text, in one pass.)
     """
+    if _NATIVE_LAYOUT is not None:
+        return _NATIVE_LAYOUT(text)
+    return layout_py(text)
+
+
+def layout_py(text: str) -> str:
+    """:func:`layout` in Python (installs without the native core; the conformance tests)."""
     lines = _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
     # Stripped lines joined by "\n": a run of blank lines is a run of "\n"s (C-level steps,
     # not a Python loop per line: this runs over every output text).

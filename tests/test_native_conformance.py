@@ -276,3 +276,17 @@ def test_weak_lines(parts: list[str]) -> None:
     expected = [weak(b.text) for b in doc.blocks]
     assert expected == [_WEAK.search(b.text) is not None for b in doc.blocks]
     assert weak_lines(doc.source, doc.blocks, weak_table()) == expected
+
+
+_LAYOUT_ALPHABET = [*"a中b \t\n\r\u3000\u200b\ufeff\x1c\x85\u2028\xa0😀", "\r\n", "\n\n", "\n \n"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_LAYOUT_ALPHABET), max_size=40))
+def test_layout(parts: list[str]) -> None:
+    """The native layout (lines stripped, blank runs collapsed, ends trimmed) equals the
+    Python one: every line break, every blank the text front end strips."""
+    from scrubber.result import _NATIVE_LAYOUT, layout, layout_py
+
+    text = "".join(parts)
+    assert _NATIVE_LAYOUT is not None and layout(text) == layout_py(text)

@@ -228,6 +228,55 @@ cdef inline uint8_t _weak_bits(int kind, void *data, Py_ssize_t i, uint32_t dom,
     return table[c] if c < dom else 0
 
 
+def layout(text):
+    """:func:`scrubber.result.layout`: every line stripped of ``fronts.text.BLANK``, runs of
+    blank lines collapsed to one, blank lines at either end dropped (lines end at ``\\n``,
+    ``\\r\\n`` or ``\\r``)."""
+    if not isinstance(text, str):
+        raise TypeError(f"layout() takes str, got {type(text).__name__}")
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), pos = 0, i, a, b, m = 0, k
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c = 0
+    cdef bint written = False, blank_between = False
+    cdef Py_UCS4 *out = <Py_UCS4 *> malloc(max(n, 1) * sizeof(Py_UCS4))
+    if out == NULL:
+        raise MemoryError()
+    try:
+        while True:
+            i = pos
+            while i < n:
+                c = PyUnicode_READ(kind, data, i)
+                if c == 10 or c == 13:
+                    break
+                i += 1
+            a, b = pos, i
+            while a < b and _blank(PyUnicode_READ(kind, data, a)):
+                a += 1
+            while b > a and _blank(PyUnicode_READ(kind, data, b - 1)):
+                b -= 1
+            if a < b:
+                if written:  # a line break, and one blank line where any stood between
+                    out[m] = 10
+                    m += 1
+                    if blank_between:
+                        out[m] = 10
+                        m += 1
+                for k in range(a, b):
+                    out[m] = PyUnicode_READ(kind, data, k)
+                    m += 1
+                written = True
+                blank_between = False
+            elif written:
+                blank_between = True
+            if i >= n:
+                break
+            pos = i + (2 if c == 13 and i + 1 < n and PyUnicode_READ(kind, data, i + 1) == 10 else 1)
+        return PyUnicode_FromKindAndData(4, out, m)
+    finally:
+        free(out)
+
+
 cdef inline bint _blank(Py_UCS4 c) noexcept:
     """``c in fronts.text.BLANK``."""
     if c == 0x200B or c == 0xFEFF:

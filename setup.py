@@ -1,4 +1,5 @@
-"""Build the optional native core (``scrubber/engine/_native.pyx``); metadata is in pyproject.toml.
+"""Build the optional native core (``scrubber/engine/_native.pyx``, ``_lines.pyx``, ``_dedup.pyx``);
+metadata is in pyproject.toml.
 
 The extension is optional: when it cannot be compiled (no C compiler, no Cython) the install
 goes on and scrubber runs its pure-Python path, which gives identical results, only slower.
@@ -42,8 +43,9 @@ def extensions() -> list[Extension]:
     except ImportError:
         print("warning: Cython is not installed; scrubber's native core is not built", file=sys.stderr)
         return []
-    ext = Extension("scrubber.engine._native", ["scrubber/engine/_native.pyx"])
-    return cythonize([ext], language_level=3, quiet=True)
+    exts = [Extension(f"scrubber.engine.{name}", [f"scrubber/engine/{name}.pyx"])
+            for name in ("_native", "_lines", "_dedup")]
+    return cythonize(exts, language_level=3, quiet=True)
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

@@ -13,7 +13,7 @@ from .fronts.text import BLANK
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 try:
-    from .engine._native import layout as _NATIVE_LAYOUT
+    from .engine._lines import layout as _NATIVE_LAYOUT
 except ImportError:  # no compiler at install: layout_py
     _NATIVE_LAYOUT = None
 _BLANK_RUN = re.compile(r"\n\n+")

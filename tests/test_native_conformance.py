@@ -129,6 +129,15 @@ def test_stage_one_line_by_line() -> None:
     assert checked > 100  # the corpus does reach the rules
 
 
+def test_every_native_module_is_built() -> None:
+    """The core is three modules; each piece falls back alone, so each must be there."""
+    from scrubber.engine import _dedup, _lines, _native
+
+    assert {"scan", "LineMatcher"} <= set(dir(_native))
+    assert {"split_lines", "weak_lines", "layout"} <= set(dir(_lines))
+    assert {"norms", "repeats"} <= set(dir(_dedup))
+
+
 def test_native_flag() -> None:
     assert FAST.native and not PURE.native and not FALLBACK.native
     assert FALLBACK.rules.repeats is PURE.rules.repeats is not FAST.rules.repeats
@@ -179,7 +188,7 @@ def test_user_pack_with_astral_and_overlapping_phrases(tmp_path) -> None:
 def test_dedup_keys(texts: list[str]) -> None:
     """The native dedup keys equal the Python ones, multi-character casefolds (ß, ﬁ, İ) and
     characters above the table (the Python fallback) included."""
-    from scrubber.engine._native import norms as native_norms
+    from scrubber.engine._dedup import norms as native_norms
 
     from scrubber.engine.passes.dedup import casefold_table, norms
 
@@ -268,7 +277,7 @@ def test_weak_lines(parts: list[str]) -> None:
     """The native weak test of every block equals ``context.weak`` (and the one regex it
     stands for): item marks, numbers ending in . ) 、 and their blanks, sentence ends and
     closers, digits of other scripts, characters above the tables."""
-    from scrubber.engine._native import weak_lines
+    from scrubber.engine._lines import weak_lines
 
     from scrubber.engine.passes.context import _WEAK, weak, weak_table
 

@@ -384,7 +384,7 @@ def _repeats(native: bool) -> Callable[[list[str], int], list[int]]:
     if not native:
         return dedup.repeats
     try:
-        from ._native import repeats
+        from ._dedup import repeats
     except ImportError:
         return dedup.repeats
     return functools.partial(repeats, casefold=dedup.casefold_table(), edge=dedup._EDGE,

@@ -15,7 +15,7 @@ BLANK = "".join(
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 
 try:
-    from ..engine._native import split_lines as _NATIVE_SPLIT
+    from ..engine._lines import split_lines as _NATIVE_SPLIT
 except ImportError:  # no compiler at install: the Python loop below
     _NATIVE_SPLIT = None
 

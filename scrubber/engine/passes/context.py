@@ -60,7 +60,7 @@ def weak(text: str) -> bool:
 def weak_table() -> np.ndarray:
     """Code point (below ``charset.DOMAIN``) -> bits of the classes :func:`weak` reads: 1
     ``\\s``, 2 ``\\d``, 4 an item mark, 8 a number's end, 16 a sentence end, 32 a closer (the
-    native :func:`~scrubber.engine._native.weak_lines`' table; read-only)."""
+    native :func:`~scrubber.engine._lines.weak_lines`' table; read-only)."""
     from ..charset import DOMAIN, members
 
     table = np.zeros(DOMAIN, dtype=np.uint8)
@@ -72,7 +72,7 @@ def weak_table() -> np.ndarray:
 
 
 try:
-    from .._native import weak_lines as _WEAK_LINES
+    from .._lines import weak_lines as _WEAK_LINES
 except ImportError:  # no compiler at install: weak() on each block
     _WEAK_LINES = None
 

@@ -46,7 +46,7 @@ KEPT, REPEATED, INSIDE = 0, 1, 2
 def repeats(texts: list[str], contained_min: int) -> list[int]:
     """Per text, in order: :data:`REPEATED` when its key (:func:`norms`) equals an earlier
     kept text's, :data:`INSIDE` when its key, at least ``contained_min`` long, begins or ends
-    an earlier, longer kept key, else :data:`KEPT` (:func:`._native.repeats` in C)."""
+    an earlier, longer kept key, else :data:`KEPT` (:func:`._dedup.repeats` in C)."""
     seen: set[str] = set()
     heads: dict[str, list[str]] = {}
     tails: dict[str, list[str]] = {}
@@ -79,7 +79,7 @@ def _norm(text: str) -> str:
 
 def norms(texts: list[str]) -> list[str]:
     """The comparison key of each text: casefolded, blanks collapsed to single spaces
-    (:func:`scrubber.engine._native.norms` computes the same in C)."""
+    (:func:`scrubber.engine._dedup.norms` computes the same in C)."""
     return [_norm(text) for text in texts]
 
 

@@ -1,0 +1,272 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The native core's dedup work: comparison keys and repeat verdicts -- :mod:`.passes.dedup`
+in C, pinned to it by ``tests/test_native_conformance.py``."""
+
+from cpython.unicode cimport PyUnicode_GET_LENGTH
+from libc.stdint cimport int32_t, uint32_t, uint64_t
+from libc.stdlib cimport calloc, free
+
+from ._unicode cimport PyUnicode_DATA, PyUnicode_FromKindAndData, PyUnicode_KIND, PyUnicode_READ
+
+# passes.dedup.casefold_table's markers: a blank; no one-character casefold.
+cdef uint32_t _BLANK = 0xFFFFFFFE
+cdef uint32_t _MULTI = 0xFFFFFFFF
+
+
+def norms(list texts, const uint32_t[::1] casefold):
+    """``" ".join(t.casefold().split())`` of every text: dedup's comparison key, as
+    :func:`repeats` makes it (the conformance tests compare the two paths' keys here).
+
+    ``casefold``: code point -> its casefold when that is one character and no blank,
+    0xFFFFFFFE when it is a blank, else 0xFFFFFFFF (a text holding such a character, or
+    one beyond the table, takes the Python expression): ``passes.dedup.casefold_table``.
+    """
+    cdef uint32_t dom = casefold.shape[0]
+    cdef const uint32_t *cf = &casefold[0]
+    out = []
+    for t in texts:
+        if not isinstance(t, str):
+            raise TypeError(f"norms() takes str, got {type(t).__name__}")
+        key = _fold_key(t, cf, dom)
+        out.append(" ".join(t.casefold().split()) if key is None else key)
+    return out
+
+
+def repeats(list texts, Py_ssize_t contained_min, const uint32_t[::1] casefold, Py_ssize_t edge,
+            Py_ssize_t max_candidates, object norm_py):
+    """:func:`~.passes.dedup.repeats` in C: per text 0 (kept), 1 (its key, ``norm_py(text)``,
+    equals an earlier kept one's) or 2 (its key, at least ``contained_min`` long, begins or
+    ends an earlier, longer kept key).
+
+    Keys are hashed as they are made (no string per text) into three small hash tables of
+    earlier kept texts (by whole key, by first and by last ``edge`` characters); a string is
+    built only to confirm a candidate the hashes found. A bucket is keyed by the hash of the
+    characters rather than the characters: two buckets merge only on a 64-bit collision, which
+    can change which ``max_candidates`` earlier keys a bucket keeps, never a verdict on the
+    keys compared.
+    """
+    cdef Py_ssize_t count = len(texts), i
+    cdef uint32_t dom = casefold.shape[0]
+    cdef const uint32_t *cf = &casefold[0]
+    cdef _Keys key
+    cdef _Map seen, heads, tails
+    cdef uint64_t ss, hs, ts
+    cdef int32_t j
+    cdef bint repeated
+    cdef list verdicts = [0] * count
+    cdef list keys = [None] * count   # each text's key string, once it was needed
+    cdef uint32_t *ring = <uint32_t *> calloc(max(edge, 1), sizeof(uint32_t))
+    _map_init(&seen, count)
+    _map_init(&heads, count)
+    _map_init(&tails, count)
+    try:
+        if ring == NULL or seen.nxt == NULL or heads.nxt == NULL or tails.nxt == NULL:
+            raise MemoryError()
+        for i in range(count):
+            text = texts[i]
+            if not isinstance(text, str):
+                raise TypeError(f"repeats() takes str, got {type(text).__name__}")
+            if _hash_key(text, cf, dom, edge, ring, True, &key):
+                keys[i] = norm_py(text)
+                _hash_key(keys[i], cf, dom, edge, ring, False, &key)
+            ss = _map_slot(&seen, key.full)
+            repeated = False
+            j = seen.first[ss]
+            while j >= 0 and not repeated:
+                repeated = _key_of(j, texts, keys, cf, dom, norm_py) == _key_of(i, texts, keys, cf, dom, norm_py)
+                j = seen.nxt[j]
+            if repeated:
+                verdicts[i] = 1
+                continue
+            hs = _map_slot(&heads, key.head)
+            ts = _map_slot(&tails, key.tail)
+            if key.n >= contained_min and (heads.first[hs] >= 0 or tails.first[ts] >= 0) and _contained_in(
+                    i, key.n, heads.first[hs], heads.nxt, tails.first[ts], tails.nxt, texts, keys, cf, dom,
+                    norm_py):
+                verdicts[i] = 2
+                continue
+            _map_add(&seen, ss, key.full, i, count)
+            _map_add(&heads, hs, key.head, i, max_candidates)
+            _map_add(&tails, ts, key.tail, i, max_candidates)
+        return verdicts
+    finally:
+        free(ring)
+        _map_free(&seen)
+        _map_free(&heads)
+        _map_free(&tails)
+
+
+cdef struct _Map:
+    # Open addressing: slot -> key and the first of its bucket's texts (-1: empty slot), the
+    # bucket's size; per text, the next text of its bucket (-1: last).
+    uint64_t *keys
+    int32_t *first
+    int32_t *size
+    int32_t *nxt
+    uint64_t mask
+
+
+cdef int _map_init(_Map *m, Py_ssize_t count) noexcept:
+    cdef Py_ssize_t cap = 16, k
+    while cap < 2 * count:
+        cap <<= 1
+    m.mask = cap - 1
+    m.keys = <uint64_t *> calloc(cap, sizeof(uint64_t))
+    m.first = <int32_t *> calloc(cap, sizeof(int32_t))
+    m.size = <int32_t *> calloc(cap, sizeof(int32_t))
+    m.nxt = <int32_t *> calloc(max(count, 1), sizeof(int32_t))
+    if m.keys == NULL or m.first == NULL or m.size == NULL or m.nxt == NULL:
+        _map_free(m)
+        return -1
+    for k in range(cap):
+        m.first[k] = -1
+    return 0
+
+
+cdef void _map_free(_Map *m) noexcept:
+    free(m.keys)
+    free(m.first)
+    free(m.size)
+    free(m.nxt)
+    m.keys = NULL
+    m.first = NULL
+    m.size = NULL
+    m.nxt = NULL
+
+
+cdef inline uint64_t _map_slot(_Map *m, uint64_t key) noexcept nogil:
+    """The slot holding ``key``, or the empty slot where it would go."""
+    cdef uint64_t slot = ((key ^ (key >> 29)) * <uint64_t> 0x9E3779B97F4A7C15) >> 17 & m.mask
+    while m.first[slot] >= 0 and m.keys[slot] != key:
+        slot = (slot + 1) & m.mask
+    return slot
+
+
+cdef inline void _map_add(_Map *m, uint64_t slot, uint64_t key, Py_ssize_t i, Py_ssize_t cap) noexcept nogil:
+    """Text ``i`` into the bucket of ``slot`` (found by :func:`_map_slot`), unless it holds
+    ``cap`` texts already."""
+    if m.first[slot] < 0:
+        m.keys[slot] = key
+    elif m.size[slot] >= cap:
+        return
+    m.nxt[i] = m.first[slot]
+    m.first[slot] = <int32_t> i
+    m.size[slot] += 1
+
+
+cdef struct _Keys:
+    uint64_t full, head, tail
+    Py_ssize_t n
+
+
+cdef inline uint64_t _mix(uint64_t h, uint64_t c) noexcept nogil:
+    return (h ^ c) * <uint64_t> 0x100000001B3  # FNV-1a over code points
+
+
+cdef int _hash_key(object text, const uint32_t *cf, uint32_t dom, Py_ssize_t edge, uint32_t *ring,
+                   bint fold, _Keys *key) except -1:
+    """Hash ``" ".join(text.casefold().split())`` (``fold``) or ``text`` itself (a key made
+    in Python): the whole key, its first and its last ``edge`` characters, and its length.
+    1: ``text`` holds a character whose casefold the table lacks (make the key in Python)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, m = 0, j, first, slot = 0
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef uint32_t c, f
+    cdef uint64_t full = 0xCBF29CE484222325, head = 0xCBF29CE484222325, tail = 0xCBF29CE484222325
+    cdef bint space = False
+    # ring[slot] is where the next character goes: the last ``edge`` ones, oldest at slot.
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if fold:
+            if c >= dom:
+                return 1
+            f = cf[c]
+            if f >= _BLANK:
+                if f == _MULTI:
+                    return 1
+                space = m > 0
+                continue
+            if space:  # one space between two runs of non-blanks
+                full = _mix(full, 32)
+                if m < edge:
+                    head = _mix(head, 32)
+                if edge:
+                    ring[slot] = 32
+                    slot = slot + 1 if slot + 1 < edge else 0
+                m += 1
+                space = False
+        else:
+            f = c
+        full = _mix(full, f)
+        if m < edge:
+            head = _mix(head, f)
+        if edge:
+            ring[slot] = f
+            slot = slot + 1 if slot + 1 < edge else 0
+        m += 1
+    first = m - edge if m > edge else 0
+    for j in range(first, m):
+        tail = _mix(tail, ring[j % edge])
+    key.full, key.head, key.tail, key.n = full, head, tail, m
+    return 0
+
+
+cdef object _key_of(Py_ssize_t i, list texts, list keys, const uint32_t *cf, uint32_t dom, object norm_py):
+    """Text ``i``'s key string, made once."""
+    key = keys[i]
+    if key is None:
+        key = _fold_key(texts[i], cf, dom)
+        if key is None:
+            key = norm_py(texts[i])
+        keys[i] = key
+    return key
+
+
+cdef bint _contained_in(Py_ssize_t i, Py_ssize_t n, int32_t by_head, const int32_t *head_next,
+                        int32_t by_tail, const int32_t *tail_next, list texts, list keys,
+                        const uint32_t *cf, uint32_t dom, object norm_py) except -1:
+    """Key ``i`` ends an earlier, longer key of its tail's bucket or begins one of its head's
+    (each bucket a chain of text indices from its first)."""
+    mine = _key_of(i, texts, keys, cf, dom, norm_py)
+    while by_tail >= 0:
+        earlier = _key_of(by_tail, texts, keys, cf, dom, norm_py)
+        if PyUnicode_GET_LENGTH(earlier) > n and earlier.endswith(mine):
+            return True
+        by_tail = tail_next[by_tail]
+    while by_head >= 0:
+        earlier = _key_of(by_head, texts, keys, cf, dom, norm_py)
+        if PyUnicode_GET_LENGTH(earlier) > n and earlier.startswith(mine):
+            return True
+        by_head = head_next[by_head]
+    return False
+
+
+cdef object _fold_key(object t, const uint32_t *cf, uint32_t dom):
+    """``" ".join(t.casefold().split())`` by the table, or None where it has no single-character
+    casefold (the caller takes the Python expression)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(t), i, m = 0
+    cdef int kind = PyUnicode_KIND(t)
+    cdef void *data = PyUnicode_DATA(t)
+    cdef uint32_t c, f
+    cdef bint space = False
+    cdef Py_UCS4 *buf = <Py_UCS4 *> calloc(max(n, 1), sizeof(Py_UCS4))
+    if buf == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c >= dom or cf[c] == _MULTI:
+                return None
+            f = cf[c]
+            if f == _BLANK:
+                space = m > 0
+                continue
+            if space:
+                buf[m] = 32
+                m += 1
+                space = False
+            buf[m] = f
+            m += 1
+        return PyUnicode_FromKindAndData(4, buf, m)
+    finally:
+        free(buf)

@@ -1,0 +1,178 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The native core's line work: cutting text into blocks, the context pass's weak-line test
+and the final layout -- :mod:`.fronts.text`, :mod:`.passes.context` and :mod:`scrubber.result`
+in C, pinned to them by ``tests/test_native_conformance.py``."""
+
+from cpython.bytes cimport PyBytes_FromStringAndSize
+from cpython.unicode cimport PyUnicode_GET_LENGTH
+from libc.stdint cimport int64_t, uint8_t, uint32_t
+from libc.stdlib cimport free, malloc, realloc
+
+from ._unicode cimport (
+    Py_UNICODE_ISSPACE, PyUnicode_DATA, PyUnicode_FromKindAndData, PyUnicode_KIND, PyUnicode_READ,
+    PyUnicode_Substring,
+)
+
+import numpy as np
+
+
+def split_lines(source, block):
+    """The blocks of :func:`~scrubber.fronts.text.split_text`: ``block(index, text, start, end,
+    line_start, line_end, para)`` for every line holding more than blanks, with their starts
+    and ends as int64 arrays: ``(blocks, starts, ends)``.
+
+    Lines end at ``\\n``, ``\\r\\n`` or ``\\r``; a line's text is stripped of the characters of
+    ``fronts.text.BLANK`` (whitespace but line breaks, zero-width space, BOM); a blank line
+    before a block starts a new paragraph.
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"split_lines() takes str, got {type(source).__name__}")
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), pos = 0, i, a, b, sep, para = 0, count = 0, size = 64
+    cdef int kind = PyUnicode_KIND(source)
+    cdef void *data = PyUnicode_DATA(source)
+    cdef Py_UCS4 c = 0
+    cdef bint blank_before = False
+    cdef list out = []
+    cdef int64_t *bounds = <int64_t *> malloc(2 * size * sizeof(int64_t))  # start, end; start, end; ...
+    cdef int64_t *grown
+    if bounds == NULL:
+        raise MemoryError()
+    try:
+        while True:
+            i = pos
+            while i < n:
+                c = PyUnicode_READ(kind, data, i)
+                if c == 10 or c == 13:
+                    break
+                i += 1
+            sep = 0
+            if i < n:
+                sep = 2 if c == 13 and i + 1 < n and PyUnicode_READ(kind, data, i + 1) == 10 else 1
+            a, b = pos, i
+            while a < b and _blank(PyUnicode_READ(kind, data, a)):
+                a += 1
+            while b > a and _blank(PyUnicode_READ(kind, data, b - 1)):
+                b -= 1
+            if a < b:
+                if blank_before and count:
+                    para += 1
+                out.append(block(count, PyUnicode_Substring(source, a, b), a, b, pos, i + sep, para))
+                if count == size:
+                    grown = <int64_t *> realloc(bounds, 4 * size * sizeof(int64_t))
+                    if grown == NULL:
+                        raise MemoryError()
+                    bounds, size = grown, 2 * size
+                bounds[2 * count] = a
+                bounds[2 * count + 1] = b
+                count += 1
+                blank_before = False
+            else:
+                blank_before = True
+            if i >= n:
+                break
+            pos = i + sep
+        pairs = np.frombuffer(PyBytes_FromStringAndSize(<char *> bounds, 2 * count * sizeof(int64_t)),
+                              dtype=np.int64)
+        return out, pairs[0::2].copy(), pairs[1::2].copy()
+    finally:
+        free(bounds)
+
+
+def weak_lines(source, list blocks, const uint8_t[::1] table):
+    """``passes.context.weak(block.text)`` of every block, the text being
+    ``source[block.start:block.end]``: an item mark and a blank, or one to three digits, a
+    number's end and (after at most one blank) a non-blank, at the start; or a sentence end,
+    then at most one closer, at the end. ``table``: ``context.weak_table()``.
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"weak_lines() takes str, got {type(source).__name__}")
+    cdef int kind = PyUnicode_KIND(source)
+    cdef void *data = PyUnicode_DATA(source)
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(source), s, e, k
+    cdef uint32_t dom = table.shape[0]
+    cdef list out = [False] * len(blocks)
+    for b in range(len(blocks)):
+        block = blocks[b]
+        s, e = block.start, block.end
+        if not 0 <= s < e <= length:
+            raise ValueError(f"block {b} is outside the source")
+        if _weak_bits(kind, data, s, dom, table) & 4 and e - s >= 2 and _weak_bits(kind, data, s + 1, dom, table) & 1:
+            out[b] = True
+            continue
+        k = 0
+        while k < 4 and s + k < e and _weak_bits(kind, data, s + k, dom, table) & 2:
+            k += 1
+        if 1 <= k <= 3 and s + k < e and _weak_bits(kind, data, s + k, dom, table) & 8:
+            k += 1  # then \s?\S
+            if s + k < e and not _weak_bits(kind, data, s + k, dom, table) & 1:
+                out[b] = True
+                continue
+            if s + k + 1 < e and not _weak_bits(kind, data, s + k + 1, dom, table) & 1:
+                out[b] = True
+                continue
+        if _weak_bits(kind, data, e - 1, dom, table) & 16 or (
+                _weak_bits(kind, data, e - 1, dom, table) & 32 and e - s >= 2
+                and _weak_bits(kind, data, e - 2, dom, table) & 16):
+            out[b] = True
+    return out
+
+
+cdef inline uint8_t _weak_bits(int kind, void *data, Py_ssize_t i, uint32_t dom, const uint8_t[::1] table) noexcept:
+    cdef Py_UCS4 c = PyUnicode_READ(kind, data, i)
+    return table[c] if c < dom else 0
+
+
+def layout(text):
+    """:func:`scrubber.result.layout`: every line stripped of ``fronts.text.BLANK``, runs of
+    blank lines collapsed to one, blank lines at either end dropped (lines end at ``\\n``,
+    ``\\r\\n`` or ``\\r``)."""
+    if not isinstance(text, str):
+        raise TypeError(f"layout() takes str, got {type(text).__name__}")
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), pos = 0, i, a, b, m = 0, k
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c = 0
+    cdef bint written = False, blank_between = False
+    cdef Py_UCS4 *out = <Py_UCS4 *> malloc(max(n, 1) * sizeof(Py_UCS4))
+    if out == NULL:
+        raise MemoryError()
+    try:
+        while True:
+            i = pos
+            while i < n:
+                c = PyUnicode_READ(kind, data, i)
+                if c == 10 or c == 13:
+                    break
+                i += 1
+            a, b = pos, i
+            while a < b and _blank(PyUnicode_READ(kind, data, a)):
+                a += 1
+            while b > a and _blank(PyUnicode_READ(kind, data, b - 1)):
+                b -= 1
+            if a < b:
+                if written:  # a line break, and one blank line where any stood between
+                    out[m] = 10
+                    m += 1
+                    if blank_between:
+                        out[m] = 10
+                        m += 1
+                for k in range(a, b):
+                    out[m] = PyUnicode_READ(kind, data, k)
+                    m += 1
+                written = True
+                blank_between = False
+            elif written:
+                blank_between = True
+            if i >= n:
+                break
+            pos = i + (2 if c == 13 and i + 1 < n and PyUnicode_READ(kind, data, i + 1) == 10 else 1)
+        return PyUnicode_FromKindAndData(4, out, m)
+    finally:
+        free(out)
+
+
+cdef inline bint _blank(Py_UCS4 c) noexcept:
+    """``c in fronts.text.BLANK``."""
+    if c == 0x200B or c == 0xFEFF:
+        return True
+    return c <= 0x3000 and c != 10 and c != 13 and Py_UNICODE_ISSPACE(c)

@@ -7,10 +7,11 @@ from cpython.bytes cimport PyBytes_FromStringAndSize
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdint cimport int64_t, uint8_t, uint32_t
 from libc.stdlib cimport free, malloc, realloc
+from libc.string cimport memcpy
 
 from ._unicode cimport (
     Py_UNICODE_ISSPACE, PyUnicode_DATA, PyUnicode_FromKindAndData, PyUnicode_KIND, PyUnicode_READ,
-    PyUnicode_Substring,
+    PyUnicode_Substring, PyUnicode_WRITE,
 )
 
 import numpy as np
@@ -128,12 +129,14 @@ def layout(text):
     ``\\r\\n`` or ``\\r``)."""
     if not isinstance(text, str):
         raise TypeError(f"layout() takes str, got {type(text).__name__}")
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), pos = 0, i, a, b, m = 0, k
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), pos = 0, i, a, b, m = 0
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
     cdef Py_UCS4 c = 0
     cdef bint written = False, blank_between = False
-    cdef Py_UCS4 *out = <Py_UCS4 *> malloc(max(n, 1) * sizeof(Py_UCS4))
+    # The output is no longer than the text and holds only its characters (and line breaks):
+    # a buffer of the text's own width, lines copied whole.
+    cdef char *out = <char *> malloc(max(n, 1) * kind)
     if out == NULL:
         raise MemoryError()
     try:
@@ -151,14 +154,13 @@ def layout(text):
                 b -= 1
             if a < b:
                 if written:  # a line break, and one blank line where any stood between
-                    out[m] = 10
+                    PyUnicode_WRITE(kind, out, m, 10)
                     m += 1
                     if blank_between:
-                        out[m] = 10
+                        PyUnicode_WRITE(kind, out, m, 10)
                         m += 1
-                for k in range(a, b):
-                    out[m] = PyUnicode_READ(kind, data, k)
-                    m += 1
+                memcpy(out + m * kind, <char *> data + a * kind, (b - a) * kind)
+                m += b - a
                 written = True
                 blank_between = False
             elif written:
@@ -166,7 +168,7 @@ def layout(text):
             if i >= n:
                 break
             pos = i + (2 if c == 13 and i + 1 < n and PyUnicode_READ(kind, data, i + 1) == 10 else 1)
-        return PyUnicode_FromKindAndData(4, out, m)
+        return PyUnicode_FromKindAndData(kind, out, m)
     finally:
         free(out)
 

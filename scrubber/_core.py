@@ -127,7 +127,7 @@ def _result(state: State) -> Result:
         flags.append("regex_budget_exhausted")
     # The guard first: a gutted document keeps its source, and its removals are never built.
     if _over_removed(state):
-        return Result(replay(source, ()), None, source, (), tuple([GUARD_FLAG, *flags]))
+        return Result(replay(source, ()), None, source, Removals(source, ()), tuple([GUARD_FLAG, *flags]))
     blocks = state.doc.blocks
     # Removed blocks in index order, which is source order (one removal a block, also for a
     # block whose spans were found before a later pass took it whole) ...

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scrubber import Config, Scrubber
+from scrubber.document import Block
 from scrubber.engine.docscan import DocScan
 from scrubber.engine.fold import core
 from scrubber.fronts.text import split_text
@@ -285,6 +286,8 @@ def test_weak_lines(parts: list[str]) -> None:
     expected = [weak(b.text) for b in doc.blocks]
     assert expected == [_WEAK.search(b.text) is not None for b in doc.blocks]
     assert weak_lines(doc.source, doc.blocks, weak_table()) == expected
+    empty = [Block(0, "", 0, 0, 0, 0, 0)]  # hand-built documents may hold one
+    assert weak_lines(doc.source, empty, weak_table()) == [weak("")] == [False]
 
 
 _LAYOUT_ALPHABET = [*"a中b \t\n\r\u3000\u200b\ufeff\x1c\x85\u2028\xa0😀", "\r\n", "\n\n", "\n \n"]

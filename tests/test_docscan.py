@@ -180,3 +180,18 @@ def test_class_members_of_generated_classes(negate: bool, items: list[str]) -> N
     members = class_members(atom)
     if members is not None:
         assert np.array_equal(members, _by_regex(atom)), atom
+
+
+def test_stale_bounds_are_not_read() -> None:
+    """A Document copied with other blocks keeps the splitter's offset arrays: the scan
+    reads the blocks then, not the stale arrays."""
+    import dataclasses
+
+    doc = split_text("Home\n\n這是一段用來當作正文的文字，它足夠長，也有標點符號，所以看起來像正文。\nShare")
+    if doc.bounds is None:
+        pytest.skip("native splitter not built: no offset arrays")
+    other = split_text("a\nShare this article on Facebook")
+    copied = dataclasses.replace(doc, source=other.source, blocks=other.blocks)
+    scan = DocScan(copied.source, copied.blocks, _RULES.scan_tables, _S.config, copied.bounds)
+    assert scan.starts.tolist() == [b.start for b in other.blocks]
+    assert _S.scrub_document(copied, text_mode=True) == _S.scrub(other.source)

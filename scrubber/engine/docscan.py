@@ -127,7 +127,7 @@ class DocScan:
                  bounds: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         """``bounds``: the blocks' starts and ends as int64 arrays, if already made."""
         n = len(blocks)
-        if bounds is not None:
+        if bounds is not None and _matches(bounds, blocks):
             starts, ends = self.starts, self.ends = bounds
         else:
             starts = self.starts = np.fromiter((b.start for b in blocks), dtype=np.int64, count=n)
@@ -167,6 +167,16 @@ class DocScan:
 
 
 _NO_MASKS = np.zeros(0, dtype=np.uint64)
+
+
+def _matches(bounds: tuple[np.ndarray, np.ndarray], blocks: Sequence[Block]) -> bool:
+    """The offsets still describe these blocks (a Document copied with other blocks keeps its
+    ``bounds``): as many, and the same first and last offsets."""
+    starts, ends = bounds
+    if len(starts) != len(blocks) or len(ends) != len(blocks):
+        return False
+    return not blocks or (int(starts[0]) == blocks[0].start and int(ends[-1]) == blocks[-1].end
+                          and int(ends[0]) == blocks[0].end and int(starts[-1]) == blocks[-1].start)
 
 
 def native_scan() -> Callable[..., tuple[str, list[int], list[int], list[bool | None]]] | None:

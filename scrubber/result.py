@@ -10,12 +10,12 @@ from typing import Any, overload
 
 from .fronts.text import BLANK
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
 try:
     from .engine._lines import layout as _NATIVE_LAYOUT
 except ImportError:  # no compiler at install: layout_py
     _NATIVE_LAYOUT = None
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BLANK_RUN = re.compile(r"\n\n+")
 
 

@@ -387,8 +387,8 @@ def _repeats(native: bool) -> Callable[[list[str], int], list[int]]:
         from ._dedup import repeats
     except ImportError:
         return dedup.repeats
-    return functools.partial(repeats, casefold=dedup.casefold_table(), edge=dedup._EDGE,
-                             max_candidates=dedup._MAX_CANDIDATES, norm_py=dedup._norm)
+    return functools.partial(repeats, casefold=dedup.casefold_table(), edge=dedup.EDGE,
+                             max_candidates=dedup.MAX_CANDIDATES, norm_py=dedup.norm)
 
 
 def _native_line_matcher(rules: CompiledRules) -> object | None:

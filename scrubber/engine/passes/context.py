@@ -28,6 +28,11 @@ import regex
 
 from ..state import State, Verdict
 
+try:
+    from .._lines import weak_lines as _WEAK_LINES
+except ImportError:  # no compiler at install: weak() on each block
+    _WEAK_LINES = None
+
 OUTSIDE = Verdict("CTX-001", "boilerplate")
 RUNS = Verdict("CTX-002", "boilerplate")
 RUN = 3
@@ -70,11 +75,6 @@ def weak_table() -> np.ndarray:
     table.flags.writeable = False
     return table
 
-
-try:
-    from .._lines import weak_lines as _WEAK_LINES
-except ImportError:  # no compiler at install: weak() on each block
-    _WEAK_LINES = None
 
 BODY, WEAK, NOISE = 0, 1, 2
 _NOISE_RUN = re.compile(b"%c{%d,}" % (NOISE, RUN))

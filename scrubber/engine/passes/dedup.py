@@ -16,9 +16,10 @@ from ..state import State, Verdict
 
 EXACT = Verdict("DUP-001", "duplicate")
 CONTAINED = Verdict("DUP-002", "duplicate")
-_EDGE = 12
+#: Characters of a key's head and tail that bucket earlier keys for the containment test.
+EDGE = 12
 #: Earlier blocks compared per head/tail key: bounds the work on adversarial input.
-_MAX_CANDIDATES = 32
+MAX_CANDIDATES = 32
 
 
 #: List and table items (as extractors mark them) repeat legitimately: specs, tables.
@@ -55,7 +56,7 @@ def repeats(texts: list[str], contained_min: int) -> list[int]:
         if norm in seen:
             out[i] = REPEATED
             continue
-        head, tail = norm[:_EDGE], norm[-_EDGE:]
+        head, tail = norm[:EDGE], norm[-EDGE:]
         if len(norm) >= contained_min and (head in heads or tail in tails) and _contained(norm, heads, tails):
             out[i] = INSIDE
             continue
@@ -63,24 +64,24 @@ def repeats(texts: list[str], contained_min: int) -> list[int]:
         bucket = heads.get(head)
         if bucket is None:
             heads[head] = [norm]
-        elif len(bucket) < _MAX_CANDIDATES:
+        elif len(bucket) < MAX_CANDIDATES:
             bucket.append(norm)
         bucket = tails.get(tail)
         if bucket is None:
             tails[tail] = [norm]
-        elif len(bucket) < _MAX_CANDIDATES:
+        elif len(bucket) < MAX_CANDIDATES:
             bucket.append(norm)
     return out
 
 
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
+    """The comparison key of a text: casefolded, blanks collapsed to single spaces."""
     return " ".join(text.casefold().split())
 
 
 def norms(texts: list[str]) -> list[str]:
-    """The comparison key of each text: casefolded, blanks collapsed to single spaces
-    (:func:`scrubber.engine._dedup.norms` computes the same in C)."""
-    return [_norm(text) for text in texts]
+    """:func:`norm` of each text (:func:`scrubber.engine._dedup.norms` computes the same in C)."""
+    return [norm(text) for text in texts]
 
 
 #: :func:`casefold_table` values: no one-character casefold; a casefold that is whitespace.
@@ -103,10 +104,10 @@ def casefold_table() -> np.ndarray:
 
 
 def _contained(norm: str, heads: dict[str, list[str]], tails: dict[str, list[str]]) -> bool:
-    for earlier in tails.get(norm[-_EDGE:], ()):
+    for earlier in tails.get(norm[-EDGE:], ()):
         if len(earlier) > len(norm) and earlier.endswith(norm):
             return True
-    for earlier in heads.get(norm[:_EDGE], ()):
+    for earlier in heads.get(norm[:EDGE], ()):
         if len(earlier) > len(norm) and earlier.startswith(norm):
             return True
     return False

@@ -7,7 +7,7 @@ import itertools
 from ...rules.schema import Rule
 from ..docscan import DocScan
 from ..fold import core
-from ..state import State, Verdict
+from ..state import State
 
 #: A ``drop_list`` header takes with it at most this many following short lines ...
 LIST_MAX_ITEMS = 40
@@ -43,7 +43,7 @@ def run(state: State) -> None:
             if rule.action == "cut_rest" and body_before is None:
                 body_before = list(itertools.accumulate((len(b.text) if body[b.index] else 0 for b in blocks),
                                                         initial=0))
-            if _apply(state, rule, index, body_before or []):
+            if _apply(state, rule, ri, index, body_before or []):
                 break
     _spans(state, scan.span_bits)
 
@@ -92,8 +92,8 @@ def _in_scope(rule: Rule, index: int, first: int, last: int) -> bool:
     return True
 
 
-def _apply(state: State, rule: Rule, index: int, body_before: list[int]) -> bool:
-    verdict = Verdict(rule.id, rule.category)
+def _apply(state: State, rule: Rule, ri: int, index: int, body_before: list[int]) -> bool:
+    verdict = state.rules.verdicts[ri]
     blocks = state.doc.blocks
     if rule.action == "cut_rest":
         total = body_before[-1]
@@ -137,13 +137,10 @@ def _spans(state: State, span_bits: list[int]) -> None:
             pos = e
         rest.append(block.text[pos:])
         if not "".join(rest).strip():
-            rule = rules.rules[found[0][0]]
-            state.removed[block.index] = Verdict(rule.id, rule.category)
+            state.removed[block.index] = rules.verdicts[found[0][0]]
             continue
-        state.spans[block.index] = [
-            (block.start + s, block.start + e, Verdict(rules.rules[ri].id, rules.rules[ri].category))
-            for ri, s, e in found
-        ]
+        verdicts = rules.verdicts
+        state.spans[block.index] = [(block.start + s, block.start + e, verdicts[ri]) for ri, s, e in found]
 
 
 def _non_overlapping(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

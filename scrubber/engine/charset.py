@@ -217,9 +217,10 @@ class CharMasks:
         for k, atoms in enumerate(allowed):
             if atoms is None:
                 continue
-            ok = np.zeros(DOMAIN, dtype=bool)
-            for atom in set(atoms):
-                ok |= np.unpackbits(_members(atom), count=DOMAIN).view(bool)
+            packed = np.zeros_like(_members(atoms[0]))
+            for atom in set(atoms):  # OR of the packed bits, unpacked once
+                packed |= _members(atom)
+            ok = np.unpackbits(packed, count=DOMAIN).view(bool)
             self.table[:DOMAIN][~ok] |= np.uint64(1 << k)
         for chars, p in position.items():
             for ch in chars:

@@ -18,11 +18,10 @@ import itertools
 from collections.abc import Callable, Sequence
 
 import numpy as np
-import regex
 
 from ..config import Config
 from ..document import Block
-from .charset import DOMAIN, CharMasks, domain_text
+from .charset import DOMAIN, CharMasks, members
 from .fold import FOLD_TABLE
 from .script import CJK_CLASS, SENTENCE_PUNCT
 
@@ -47,14 +46,14 @@ _EXTRA_SHIFT = 5  # bits 5-6: UTF-8 bytes beyond the first
 def _prose_table() -> np.ndarray:
     """Code point (capped at DOMAIN) -> the character's bits for the prose test (read-only).
 
-    Membership is decided by the very regexes ``is_prose`` uses, run over every code point
-    of the domain; index DOMAIN (every character above) is marked ``_BEYOND``.
+    Membership is decided by the very classes ``is_prose`` uses, over every code point of
+    the domain (:func:`~.charset.members`); index DOMAIN (every character above) is marked
+    ``_BEYOND``.
     """
     table = np.zeros(DOMAIN + 1, dtype=np.uint8)
-    everything = domain_text()
-    for bit, pattern in ((_PUNCT, SENTENCE_PUNCT), (_CJK, regex.compile(f"[{CJK_CLASS}]")),
-                         (_WORD, regex.compile(rf"[^\W{CJK_CLASS}]"))):
-        table[[m.start() for m in pattern.finditer(everything)]] |= bit
+    for bit, atom in ((_PUNCT, SENTENCE_PUNCT.pattern), (_CJK, f"[{CJK_CLASS}]"),
+                      (_WORD, rf"[^\W{CJK_CLASS}]")):
+        table[:DOMAIN][members(atom)] |= bit
     table[ord(" ")] |= _SPACE
     table[DOMAIN] = _BEYOND
     cps = np.arange(DOMAIN + 1)

@@ -60,10 +60,10 @@ def main() -> None:
     # Each prefix runs document by document and drops its results, as scrub() does (holding
     # every document's blocks at once would time the garbage collector instead).
     def split(text: str) -> object:
-        return split_text(text)
+        return split_text(text, native=native)
 
     def scan(text: str) -> tuple:
-        doc = split_text(text)
+        doc = split_text(text, native=native)
         return doc, DocScan(doc.source, doc.blocks, rules.scan_tables, config)
 
     def lines_of(doc: object, sc: DocScan) -> list[tuple[str, str, int]]:

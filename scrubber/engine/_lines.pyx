@@ -17,6 +17,36 @@ from ._unicode cimport (
 import numpy as np
 
 
+cdef struct _TextLine:
+    Py_ssize_t start, stop   # its content, blanks stripped (start == stop: a blank line)
+    Py_ssize_t end           # where the next line starts (after ``\\n``, ``\\r\\n`` or ``\\r``)
+    bint last                # no line break ends it
+
+
+cdef inline void _read_line(int kind, void *data, Py_ssize_t n, Py_ssize_t pos, _TextLine *line) noexcept:
+    """The line starting at ``pos`` (the text front end's lines and blanks)."""
+    cdef Py_ssize_t i = pos, a, b
+    cdef Py_UCS4 c = 0
+    while i < n:
+        c = PyUnicode_READ(kind, data, i)
+        if c == 10 or c == 13:
+            break
+        i += 1
+    line.last = i >= n
+    if line.last:
+        line.end = i
+    elif c == 13 and i + 1 < n and PyUnicode_READ(kind, data, i + 1) == 10:
+        line.end = i + 2
+    else:
+        line.end = i + 1
+    a, b = pos, i
+    while a < b and _blank(PyUnicode_READ(kind, data, a)):
+        a += 1
+    while b > a and _blank(PyUnicode_READ(kind, data, b - 1)):
+        b -= 1
+    line.start, line.stop = a, b
+
+
 def split_lines(source, block):
     """The blocks of :func:`~scrubber.fronts.text.split_text`: ``block(index, text, start, end,
     line_start, line_end, para)`` for every line holding more than blanks, with their starts
@@ -28,10 +58,10 @@ def split_lines(source, block):
     """
     if not isinstance(source, str):
         raise TypeError(f"split_lines() takes str, got {type(source).__name__}")
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), pos = 0, i, a, b, sep, para = 0, count = 0, size = 64
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), pos = 0, a, b, para = 0, count = 0, size = 64
     cdef int kind = PyUnicode_KIND(source)
     cdef void *data = PyUnicode_DATA(source)
-    cdef Py_UCS4 c = 0
+    cdef _TextLine line
     cdef bint blank_before = False
     cdef list out = []
     cdef int64_t *bounds = <int64_t *> malloc(2 * size * sizeof(int64_t))  # start, end; start, end; ...
@@ -40,24 +70,12 @@ def split_lines(source, block):
         raise MemoryError()
     try:
         while True:
-            i = pos
-            while i < n:
-                c = PyUnicode_READ(kind, data, i)
-                if c == 10 or c == 13:
-                    break
-                i += 1
-            sep = 0
-            if i < n:
-                sep = 2 if c == 13 and i + 1 < n and PyUnicode_READ(kind, data, i + 1) == 10 else 1
-            a, b = pos, i
-            while a < b and _blank(PyUnicode_READ(kind, data, a)):
-                a += 1
-            while b > a and _blank(PyUnicode_READ(kind, data, b - 1)):
-                b -= 1
+            _read_line(kind, data, n, pos, &line)
+            a, b = line.start, line.stop
             if a < b:
                 if blank_before and count:
                     para += 1
-                out.append(block(count, PyUnicode_Substring(source, a, b), a, b, pos, i + sep, para))
+                out.append(block(count, PyUnicode_Substring(source, a, b), a, b, pos, line.end, para))
                 if count == size:
                     grown = <int64_t *> realloc(bounds, 4 * size * sizeof(int64_t))
                     if grown == NULL:
@@ -69,9 +87,9 @@ def split_lines(source, block):
                 blank_before = False
             else:
                 blank_before = True
-            if i >= n:
+            if line.last:
                 break
-            pos = i + sep
+            pos = line.end
         pairs = np.frombuffer(PyBytes_FromStringAndSize(<char *> bounds, 2 * count * sizeof(int64_t)),
                               dtype=np.int64)
         return out, pairs[0::2].copy(), pairs[1::2].copy()
@@ -131,10 +149,10 @@ def layout(text):
     ``\\r\\n`` or ``\\r``)."""
     if not isinstance(text, str):
         raise TypeError(f"layout() takes str, got {type(text).__name__}")
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), pos = 0, i, a, b, m = 0
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), pos = 0, a, b, m = 0
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
-    cdef Py_UCS4 c = 0
+    cdef _TextLine line
     cdef bint written = False, blank_between = False
     # The output is no longer than the text and holds only its characters (and line breaks):
     # a buffer of the text's own width, lines copied whole.
@@ -143,17 +161,8 @@ def layout(text):
         raise MemoryError()
     try:
         while True:
-            i = pos
-            while i < n:
-                c = PyUnicode_READ(kind, data, i)
-                if c == 10 or c == 13:
-                    break
-                i += 1
-            a, b = pos, i
-            while a < b and _blank(PyUnicode_READ(kind, data, a)):
-                a += 1
-            while b > a and _blank(PyUnicode_READ(kind, data, b - 1)):
-                b -= 1
+            _read_line(kind, data, n, pos, &line)
+            a, b = line.start, line.stop
             if a < b:
                 if written:  # a line break, and one blank line where any stood between
                     PyUnicode_WRITE(kind, out, m, 10)
@@ -167,9 +176,9 @@ def layout(text):
                 blank_between = False
             elif written:
                 blank_between = True
-            if i >= n:
+            if line.last:
                 break
-            pos = i + (2 if c == 13 and i + 1 < n and PyUnicode_READ(kind, data, i + 1) == 10 else 1)
+            pos = line.end
         return PyUnicode_FromKindAndData(kind, out, m)
     finally:
         free(out)

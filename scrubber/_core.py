@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from .config import Config
@@ -63,7 +62,7 @@ class Scrubber:
         state = State(doc=doc, config=cfg, rules=self.rules, budget=budget)
         # DOM verdicts (the HTML front end's): one comprehension, as text documents have none.
         for block in [b for b in doc.blocks if b.dom_verdict is not None]:
-            state.removed[block.index] = Verdict(*block.dom_verdict)
+            state.verdict[block.index] = Verdict(*block.dom_verdict)
         state.flags.extend(doc.flags)
         junk.run(state)
         if cfg.dedup:
@@ -121,7 +120,7 @@ def _check_text(text: object, config: Config) -> None:
 
 def _result(state: State) -> Result:
     source = state.doc.source
-    removed, spans = state.removed, state.spans
+    verdict, spans = state.verdict, state.spans
     flags = [f"regex_timeout:{rid}" for rid in state.budget.timed_out] + state.flags
     if state.budget.exhausted:
         flags.append("regex_budget_exhausted")
@@ -131,11 +130,11 @@ def _result(state: State) -> Result:
     blocks = state.doc.blocks
     # Removed blocks in index order, which is source order (one removal a block, also for a
     # block whose spans were found before a later pass took it whole) ...
-    rows: list[Row] = [(blocks[i].line_start, blocks[i].line_end, v.rule_id, v.category, "")
-                       for i, v in sorted(removed.items(), key=_FIRST)]
+    rows: list[Row] = [(b.line_start, b.line_end, v.rule_id, v.category, "")
+                       for b, v in zip(blocks, verdict, strict=True) if v is not None]
     # ... then the spans of kept blocks and the joins, merged in by one sort when there are any.
     extra = [(start, end, v.rule_id, v.category, "")
-             for index, found in spans.items() if index not in removed for start, end, v in found]
+             for index, found in spans.items() if verdict[index] is None for start, end, v in found]
     extra += [(start, end, v.rule_id, v.category, repl) for start, end, repl, v in state.joins]
     if extra:
         rows += extra
@@ -156,14 +155,13 @@ def _over_removed(state: State) -> bool:
     blocks, source = state.doc.blocks, state.doc.source
     structural = state.rules.structural_ids
     gone = 0
-    for index, v in state.removed.items():
-        if v.category in _UNGUARDED or v.rule_id in structural:  # (most removals: the context pass)
+    for block, v in zip(blocks, state.verdict, strict=True):
+        if v is None or v.category in _UNGUARDED or v.rule_id in structural:
             continue
-        block = blocks[index]
         if block.dom_verdict is None:
             gone += len(source[block.line_start : block.line_end].strip())
     for index, found in state.spans.items():
-        if index in state.removed:  # taken whole by a later pass: its spans are not removals
+        if state.verdict[index] is not None:  # taken whole by a later pass: its spans are not removals
             continue
         for start, end, v in found:
             if v.category not in _UNGUARDED and v.rule_id not in structural:
@@ -175,7 +173,6 @@ def _over_removed(state: State) -> bool:
 
 
 _UNGUARDED = ("repair", "title", "boilerplate")
-_FIRST = itemgetter(0)
 
 
 @functools.lru_cache(maxsize=8)

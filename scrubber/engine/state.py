@@ -27,8 +27,10 @@ class State:
     config: Config
     rules: CompiledRules
     budget: Budget
-    #: block index -> verdict for blocks removed whole.
-    removed: dict[int, Verdict] = field(default_factory=dict)
+    #: Per block (by index): the verdict that removes it whole, or None while it is kept. A
+    #: list rather than a dict of the removed ones: passes test every block, and the native
+    #: helpers read it as an array.
+    verdict: list[Verdict | None] = field(default_factory=list)
     #: block index -> [(start, end, verdict)] spans removed inside a kept block (source offsets).
     spans: dict[int, list[tuple[int, int, Verdict]]] = field(default_factory=dict)
     #: (start, end, replacement, verdict): whitespace re-joined between two kept blocks.
@@ -41,9 +43,13 @@ class State:
     #: ``fold(doc.source)`` once the junk pass computed it (blocks' folded text are slices).
     folded_doc: str | None = None
 
-    def kept(self) -> list[Block]:
-        """Blocks not removed (the title block included)."""
-        return [b for b in self.doc.blocks if b.index not in self.removed]
+    def __post_init__(self) -> None:
+        if len(self.verdict) != len(self.doc.blocks):
+            self.verdict = [None] * len(self.doc.blocks)
+
+    def removed_count(self) -> int:
+        """How many blocks are removed whole."""
+        return len(self.verdict) - self.verdict.count(None)
 
     def folded(self, block: Block) -> str:
         """The block's folded text, computed once."""

@@ -83,15 +83,15 @@ _NOISE_RUN = re.compile(b"%c{%d,}" % (NOISE, RUN))
 def classify(state: State) -> list[int]:
     """Kind of every block, in document order: BODY, WEAK or NOISE (removed blocks: NOISE,
     so that a menu whose lines the rules already took still counts as a menu)."""
-    removed, body = state.removed, state.body
+    verdict, body = state.verdict, state.body
     blocks = state.doc.blocks
     if _WEAK_LINES is not None and state.rules.line_matcher is not None:  # native, unless turned off
         is_weak = _WEAK_LINES(state.doc.source, blocks, weak_table())
-        return [NOISE if i in removed else BODY if body[i] else WEAK if is_weak[i] else NOISE
-                for i in range(len(blocks))]
+        return [NOISE if v is not None else BODY if is_body else WEAK if w else NOISE
+                for v, is_body, w in zip(verdict, body, is_weak, strict=True)]
     return [
-        NOISE if b.index in removed else BODY if body[b.index] else WEAK if weak(b.text) else NOISE
-        for b in blocks
+        NOISE if v is not None else BODY if is_body else WEAK if weak(b.text) else NOISE
+        for b, v, is_body in zip(blocks, verdict, body, strict=True)
     ]
 
 
@@ -121,12 +121,12 @@ def looks_full_page(state: State, kinds: list[int]) -> bool:
     return (
         noise >= MIN_NOISE
         and noise >= MIN_NOISE_SHARE * len(kinds)
-        and len(state.removed) >= MIN_RULE_HITS
+        and state.removed_count() >= MIN_RULE_HITS
     )
 
 
 def run(state: State) -> None:
-    if len(state.removed) < MIN_RULE_HITS:  # the cheapest condition of looks_full_page
+    if state.removed_count() < MIN_RULE_HITS:  # the cheapest condition of looks_full_page
         return
     kinds = classify(state)
     if not kinds or not looks_full_page(state, kinds):
@@ -134,15 +134,15 @@ def run(state: State) -> None:
     found = clusters(state, kinds)
     if not found or max(chars for _, _, chars in found) < MIN_BODY_CHARS:
         return
-    setdefault = state.removed.setdefault
+    verdict = state.verdict
     # Runs of RUN or more noise blocks, found by one C-level scan of the kinds as bytes.
     for m in _NOISE_RUN.finditer(bytes(kinds)):
         for i in range(m.start(), m.end()):
-            setdefault(i, RUNS)
+            if verdict[i] is None:
+                verdict[i] = RUNS
     best = max(chars for _, _, chars in found)
     kept = [(a, b) for a, b, chars in found if chars >= KEEP_SHARE * best]
     lo, hi = kept[0][0], kept[-1][1]
-    for index in range(lo):
-        setdefault(index, OUTSIDE)
-    for index in range(hi + 1, len(kinds)):
-        setdefault(index, OUTSIDE)
+    for index in (*range(lo), *range(hi + 1, len(kinds))):
+        if verdict[index] is None:
+            verdict[index] = OUTSIDE

@@ -28,16 +28,16 @@ _ITEM = ("- ", "* ", "• ", "| ")
 
 def run(state: State) -> None:
     cfg = state.config
-    removed = state.removed
+    verdict = state.verdict
     dup_min = cfg.dup_min_chars
     # Most blocks are short (menus, labels): filtered in one comprehension, not the loop (which
-    # only ever removes the block at hand, so filtering on ``removed`` first is the same).
-    blocks = [b for b in state.doc.blocks
-              if len(b.text) >= dup_min and b.index not in removed and not b.text.startswith(_ITEM)]
-    verdicts = state.rules.repeats([b.text for b in blocks], cfg.contained_min_chars)
-    for block, verdict in zip(blocks, verdicts, strict=True):
-        if verdict:
-            removed[block.index] = EXACT if verdict == REPEATED else CONTAINED
+    # only ever removes the block at hand, so filtering on ``verdict`` first is the same).
+    blocks = [b for b, v in zip(state.doc.blocks, verdict, strict=True)
+              if v is None and len(b.text) >= dup_min and not b.text.startswith(_ITEM)]
+    repeats = state.rules.repeats([b.text for b in blocks], cfg.contained_min_chars)
+    for block, repeat in zip(blocks, repeats, strict=True):
+        if repeat:
+            verdict[block.index] = EXACT if repeat == REPEATED else CONTAINED
 
 
 #: :func:`repeats`' verdicts.

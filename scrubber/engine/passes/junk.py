@@ -19,14 +19,16 @@ def run(state: State) -> None:
     """Match every block once, find the body, then apply the first rule whose scope admits it."""
     blocks = state.doc.blocks
     rules = state.rules
-    removed = state.removed  # HTML mode: blocks the DOM layer already took are not matched
+    verdict = state.verdict  # HTML mode: blocks the DOM layer already took are not matched
     scan = DocScan(state.doc.source, blocks, rules.scan_tables, state.config, state.doc.bounds)
     state.folded_doc = scan.folded
     hits = _match_native(state, scan) if rules.line_matcher is not None else _match(state, scan)
     # Body: prose (DocScan's count, or is_prose where it could not tell) matched by no rule.
     body = state.body = scan.prose[:]
-    for index in (*hits, *removed):
+    for index in hits:
         body[index] = False
+    if any(verdict):
+        body[:] = [False if v is not None else is_body for is_body, v in zip(body, verdict, strict=True)]
     if None in body:
         body[:] = [state.is_prose(b.text) if body[b.index] is None else body[b.index] for b in blocks]
     first = body.index(True) if True in body else len(blocks)
@@ -34,7 +36,7 @@ def run(state: State) -> None:
     # body_before[i]: characters of body text in blocks[:i] (for cut_rest's share test).
     body_before: list[int] | None = None
     for index in sorted(hits):
-        if index in state.removed:
+        if verdict[index] is not None:
             continue
         for ri in hits[index]:
             rule = rules.rules[ri]
@@ -50,7 +52,7 @@ def run(state: State) -> None:
 
 def _match(state: State, scan: DocScan) -> dict[int, list[int]]:
     """Block index -> the rules matching it, best first, for blocks the line rules may take."""
-    rules, removed = state.rules, state.removed
+    rules, verdict = state.rules, state.verdict
     hits: dict[int, list[int]] = {}
     seen: dict[str, list[int]] = {}  # menus and footers repeat lines: match each text once
     blocked = scan.blocked
@@ -58,7 +60,7 @@ def _match(state: State, scan: DocScan) -> dict[int, list[int]]:
     todo: list[tuple[str, str, int]] = []
     matched: list[tuple[int, str]] = []  # (block index, folded text) of the blocks matched
     for block in state.doc.blocks:
-        if len(block.text) <= line_max and block.index not in removed:
+        if len(block.text) <= line_max and verdict[block.index] is None:
             folded = folded_doc[block.start : block.end]
             matched.append((block.index, folded))
             if folded not in seen:
@@ -75,11 +77,11 @@ def _match(state: State, scan: DocScan) -> dict[int, list[int]]:
 
 def _match_native(state: State, scan: DocScan) -> dict[int, list[int]]:
     """:func:`_match` in the native core (which calls the regex searches itself)."""
-    rules, removed = state.rules, state.removed
+    rules, verdict = state.rules, state.verdict
     line_max = rules.line_max
     # (None: every block up to line_max, picked in C; text mode has no removals yet.)
-    candidates = [b.index for b in state.doc.blocks if b.end - b.start <= line_max and b.index not in removed
-                  ] if removed else None
+    candidates = [b.index for b, v in zip(state.doc.blocks, verdict, strict=True)
+                  if v is None and b.end - b.start <= line_max] if any(verdict) else None
     return dict(rules.line_matcher.match(
         scan.folded, scan.starts, scan.ends, scan.blocked, candidates, state.budget))
 
@@ -104,15 +106,18 @@ def _apply(state: State, rule: Rule, ri: int, index: int, body_before: list[int]
         )
         if not enough:
             return False
-        for b in blocks[index:]:
-            state.removed.setdefault(b.index, verdict)
+        removed = state.verdict
+        for i in range(index, len(blocks)):
+            if removed[i] is None:
+                removed[i] = verdict
         return True
-    state.removed[index] = verdict
+    state.verdict[index] = verdict
     if rule.action == "drop_list":
         for b in blocks[index + 1 : index + 1 + LIST_MAX_ITEMS]:
             if state.body[b.index] or len(b.text) > LIST_ITEM_MAX_CHARS:
                 break
-            state.removed.setdefault(b.index, verdict)
+            if state.verdict[b.index] is None:
+                state.verdict[b.index] = verdict
     return True
 
 
@@ -124,7 +129,7 @@ def _spans(state: State, span_bits: list[int]) -> None:
     blocks = state.doc.blocks
     # Blocks holding an anchor character of some span rule: a few percent of them.
     for index in [i for i, bits in enumerate(span_bits) if bits]:
-        if index in state.removed:
+        if state.verdict[index] is not None:
             continue
         block = blocks[index]
         found = rules.spans(block.text, lambda b=block: state.folded(b), state.budget)
@@ -137,7 +142,7 @@ def _spans(state: State, span_bits: list[int]) -> None:
             pos = e
         rest.append(block.text[pos:])
         if not "".join(rest).strip():
-            state.removed[block.index] = rules.verdicts[found[0][0]]
+            state.verdict[block.index] = rules.verdicts[found[0][0]]
             continue
         verdicts = rules.verdicts
         state.spans[block.index] = [(block.start + s, block.start + e, verdicts[ri]) for ri, s, e in found]

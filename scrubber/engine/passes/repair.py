@@ -29,8 +29,8 @@ MIN_CHARS = 8
 def run(state: State) -> None:
     source = state.doc.source
     blocks = state.doc.blocks
-    removed, spans, body = state.removed, state.spans, state.body
-    kept = [b for b in blocks if b.index not in removed]
+    spans, body = state.spans, state.body
+    kept = [b for b, v in zip(blocks, state.verdict, strict=True) if v is None]
     for a, b in itertools.pairwise(kept):
         end = state.effective_end(a) if a.index in spans else a.end
         # ``source[a.start:end].rstrip()`` without copying the block: where its text ends.

@@ -43,10 +43,11 @@ def run(state: State) -> None:
     if True not in state.body:
         return
     first_body = state.body.index(True)
-    if first_body in state.removed:
+    verdict = state.verdict
+    if verdict[first_body] is not None:
         return
     # The first three kept blocks are all the test below reads.
-    kept = list(itertools.islice((b for b in blocks if b.index not in state.removed), 3))
+    kept = list(itertools.islice((b for b, v in zip(blocks, verdict, strict=True) if v is None), 3))
     # Extracted text that opens with a Title-Cased headline (which reads as prose to the body
     # test) followed by body: that line is the title.
     if (
@@ -54,9 +55,9 @@ def run(state: State) -> None:
         and _title_cased(kept[0].text)
     ):
         state.title = kept[0].index
-        state.removed[kept[0].index] = TITLE
+        verdict[kept[0].index] = TITLE
         return
-    before = [b for b in blocks[:first_body] if b.index not in state.removed]
+    before = [b for b, v in zip(blocks[:first_body], verdict, strict=False) if v is None]
     if not before:
         return
     cand = before[-1]
@@ -64,7 +65,7 @@ def run(state: State) -> None:
     # A title follows the page's head junk (breadcrumbs, menus) that went; in text without
     # such a head (already extracted), only a headline-shaped first line directly above the
     # body counts: a short heading there is more often a subheading of the body.
-    after_junk = any(b.index in state.removed for b in blocks[: cand.index])
+    after_junk = any(verdict[: cand.index])
     if not after_junk and not _headline(before, cand, first_body):
         return
     if _LIST_ITEM.match(text) or "://" in text:
@@ -75,7 +76,7 @@ def run(state: State) -> None:
     if paragraphs and blocks[first_body].para == cand.para:
         return
     state.title = cand.index
-    state.removed[cand.index] = TITLE
+    verdict[cand.index] = TITLE
 
 
 def run_html(state: State) -> None:
@@ -87,7 +88,7 @@ def run_html(state: State) -> None:
     title = state.doc.title
     if not title:
         return
-    first = next((b for b in state.doc.blocks if b.index not in state.removed), None)
+    first = next((b for b, v in zip(state.doc.blocks, state.verdict, strict=True) if v is None), None)
     if first is not None and " ".join(first.text.split()) == " ".join(title.split()):
         state.title = first.index
-        state.removed[first.index] = TITLE
+        state.verdict[first.index] = TITLE

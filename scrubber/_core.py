@@ -15,6 +15,13 @@ from .errors import InputTypeError, LimitError
 from .fronts.text import split_text
 from .result import POSITION, Removals, Result, Row, replay, replay_rows
 
+try:
+    from .engine._lines import cut as _CUT
+    from .engine._lines import removal_rows as _REMOVAL_ROWS
+    from .engine._lines import removed_lines as _REMOVED_LINES
+except ImportError:  # no compiler at install: _result's Python path
+    _REMOVED_LINES = None
+
 if TYPE_CHECKING:
     from .batch import Scrubbed
 
@@ -62,7 +69,7 @@ class Scrubber:
         state = State(doc=doc, config=cfg, rules=self.rules, budget=budget)
         # DOM verdicts (the HTML front end's): one comprehension, as text documents have none.
         for block in [b for b in doc.blocks if b.dom_verdict is not None]:
-            state.verdict[block.index] = Verdict(*block.dom_verdict)
+            state.verdict[block.index] = Verdict(*block.dom_verdict, exempt=True)
         state.flags.extend(doc.flags)
         junk.run(state)
         if cfg.dedup:
@@ -124,6 +131,8 @@ def _result(state: State) -> Result:
     flags = [f"regex_timeout:{rid}" for rid in state.budget.timed_out] + state.flags
     if state.budget.exhausted:
         flags.append("regex_budget_exhausted")
+    if _REMOVED_LINES is not None and state.rules.line_matcher is not None and not spans and not state.joins:
+        return _lines_result(state, flags)
     # The guard first: a gutted document keeps its source, and its removals are never built.
     if _over_removed(state):
         return Result(replay(source, ()), None, source, Removals(source, ()), tuple([GUARD_FLAG, *flags]))
@@ -144,6 +153,19 @@ def _result(state: State) -> Result:
     return Result(replay_rows(source, removals.rows), title, source, removals, tuple(flags))
 
 
+def _lines_result(state: State, flags: list[str]) -> Result:
+    """:func:`_result` when only whole blocks go (no spans, no joins: most documents), in the
+    native core: the removed lines and the guard's counts in one walk over the blocks, the
+    text cut from the source in C, and the rows of ``Result.removals`` made when first read."""
+    source = state.doc.source
+    ranges, verdicts, gone, total = _REMOVED_LINES(source, state.doc.blocks, state.verdict)
+    if gone and total > 0 and gone > state.config.max_removed_share * total:
+        return Result(replay(source, ()), None, source, Removals(source, ()), tuple([GUARD_FLAG, *flags]))
+    title = state.doc.blocks[state.title].text if state.title is not None else state.doc.title
+    removals = Removals.deferred(source, functools.partial(_REMOVAL_ROWS, ranges, verdicts))
+    return Result(_CUT(source, ranges), title, source, removals, tuple(flags))
+
+
 def _over_removed(state: State) -> bool:
     """Would the line rules and dedup gut the document?
 
@@ -153,26 +175,20 @@ def _over_removed(state: State) -> bool:
     marker) guard them, and repairs (joins) and the title.
     """
     blocks, source = state.doc.blocks, state.doc.source
-    structural = state.rules.structural_ids
     gone = 0
     for block, v in zip(blocks, state.verdict, strict=True):
-        if v is None or v.category in _UNGUARDED or v.rule_id in structural:
-            continue
-        if block.dom_verdict is None:
+        if v is not None and v.guarded:  # (not DOM-level removals: their verdicts are exempt)
             gone += len(source[block.line_start : block.line_end].strip())
     for index, found in state.spans.items():
         if state.verdict[index] is not None:  # taken whole by a later pass: its spans are not removals
             continue
         for start, end, v in found:
-            if v.category not in _UNGUARDED and v.rule_id not in structural:
+            if v.guarded:
                 gone += len(source[start:end].strip())
     if not gone:
         return False
     total = sum([len(b.text) for b in blocks if b.dom_verdict is None])
     return total > 0 and gone > state.config.max_removed_share * total
-
-
-_UNGUARDED = ("repair", "title", "boilerplate")
 
 
 @functools.lru_cache(maxsize=8)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from operator import itemgetter
 from typing import Any, overload
@@ -92,18 +92,31 @@ class Removals(Sequence[Removal]):
     slices are made when the sequence is first read, once. Pickles as its rows.
     """
 
-    __slots__ = ("_items", "_rows", "_source")
+    __slots__ = ("_items", "_pending", "_rows", "_source")
 
     def __init__(self, source: str, rows: Iterable[Row], *, ordered: bool = False) -> None:
         self._source = source
-        self._rows: tuple[Row, ...] = tuple(rows if ordered else sorted(rows, key=POSITION))
+        self._rows: tuple[Row, ...] | None = tuple(rows if ordered else sorted(rows, key=POSITION))
+        self._pending: Callable[[], Iterable[Row]] | None = None
         self._items: tuple[Removal, ...] | None = None
+
+    @classmethod
+    def deferred(cls, source: str, make_rows: Callable[[], Iterable[Row]]) -> Removals:
+        """Removals whose rows, already in source order, ``make_rows()`` makes when they are
+        first read (the engine's case: most callers read only ``Result.text``)."""
+        self = cls(source, ())
+        self._rows, self._pending = None, make_rows
+        return self
 
     @property
     def rows(self) -> tuple[Row, ...]:
         """The removals as ``(start, end, rule_id, category, replacement)`` rows, without
         building :class:`Removal` objects (the cheap way to count or filter them)."""
-        return self._rows
+        rows = self._rows
+        if rows is None:  # (two threads may both make them: the same rows)
+            rows = self._rows = tuple(self._pending())  # type: ignore[misc]
+            self._pending = None
+        return rows
 
     def _built(self) -> tuple[Removal, ...]:
         items = self._items
@@ -111,7 +124,7 @@ class Removals(Sequence[Removal]):
             source = self._source
             items = self._items = tuple([
                 Removal(rule_id, category, start, end, source[start:end], replacement)
-                for start, end, rule_id, category, replacement in self._rows
+                for start, end, rule_id, category, replacement in self.rows
             ])
         return items
 
@@ -123,15 +136,14 @@ class Removals(Sequence[Removal]):
         return self._built()[index]
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self.rows)
 
     def __iter__(self) -> Iterator[Removal]:
         return iter(self._built())
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Removals):
-            return self._rows == other._rows and (
-                not self._rows or self._source == other._source)
+            return self.rows == other.rows and (not self.rows or self._source == other._source)
         if isinstance(other, tuple):
             return self._built() == other
         return NotImplemented
@@ -143,7 +155,7 @@ class Removals(Sequence[Removal]):
         return repr(self._built())
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_removals, (self._source, self._rows))
+        return (_removals, (self._source, self.rows))
 
 
 def _removals(source: str, rows: tuple[Row, ...]) -> Removals:

@@ -302,3 +302,58 @@ def test_layout(parts: list[str]) -> None:
 
     text = "".join(parts)
     assert _NATIVE_LAYOUT is not None and layout(text) == layout_py(text)
+
+
+class _OtherBlock(Block):
+    """A Block subclass: the native walk must read its fields as attributes, not slots."""
+
+    __slots__ = ()
+
+
+_LINE_ALPHABET = [*"a中 \t\n\r\u3000\u200b\ufeff\x1c\x85\u2028\xa0", "\r\n", "\n\n", "😀"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_ALPHABET), max_size=40),
+       st.lists(st.integers(0, 5), max_size=40))
+def test_removed_lines_cut_and_rows(parts: list[str], picks: list[int]) -> None:
+    """The native Result path (``_lines.removed_lines``, ``cut``, ``removal_rows``) equals
+    ``_core``'s Python one: the removed lines in order, the guard's counts (``str.strip``
+    lengths of guarded removals; DOM blocks outside the total), the cut text and the rows."""
+    import dataclasses
+
+    from scrubber.engine._lines import cut, removal_rows, removed_lines
+    from scrubber.engine.state import Verdict
+    from scrubber.result import replay_rows
+
+    text = "".join(parts)
+    blocks = split_text(text, native=False).blocks
+    kinds = [None, Verdict("R-1", "navigation"), Verdict("R-2", "boilerplate"),
+             Verdict("R-3", "promo", exempt=True)]
+    verdict = [kinds[p % 4] if p < 4 else None for p in (picks + [0] * len(blocks))[: len(blocks)]]
+    for i, pick in enumerate(picks[: len(blocks)]):
+        if pick == 4:  # a DOM block (removed by its exempt verdict)
+            blocks[i] = dataclasses.replace(blocks[i], dom_verdict=("DOM-1", "navigation"))
+            verdict[i] = Verdict("DOM-1", "navigation", exempt=True)
+        elif pick == 5:
+            blocks[i] = _OtherBlock(*dataclasses.astuple(blocks[i])[:7])
+    ranges, verdicts, gone, total = removed_lines(text, blocks, verdict)
+    gone_blocks = [(b, v) for b, v in zip(blocks, verdict, strict=True) if v is not None]
+    assert ranges.tolist() == [x for b, _ in gone_blocks for x in (b.line_start, b.line_end)]
+    assert verdicts == [v for _, v in gone_blocks]
+    assert gone == sum(len(text[b.line_start : b.line_end].strip()) for b, v in gone_blocks if v.guarded)
+    assert total == sum(len(b.text) for b in blocks if b.dom_verdict is None)
+    rows = [(b.line_start, b.line_end, v.rule_id, v.category, "") for b, v in gone_blocks]
+    assert removal_rows(ranges, verdicts) == rows
+    assert cut(text, ranges) == replay_rows(text, rows)
+
+
+def test_cut_rejects_bad_ranges() -> None:
+    import numpy as np
+
+    from scrubber.engine._lines import cut
+
+    assert cut("ab\ncd\nef", np.array([3, 6], dtype=np.int64)) == "ab\nef"
+    for bad in ([3, 6, 4, 7], [5, 3], [0, 99], [1]):
+        with pytest.raises(ValueError):
+            cut("ab\ncd\nef", np.array(bad, dtype=np.int64))

@@ -57,6 +57,23 @@ def test_removals_read_as_a_tuple_of_removal() -> None:
     assert pickle.loads(pickle.dumps(result)) == result
 
 
+def test_deferred_removals_make_their_rows_once_when_first_read() -> None:
+    rows = ((0, 2, "R-1", "navigation", ""), (3, 5, "R-2", "promo", ""))
+    calls = []
+
+    def make() -> list[tuple[int, int, str, str, str]]:
+        calls.append(1)
+        return list(rows)
+
+    removals = scrubber.Removals.deferred("ab\ncd\nef", make)
+    assert calls == []
+    assert len(removals) == 2 and removals.rows == rows and calls == [1]
+    assert [r.text for r in removals] == ["ab", "cd"] and calls == [1]
+    eager = scrubber.Removals("ab\ncd\nef", rows)
+    assert removals == eager and hash(removals) == hash(eager)
+    assert pickle.loads(pickle.dumps(scrubber.Removals.deferred("ab\ncd\nef", make))) == eager
+
+
 def test_unknown_option_is_a_type_error() -> None:
     with pytest.raises(TypeError, match="unknown option"):
         scrub("x", dedupe=False)

@@ -16,6 +16,15 @@ from ._unicode cimport (
 
 import numpy as np
 
+from scrubber.document import Block
+
+from ._slots cimport PyTypeObject, field, member_offset
+
+cdef Py_ssize_t _TEXT = member_offset(Block, "text")
+cdef Py_ssize_t _LINE_START = member_offset(Block, "line_start")
+cdef Py_ssize_t _LINE_END = member_offset(Block, "line_end")
+cdef Py_ssize_t _DOM_VERDICT = member_offset(Block, "dom_verdict")
+
 
 cdef struct _TextLine:
     Py_ssize_t start, stop   # its content, blanks stripped (start == stop: a blank line)
@@ -149,9 +158,11 @@ def layout(text):
     ``\\r\\n`` or ``\\r``)."""
     if not isinstance(text, str):
         raise TypeError(f"layout() takes str, got {type(text).__name__}")
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), pos = 0, a, b, m = 0
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *data = PyUnicode_DATA(text)
+    return _layout(PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text))
+
+
+cdef str _layout(int kind, void *data, Py_ssize_t n):
+    cdef Py_ssize_t pos = 0, a, b, m = 0
     cdef _TextLine line
     cdef bint written = False, blank_between = False
     # The output is no longer than the text and holds only its characters (and line breaks):
@@ -182,6 +193,98 @@ def layout(text):
         return PyUnicode_FromKindAndData(kind, out, m)
     finally:
         free(out)
+
+
+def cut(source, const int64_t[::1] ranges):
+    """``layout`` of ``source`` without ``source[ranges[2k]:ranges[2k + 1]]`` for every k
+    (sorted, not overlapping): :func:`scrubber.result.replay` of whole-line removals."""
+    if not isinstance(source, str):
+        raise TypeError(f"cut() takes str, got {type(source).__name__}")
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), pos = 0, m = 0, k, a, b
+    cdef int kind = PyUnicode_KIND(source)
+    cdef char *data = <char *> PyUnicode_DATA(source)
+    if ranges.shape[0] % 2:
+        raise ValueError("cut() takes (start, end) pairs")
+    cdef char *kept = <char *> malloc(max(n, 1) * kind)
+    if kept == NULL:
+        raise MemoryError()
+    try:
+        for k in range(0, ranges.shape[0], 2):
+            a, b = ranges[k], ranges[k + 1]
+            if a < pos or b < a or b > n:
+                raise ValueError(f"overlapping or out-of-range removal at offset {a}")
+            memcpy(kept + m * kind, data + pos * kind, (a - pos) * kind)
+            m += a - pos
+            pos = b
+        memcpy(kept + m * kind, data + pos * kind, (n - pos) * kind)
+        m += n - pos
+        return _layout(kind, kept, m)
+    finally:
+        free(kept)
+
+
+def removed_lines(source, list blocks, list verdict):
+    """The blocks removed whole, for the Result: ``(ranges, verdicts, gone, total)``.
+
+    ``ranges``: int64 ``line_start, line_end`` pairs of every block whose ``verdict`` is not
+    None, in order; ``verdicts``: those verdicts; ``gone``: the over-removal guard's count,
+    ``len(source[line_start:line_end].strip())`` summed over the removed blocks whose verdict
+    is ``guarded``; ``total``: ``len(block.text)`` summed over the blocks without a
+    ``dom_verdict``. (``scrubber._core``'s Python path computes the same.)
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"removed_lines() takes str, got {type(source).__name__}")
+    cdef Py_ssize_t nb = len(blocks), n = PyUnicode_GET_LENGTH(source), i, a, b, count = 0
+    cdef Py_ssize_t gone = 0, total = 0
+    cdef int kind = PyUnicode_KIND(source)
+    cdef void *data = PyUnicode_DATA(source)
+    cdef PyTypeObject *cls = <PyTypeObject *> Block
+    cdef object last = None
+    cdef bint guarded = False
+    if len(verdict) != nb:
+        raise ValueError("one verdict per block")
+    ranges = np.empty(2 * nb, dtype=np.int64)
+    cdef int64_t[::1] out = ranges
+    cdef list kinds = []
+    for i in range(nb):
+        block = blocks[i]
+        if field(block, cls, _DOM_VERDICT, "dom_verdict") is None:
+            total += len(field(block, cls, _TEXT, "text"))
+        v = verdict[i]
+        if v is None:
+            continue
+        a = field(block, cls, _LINE_START, "line_start")
+        b = field(block, cls, _LINE_END, "line_end")
+        out[2 * count], out[2 * count + 1] = a, b
+        count += 1
+        kinds.append(v)
+        if v is not last:  # removals come in runs of one verdict
+            last, guarded = v, v.guarded
+        if guarded:
+            if not 0 <= a <= b <= n:
+                raise ValueError(f"block {i} is outside the source")
+            while a < b and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a)):
+                a += 1
+            while b > a and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1)):
+                b -= 1
+            gone += b - a
+    return ranges[: 2 * count], kinds, gone, total
+
+
+def removal_rows(const int64_t[::1] ranges, list verdicts):
+    """The Result's rows of :func:`removed_lines`' output: ``(line_start, line_end,
+    rule_id, category, "")`` per removed block."""
+    cdef Py_ssize_t k
+    cdef object last = None, rule_id = None, category = None
+    if ranges.shape[0] != 2 * len(verdicts):
+        raise ValueError("one (start, end) pair per verdict")
+    cdef list rows = [None] * len(verdicts)
+    for k in range(len(verdicts)):
+        v = verdicts[k]
+        if v is not last:
+            last, rule_id, category = v, v.rule_id, v.category
+        rows[k] = (ranges[2 * k], ranges[2 * k + 1], rule_id, category, "")
+    return rows
 
 
 cdef inline bint _blank(Py_UCS4 c) noexcept:

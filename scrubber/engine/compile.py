@@ -227,12 +227,11 @@ class CompiledRules:
         self.phrases: tuple[str, ...] = tuple(phrase_index)
         self.matcher = phrase_matcher(list(phrase_index), pure=pure)
         self._occurrences = self.matcher.occurrences
-        #: Rules whose removals are sections, not lines (``cut_rest``): outside the guard.
-        self.structural_ids = frozenset(r.id for r in self.rules if r.action == "cut_rest")
         from .state import Verdict  # (state imports this module)
 
-        #: Per rule, the verdict its removals carry (one object per rule, not per removal).
-        self.verdicts = [Verdict(r.id, r.category) for r in self.rules]
+        #: Per rule, the verdict its removals carry (one object per rule, not per removal);
+        #: sections cut by ``cut_rest`` rules are outside the over-removal guard.
+        self.verdicts = [Verdict(r.id, r.category, r.action == "cut_rest") for r in self.rules]
         self.line_max = max((r.max_chars or 0 for r in self.rules if r.unit == "line"), default=0)
         #: Per line length up to line_max: the anchor-less regex rules admitting it, in order.
         self.free_by_len = tuple(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 
 from ..config import Config
 from ..document import Block, Document
@@ -10,13 +10,26 @@ from .compile import Budget, CompiledRules
 from .fold import fold
 from .script import CJK, SENTENCE_PUNCT, WORD
 
+#: Categories the over-removal guard does not count (see ``scrubber._core._over_removed``).
+UNGUARDED = ("repair", "title", "boilerplate")
+
 
 @dataclass(slots=True)
 class Verdict:
-    """Why a block (or a span of it) goes: the rule id and its category."""
+    """Why a block (or a span of it) goes: the rule id and its category.
+
+    ``guarded``: the over-removal guard counts the removal -- not for the :data:`UNGUARDED`
+    categories, nor when made ``exempt`` (sections cut by ``cut_rest`` rules, DOM-level
+    removals), whose own preconditions guard them.
+    """
 
     rule_id: str
     category: str
+    exempt: InitVar[bool] = False
+    guarded: bool = field(init=False)
+
+    def __post_init__(self, exempt: bool) -> None:
+        self.guarded = not exempt and self.category not in UNGUARDED
 
 
 @dataclass(slots=True)

@@ -16,14 +16,49 @@ from ._unicode cimport (
 
 import numpy as np
 
+import dataclasses
+
 from scrubber.document import Block
 
-from ._slots cimport PyTypeObject, field, member_offset
+from ._slots cimport PyTypeObject, field, member_offset, set_slot
+
+cdef extern from "Python.h":
+    object PyType_GenericAlloc(PyTypeObject *, Py_ssize_t)
 
 cdef Py_ssize_t _TEXT = member_offset(Block, "text")
 cdef Py_ssize_t _LINE_START = member_offset(Block, "line_start")
 cdef Py_ssize_t _LINE_END = member_offset(Block, "line_end")
 cdef Py_ssize_t _DOM_VERDICT = member_offset(Block, "dom_verdict")
+# split_lines makes Blocks without calling the dataclass's __init__ (half its time): the
+# slots of the fields it is given, then every other field's default, read from the class.
+_GIVEN = ("index", "text", "start", "end", "line_start", "line_end", "para")
+if tuple(f.name for f in dataclasses.fields(Block))[: len(_GIVEN)] != _GIVEN:
+    raise TypeError("Block's first fields are not split_lines' (index, text, start, end, ...)")
+cdef Py_ssize_t[7] _GIVEN_AT
+for _k, _name in enumerate(_GIVEN):
+    _GIVEN_AT[_k] = member_offset(Block, _name)
+cdef list _DEFAULTS = []  # (offset, default) of the other fields
+for _f in dataclasses.fields(Block)[len(_GIVEN):]:
+    if _f.default is dataclasses.MISSING:
+        raise TypeError(f"Block.{_f.name} has no plain default")
+    _DEFAULTS.append((member_offset(Block, _f.name), _f.default))
+
+
+cdef object _new_block(Py_ssize_t index, object text, Py_ssize_t start, Py_ssize_t end,
+                       Py_ssize_t line_start, Py_ssize_t line_end, Py_ssize_t para):
+    """``Block(index, text, start, end, line_start, line_end, para)``, its slots set directly."""
+    # What object.__new__(Block) does (a Python class's tp_alloc), all slots empty.
+    obj = PyType_GenericAlloc(<PyTypeObject *> Block, 0)
+    set_slot(obj, _GIVEN_AT[0], index)
+    set_slot(obj, _GIVEN_AT[1], text)
+    set_slot(obj, _GIVEN_AT[2], start)
+    set_slot(obj, _GIVEN_AT[3], end)
+    set_slot(obj, _GIVEN_AT[4], line_start)
+    set_slot(obj, _GIVEN_AT[5], line_end)
+    set_slot(obj, _GIVEN_AT[6], para)
+    for offset, default in _DEFAULTS:
+        set_slot(obj, offset, default)
+    return obj
 
 
 cdef struct _TextLine:
@@ -73,6 +108,7 @@ def split_lines(source, block):
     cdef _TextLine line
     cdef bint blank_before = False
     cdef list out = []
+    cdef bint fast = block is Block
     cdef int64_t *bounds = <int64_t *> malloc(2 * size * sizeof(int64_t))  # start, end; start, end; ...
     cdef int64_t *grown
     if bounds == NULL:
@@ -84,7 +120,9 @@ def split_lines(source, block):
             if a < b:
                 if blank_before and count:
                     para += 1
-                out.append(block(count, PyUnicode_Substring(source, a, b), a, b, pos, line.end, para))
+                text = PyUnicode_Substring(source, a, b)
+                out.append(_new_block(count, text, a, b, pos, line.end, para) if fast
+                           else block(count, text, a, b, pos, line.end, para))
                 if count == size:
                     grown = <int64_t *> realloc(bounds, 4 * size * sizeof(int64_t))
                     if grown == NULL:
@@ -119,9 +157,10 @@ def weak_lines(source, list blocks, const uint8_t[::1] table):
     cdef Py_ssize_t length = PyUnicode_GET_LENGTH(source), s, e, k
     cdef uint32_t dom = table.shape[0]
     cdef list out = [False] * len(blocks)
+    cdef PyTypeObject *cls = <PyTypeObject *> Block
     for b in range(len(blocks)):
         block = blocks[b]
-        s, e = block.start, block.end
+        s, e = field(block, cls, _GIVEN_AT[2], "start"), field(block, cls, _GIVEN_AT[3], "end")
         if not 0 <= s <= e <= length:
             raise ValueError(f"block {b} is outside the source")
         if s == e:  # an empty block (a Document built by hand): weak('') is False

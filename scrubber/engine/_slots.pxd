@@ -1,4 +1,5 @@
-# Reading the fields of a slots dataclass (``document.Block``) from C at its slots' offsets.
+# Reading (and setting) the fields of a slots dataclass (``document.Block``) from C at its
+# slots' offsets.
 #
 # From C, ``block.line_start`` through the attribute protocol costs about as much as it does
 # in Python (a type lookup and a descriptor call); the helpers that walk every block of a
@@ -8,6 +9,7 @@
 # block, an unset slot) goes through ``getattr``, so the result is always the attribute's value.
 
 from cpython.object cimport PyObject, PyTypeObject
+from cpython.ref cimport Py_INCREF, Py_XDECREF
 
 cdef extern from "Python.h":
     ctypedef struct PyMemberDef:
@@ -39,3 +41,13 @@ cdef inline object field(object obj, PyTypeObject *cls, Py_ssize_t offset, str n
         if value != NULL:
             return <object> value
     return getattr(obj, name)
+
+
+cdef inline void set_slot(object obj, Py_ssize_t offset, object value) noexcept:
+    """Store ``value`` in the slot at ``offset`` of ``obj`` (an instance of the class the
+    offset was taken from, made by its ``__new__``): what the slot's ``__set__`` does."""
+    cdef PyObject **slot = <PyObject **> (<char *> <PyObject *> obj + offset)
+    cdef PyObject *old = slot[0]
+    Py_INCREF(value)
+    slot[0] = <PyObject *> value
+    Py_XDECREF(old)

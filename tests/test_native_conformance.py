@@ -135,7 +135,8 @@ def test_every_native_module_is_built() -> None:
     from scrubber.engine import _dedup, _lines, _native
 
     assert {"scan", "LineMatcher"} <= set(dir(_native))
-    assert {"split_lines", "weak_lines", "layout"} <= set(dir(_lines))
+    assert {"split_lines", "context_kinds", "body_clusters", "mark_context", "layout", "cut", "removed_lines",
+            "removal_rows"} <= set(dir(_lines))
     assert {"norms", "repeats"} <= set(dir(_dedup))
 
 
@@ -275,19 +276,55 @@ _WEAK_EDGES = ["1234. x", "123. x", "12345) y", "1.", "1. ", "1.  x", "1.x", "١
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_WEAK_ALPHABET), max_size=40))
 def test_weak_lines(parts: list[str]) -> None:
-    """The native weak test of every block equals ``context.weak`` (and the one regex it
-    stands for): item marks, numbers ending in . ) 、 and their blanks, sentence ends and
-    closers, digits of other scripts, characters above the tables."""
-    from scrubber.engine._lines import weak_lines
+    """The native weak test of every block (``context_kinds`` of kept, non-body blocks)
+    equals ``context.weak`` (and the one regex it stands for): item marks, numbers ending in
+    . ) 、 and their blanks, sentence ends and closers, digits of other scripts, characters
+    above the tables."""
+    from scrubber.engine._lines import context_kinds
 
-    from scrubber.engine.passes.context import _WEAK, weak, weak_table
+    from scrubber.engine.passes.context import _WEAK, NOISE, WEAK, weak, weak_table
 
     doc = split_text("\n".join([*_WEAK_EDGES, "".join(parts)]))
     expected = [weak(b.text) for b in doc.blocks]
     assert expected == [_WEAK.search(b.text) is not None for b in doc.blocks]
-    assert weak_lines(doc.source, doc.blocks, weak_table()) == expected
+    n = len(doc.blocks)
+    kinds = context_kinds(doc.source, doc.blocks, [None] * n, [False] * n, weak_table())
+    assert kinds == bytes([WEAK if w else NOISE for w in expected])
     empty = [Block(0, "", 0, 0, 0, 0, 0)]  # hand-built documents may hold one
-    assert weak_lines(doc.source, empty, weak_table()) == [weak("")] == [False]
+    assert context_kinds(doc.source, empty, [None], [False], weak_table()) == bytes([NOISE])
+    assert not weak("")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0, 1, 2]), st.sampled_from(["", "x", "中文", "a b c"]),
+                          st.sampled_from([None, "R-1"]), st.booleans()), max_size=60),
+       st.integers(0, 4))
+def test_context_kinds_clusters_and_marks(picks: list[tuple[int, str, str | None, bool]], max_gap: int) -> None:
+    """The context pass's native steps equal its Python functions: the kinds (removed,
+    body, weak or noise), the body clusters and their text sizes, and the removals of noise
+    runs and of the blocks outside the clusters (never over an earlier verdict)."""
+    from types import SimpleNamespace
+
+    from scrubber.engine import _lines
+    from scrubber.engine.passes import context
+    from scrubber.engine.state import Verdict
+
+    text = "\n".join(f"{body}{'.' if weakish else ''}" or "-" for _, body, _, weakish in picks)
+    doc = split_text(text)
+    assert len(doc.blocks) == len(picks)
+    earlier = Verdict("R-1", "navigation")
+    verdict = [earlier if rule else None for _, _, rule, _ in picks]
+    body = [kind == 0 for kind, *_ in picks]
+    state = SimpleNamespace(doc=doc, verdict=verdict, body=body)
+    kinds = context.classify(state)
+    assert _lines.context_kinds(text, doc.blocks, verdict, body, context.weak_table()) == kinds
+    found = context.clusters(state, kinds, max_gap)
+    assert _lines.body_clusters(kinds, doc.blocks, max_gap) == found
+    lo, hi = (found[0][0], found[-1][1]) if found else (len(kinds), -1)
+    expected = SimpleNamespace(verdict=list(verdict))
+    context.mark(expected, kinds, lo, hi)
+    _lines.mark_context(verdict, kinds, context.RUN, lo, hi, context.RUNS, context.OUTSIDE)
+    assert verdict == expected.verdict
 
 
 _LAYOUT_ALPHABET = [*"a中b \t\n\r\u3000\u200b\ufeff\x1c\x85\u2028\xa0😀", "\r\n", "\n\n", "\n \n"]
@@ -323,6 +360,7 @@ def test_removed_lines_cut_and_rows(parts: list[str], picks: list[int]) -> None:
     import dataclasses
 
     from scrubber.engine._lines import cut, removal_rows, removed_lines
+
     from scrubber.engine.state import Verdict
     from scrubber.result import replay_rows
 
@@ -350,7 +388,6 @@ def test_removed_lines_cut_and_rows(parts: list[str], picks: list[int]) -> None:
 
 def test_cut_rejects_bad_ranges() -> None:
     import numpy as np
-
     from scrubber.engine._lines import cut
 
     assert cut("ab\ncd\nef", np.array([3, 6], dtype=np.int64)) == "ab\nef"

@@ -29,9 +29,9 @@ import regex
 from ..state import State, Verdict
 
 try:
-    from .._lines import weak_lines as _WEAK_LINES
-except ImportError:  # no compiler at install: weak() on each block
-    _WEAK_LINES = None
+    from .. import _lines as _NATIVE
+except ImportError:  # no compiler at install: the Python functions below
+    _NATIVE = None
 
 OUTSIDE = Verdict("CTX-001", "boilerplate")
 RUNS = Verdict("CTX-002", "boilerplate")
@@ -65,7 +65,7 @@ def weak(text: str) -> bool:
 def weak_table() -> np.ndarray:
     """Code point (below ``charset.DOMAIN``) -> bits of the classes :func:`weak` reads: 1
     ``\\s``, 2 ``\\d``, 4 an item mark, 8 a number's end, 16 a sentence end, 32 a closer (the
-    native :func:`~scrubber.engine._lines.weak_lines`' table; read-only)."""
+    native :func:`~scrubber.engine._lines.context_kinds`' table; read-only)."""
     from ..charset import DOMAIN, members
 
     table = np.zeros(DOMAIN, dtype=np.uint8)
@@ -80,23 +80,20 @@ BODY, WEAK, NOISE = 0, 1, 2
 _NOISE_RUN = re.compile(b"%c{%d,}" % (NOISE, RUN))
 
 
-def classify(state: State) -> list[int]:
+def classify(state: State) -> bytes:
     """Kind of every block, in document order: BODY, WEAK or NOISE (removed blocks: NOISE,
     so that a menu whose lines the rules already took still counts as a menu)."""
     verdict, body = state.verdict, state.body
     blocks = state.doc.blocks
-    if _WEAK_LINES is not None and state.rules.line_matcher is not None:  # native, unless turned off
-        is_weak = _WEAK_LINES(state.doc.source, blocks, weak_table())
-        return [NOISE if v is not None else BODY if is_body else WEAK if w else NOISE
-                for v, is_body, w in zip(verdict, body, is_weak, strict=True)]
-    return [
+    return bytes([
         NOISE if v is not None else BODY if is_body else WEAK if weak(b.text) else NOISE
         for b, v, is_body in zip(blocks, verdict, body, strict=True)
-    ]
+    ])
 
 
-def clusters(state: State, kinds: list[int]) -> list[tuple[int, int, int]]:
-    """``(first_block, last_block, body_chars)`` of each run of body blocks."""
+def clusters(state: State, kinds: bytes, max_gap: int = MAX_GAP) -> list[tuple[int, int, int]]:
+    """``(first_block, last_block, body_chars)`` of each run of body blocks (a run ends where
+    more than ``max_gap`` noise blocks follow a body block)."""
     out: list[tuple[int, int, int]] = []
     blocks = state.doc.blocks
     gap = 0
@@ -106,7 +103,7 @@ def clusters(state: State, kinds: list[int]) -> list[tuple[int, int, int]]:
         if kind != BODY:
             continue
         size = len(blocks[index].text)
-        if out and gap <= MAX_GAP:
+        if out and gap <= max_gap:
             first, _, chars = out[-1]
             out[-1] = (first, index, chars + size)
         else:
@@ -115,7 +112,21 @@ def clusters(state: State, kinds: list[int]) -> list[tuple[int, int, int]]:
     return out
 
 
-def looks_full_page(state: State, kinds: list[int]) -> bool:
+def mark(state: State, kinds: bytes, lo: int, hi: int) -> None:
+    """Remove (if not removed yet) every run of ``RUN`` or more noise blocks (CTX-002), then
+    every block before ``lo`` or after ``hi`` (CTX-001)."""
+    verdict = state.verdict
+    # Runs of RUN or more noise blocks, found by one C-level scan of the kinds.
+    for m in _NOISE_RUN.finditer(kinds):
+        for i in range(m.start(), m.end()):
+            if verdict[i] is None:
+                verdict[i] = RUNS
+    for index in (*range(lo), *range(hi + 1, len(kinds))):
+        if verdict[index] is None:
+            verdict[index] = OUTSIDE
+
+
+def looks_full_page(state: State, kinds: bytes) -> bool:
     """Many noise blocks, a large share of them, and the rules already removed several."""
     noise = kinds.count(NOISE)
     return (
@@ -126,23 +137,23 @@ def looks_full_page(state: State, kinds: list[int]) -> bool:
 
 
 def run(state: State) -> None:
+    """The pass; the kinds, clusters and removals in the native core when it is built (and
+    not turned off for this Scrubber), else by the functions above."""
     if state.removed_count() < MIN_RULE_HITS:  # the cheapest condition of looks_full_page
         return
-    kinds = classify(state)
+    native = _NATIVE is not None and state.rules.line_matcher is not None
+    blocks = state.doc.blocks
+    kinds = (_NATIVE.context_kinds(state.doc.source, blocks, state.verdict, state.body, weak_table())
+             if native else classify(state))
     if not kinds or not looks_full_page(state, kinds):
         return
-    found = clusters(state, kinds)
+    found = _NATIVE.body_clusters(kinds, blocks, MAX_GAP) if native else clusters(state, kinds)
     if not found or max(chars for _, _, chars in found) < MIN_BODY_CHARS:
         return
-    verdict = state.verdict
-    # Runs of RUN or more noise blocks, found by one C-level scan of the kinds as bytes.
-    for m in _NOISE_RUN.finditer(bytes(kinds)):
-        for i in range(m.start(), m.end()):
-            if verdict[i] is None:
-                verdict[i] = RUNS
     best = max(chars for _, _, chars in found)
     kept = [(a, b) for a, b, chars in found if chars >= KEEP_SHARE * best]
     lo, hi = kept[0][0], kept[-1][1]
-    for index in (*range(lo), *range(hi + 1, len(kinds))):
-        if verdict[index] is None:
-            verdict[index] = OUTSIDE
+    if native:
+        _NATIVE.mark_context(state.verdict, kinds, RUN, lo, hi, RUNS, OUTSIDE)
+    else:
+        mark(state, kinds, lo, hi)

@@ -137,7 +137,7 @@ def test_every_native_module_is_built() -> None:
     assert {"scan", "LineMatcher"} <= set(dir(_native))
     assert {"split_lines", "context_kinds", "body_clusters", "mark_context", "layout", "cut", "removed_lines",
             "removal_rows"} <= set(dir(_lines))
-    assert {"norms", "repeats"} <= set(dir(_dedup))
+    assert {"candidates", "norms", "repeats"} <= set(dir(_dedup))
 
 
 def test_native_flag() -> None:
@@ -394,3 +394,25 @@ def test_cut_rejects_bad_ranges() -> None:
     for bad in ([3, 6, 4, 7], [5, 3], [0, 99], [1]):
         with pytest.raises(ValueError):
             cut("ab\ncd\nef", np.array(bad, dtype=np.int64))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["- item", "* x", "• y", "| cell", "-x", "text", "長一點的中文句子", "ab"]),
+                          st.integers(0, 3), st.booleans()), max_size=40),
+       st.integers(0, 12))
+def test_dedup_candidates(picks: list[tuple[str, int, bool]], min_chars: int) -> None:
+    """The blocks dedup compares, picked in C, are the Python ones: kept, long enough, not
+    list or table items (``- `` ``* `` ``• `` ``| ``; ``-x`` is no item)."""
+    from types import SimpleNamespace
+
+    from scrubber.engine._dedup import candidates
+
+    from scrubber.engine.passes import dedup
+    from scrubber.engine.state import Verdict
+
+    doc = split_text("\n".join(text * (times + 1) for text, times, _ in picks))
+    gone = Verdict("R-1", "navigation")
+    verdict = [gone if removed else None for _, _, removed in picks][: len(doc.blocks)]
+    state = SimpleNamespace(doc=doc, verdict=verdict)
+    expected = dedup.candidates(state, min_chars)  # type: ignore[arg-type]
+    assert candidates(doc.blocks, verdict, min_chars, dedup._ITEM) == expected

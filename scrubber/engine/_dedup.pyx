@@ -1,12 +1,51 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""The native core's dedup work: comparison keys and repeat verdicts -- :mod:`.passes.dedup`
-in C, pinned to it by ``tests/test_native_conformance.py``."""
+"""The native core's dedup work: the blocks compared, their comparison keys and repeat
+verdicts -- :mod:`.passes.dedup` in C, pinned to it by ``tests/test_native_conformance.py``."""
 
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdint cimport int32_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free
 
 from ._unicode cimport PyUnicode_DATA, PyUnicode_FromKindAndData, PyUnicode_KIND, PyUnicode_READ
+
+from scrubber.document import Block
+
+from ._slots cimport PyTypeObject, field, member_offset
+
+cdef extern from "Python.h":
+    Py_ssize_t PyUnicode_Tailmatch(object, object, Py_ssize_t, Py_ssize_t, int) except -1
+
+cdef Py_ssize_t _TEXT = member_offset(Block, "text")
+
+
+def candidates(list blocks, list verdict, Py_ssize_t min_chars, tuple skip):
+    """The blocks :mod:`.passes.dedup` compares: ``(indices, texts)`` of the blocks not
+    removed yet (``verdict[i] is None``) whose text is at least ``min_chars`` long and does
+    not start with one of the ``skip`` prefixes (list and table items)."""
+    cdef Py_ssize_t i, nb = len(blocks)
+    cdef PyTypeObject *cls = <PyTypeObject *> Block
+    cdef list indices = [], texts = []
+    if len(verdict) != nb:
+        raise ValueError("one verdict per block")
+    for prefix in skip:
+        if not isinstance(prefix, str):
+            raise TypeError("skip holds str prefixes")
+    for i in range(nb):
+        if verdict[i] is not None:
+            continue
+        text = field(blocks[i], cls, _TEXT, "text")
+        if not isinstance(text, str):
+            raise TypeError(f"block {i}'s text is not a str")
+        if PyUnicode_GET_LENGTH(text) < min_chars:
+            continue
+        for prefix in skip:
+            if PyUnicode_Tailmatch(text, prefix, 0, PyUnicode_GET_LENGTH(text), -1):
+                break
+        else:
+            indices.append(i)
+            texts.append(text)
+    return indices, texts
+
 
 # passes.dedup.casefold_table's markers: a blank; no one-character casefold.
 cdef uint32_t _BLANK = 0xFFFFFFFE

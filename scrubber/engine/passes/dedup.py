@@ -9,10 +9,16 @@ labels) under ``Config.dup_min_chars`` are legitimate and kept.
 from __future__ import annotations
 
 import functools
+import itertools
 
 import numpy as np
 
 from ..state import State, Verdict
+
+try:
+    from .._dedup import candidates as _CANDIDATES
+except ImportError:  # no compiler at install: candidates() below
+    _CANDIDATES = None
 
 EXACT = Verdict("DUP-001", "duplicate")
 CONTAINED = Verdict("DUP-002", "duplicate")
@@ -29,15 +35,24 @@ _ITEM = ("- ", "* ", "• ", "| ")
 def run(state: State) -> None:
     cfg = state.config
     verdict = state.verdict
-    dup_min = cfg.dup_min_chars
-    # Most blocks are short (menus, labels): filtered in one comprehension, not the loop (which
-    # only ever removes the block at hand, so filtering on ``verdict`` first is the same).
-    blocks = [b for b, v in zip(state.doc.blocks, verdict, strict=True)
-              if v is None and len(b.text) >= dup_min and not b.text.startswith(_ITEM)]
-    repeats = state.rules.repeats([b.text for b in blocks], cfg.contained_min_chars)
-    for block, repeat in zip(blocks, repeats, strict=True):
-        if repeat:
-            verdict[block.index] = EXACT if repeat == REPEATED else CONTAINED
+    # Most blocks are short (menus, labels): the blocks compared are picked first (in C when
+    # the native core runs; the loop below only ever removes the block at hand, so filtering
+    # on ``verdict`` first is the same).
+    if _CANDIDATES is not None and state.rules.line_matcher is not None:
+        indices, texts = _CANDIDATES(state.doc.blocks, verdict, cfg.dup_min_chars, _ITEM)
+    else:
+        indices, texts = candidates(state, cfg.dup_min_chars)
+    found = state.rules.repeats(texts, cfg.contained_min_chars)
+    for index, repeat in itertools.compress(zip(indices, found, strict=True), found):
+        verdict[index] = EXACT if repeat == REPEATED else CONTAINED
+
+
+def candidates(state: State, min_chars: int) -> tuple[list[int], list[str]]:
+    """``(indices, texts)`` of the blocks compared: not removed yet, at least ``min_chars``
+    long, not list or table items (:func:`._dedup.candidates` in C)."""
+    blocks = [b for b, v in zip(state.doc.blocks, state.verdict, strict=True)
+              if v is None and len(b.text) >= min_chars and not b.text.startswith(_ITEM)]
+    return [b.index for b in blocks], [b.text for b in blocks]
 
 
 #: :func:`repeats`' verdicts.

@@ -14,9 +14,13 @@ from .script import CJK, SENTENCE_PUNCT, WORD
 UNGUARDED = ("repair", "title", "boilerplate")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Verdict:
     """Why a block (or a span of it) goes: the rule id and its category.
+
+    Compared by identity (one object per rule or pass, shared by its removals): the passes
+    scan :attr:`State.verdict` lists for ``None`` (``count``, ``in``, ``index``), which would
+    otherwise call a dataclass ``__eq__`` per removed block.
 
     ``guarded``: the over-removal guard counts the removal -- not for the :data:`UNGUARDED`
     categories, nor when made ``exempt`` (sections cut by ``cut_rest`` rules, DOM-level

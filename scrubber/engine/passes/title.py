@@ -3,8 +3,6 @@ in HTML mode a first kept line that repeats the page's title (the headline above
 
 from __future__ import annotations
 
-import itertools
-
 import regex
 
 from ...document import Block
@@ -21,9 +19,9 @@ HEADLINE_MIN_TOKENS = 4
 _LIST_ITEM = regex.compile(r"^(?:[-*•·▪●|]\s|\d{1,3}[.)、]\s)")
 
 
-def _headline(before: list[Block], cand: Block, first_body: int) -> bool:
+def _headline(cand: Block, alone: bool, first_body: int) -> bool:
     return (
-        len(before) == 1
+        alone
         and cand.index == first_body - 1
         and token_count(cand.text) >= HEADLINE_MIN_TOKENS
         and not _SENTENCE_END.search(cand.text)
@@ -32,41 +30,42 @@ def _headline(before: list[Block], cand: Block, first_body: int) -> bool:
 
 def _title_cased(text: str) -> bool:
     """Headline capitalisation: most longer words start with a capital, no closing period."""
+    if len(text) > MAX_TITLE_CHARS or _SENTENCE_END.search(text):  # (cheap tests first)
+        return False
     words = [w for w in _WORD.findall(text) if len(w) >= 4]
-    if len(words) < 3 or _SENTENCE_END.search(text) or len(text) > MAX_TITLE_CHARS:
+    if len(words) < 3:
         return False
     return sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
 def run(state: State) -> None:
-    blocks = state.doc.blocks
-    if True not in state.body:
+    blocks, body, verdict = state.doc.blocks, state.body, state.verdict
+    if True not in body:
         return
-    first_body = state.body.index(True)
-    verdict = state.verdict
+    first_body = body.index(True)
     if verdict[first_body] is not None:
         return
-    # The first three kept blocks are all the test below reads.
-    kept = list(itertools.islice((b for b, v in zip(blocks, verdict, strict=True) if v is None), 3))
-    # Extracted text that opens with a Title-Cased headline (which reads as prose to the body
-    # test) followed by body: that line is the title.
-    if (
-        len(kept) >= 3 and kept[0].index == first_body and state.body[kept[1].index]
-        and _title_cased(kept[0].text)
-    ):
-        state.title = kept[0].index
-        verdict[kept[0].index] = TITLE
+    # (The kept blocks are found by list scans in C: most blocks before the body are removed.)
+    head = verdict[:first_body]
+    if None not in head:  # nothing kept above the body
+        # Extracted text that opens with a Title-Cased headline (which reads as prose to the
+        # body test) followed by body: that line is the title.
+        second = _next_kept(verdict, first_body + 1)
+        if (
+            second is not None and _next_kept(verdict, second + 1) is not None and body[second]
+            and _title_cased(blocks[first_body].text)
+        ):
+            state.title = first_body
+            verdict[first_body] = TITLE
         return
-    before = [b for b, v in zip(blocks[:first_body], verdict, strict=False) if v is None]
-    if not before:
-        return
-    cand = before[-1]
+    cand = blocks[first_body - 1 - head[::-1].index(None)]  # the last kept block above the body
     text = cand.text
     # A title follows the page's head junk (breadcrumbs, menus) that went; in text without
     # such a head (already extracted), only a headline-shaped first line directly above the
     # body counts: a short heading there is more often a subheading of the body.
-    after_junk = any(verdict[: cand.index])
-    if not after_junk and not _headline(before, cand, first_body):
+    above = head[: cand.index]
+    after_junk = any(above)
+    if not after_junk and not _headline(cand, None not in above, first_body):
         return
     if _LIST_ITEM.match(text) or "://" in text:
         return
@@ -77,6 +76,14 @@ def run(state: State) -> None:
         return
     state.title = cand.index
     verdict[cand.index] = TITLE
+
+
+def _next_kept(verdict: list, start: int) -> int | None:
+    """The index of the first kept block from ``start`` on, if any."""
+    try:
+        return verdict.index(None, start)
+    except ValueError:
+        return None
 
 
 def run_html(state: State) -> None:

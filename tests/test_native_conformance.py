@@ -136,7 +136,7 @@ def test_every_native_module_is_built() -> None:
 
     assert {"scan", "LineMatcher"} <= set(dir(_native))
     assert {"split_lines", "context_kinds", "body_clusters", "mark_context", "layout", "cut", "removed_lines",
-            "removal_rows"} <= set(dir(_lines))
+            "removal_rows", "repair_pairs"} <= set(dir(_lines))
     assert {"candidates", "norms", "repeats"} <= set(dir(_dedup))
 
 
@@ -416,3 +416,57 @@ def test_dedup_candidates(picks: list[tuple[str, int, bool]], min_chars: int) ->
     state = SimpleNamespace(doc=doc, verdict=verdict)
     expected = dedup.candidates(state, min_chars)  # type: ignore[arg-type]
     assert candidates(doc.blocks, verdict, min_chars, dedup._ITEM) == expected
+
+
+_REPAIR_PARTS = ["word", "Word", "中文", "，", ",", "、", "。", " ", "\t", "\u3000", "\xa0", "1", "_", "é", "ǅ", "𠀀",
+                 "- ", "a) ", "ß", "İ"]
+
+
+#: Halves of exactly MIN_CHARS and one less, before lowercase, uppercase and CJK starts.
+_REPAIR_EDGES = [("abcdef,", False, False, False), ("x", False, False, False), ("abcdefg,", False, False, False),
+                 ("next one", False, False, False), ("abcdefg", True, False, False), ("lowercase", True, False, False),
+                 ("abcdefgh", True, False, False), ("lowercase", True, False, False), ("abcdefgh", True, False, False),
+                 ("Uppercase", True, False, False), ("中文中文中文中文", True, False, False), ("中文，", True, False, False)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_REPAIR_PARTS), min_size=1, max_size=8).map("".join),
+                          st.booleans(), st.booleans(), st.booleans()), max_size=30))
+def test_repair_pairs(picks: list[tuple[str, bool, bool, bool]]) -> None:
+    """The pairs the native core hands the repair pass are those ``repair.broken`` accepts
+    (comma ends, letter ends before lowercase starts, odd letters, body flags, removed blocks
+    in between, short halves) -- all of them, and no other unless the block has spans or a
+    character beyond the tables, which are left to the test; and the joins are the same."""
+    import itertools
+
+    from scrubber.engine.charset import DOMAIN
+    from scrubber.engine.compile import Budget
+    from scrubber.engine.passes import repair
+    from scrubber.engine.state import State, Verdict
+
+    picks = [*_REPAIR_EDGES, *(pick for pick in picks if pick[0].strip())]  # (one block a line)
+    text = "\n".join(line for line, *_ in picks)
+    joins = []
+    for scrubber in (FAST, FALLBACK):
+        doc = split_text(text)
+        assert len(doc.blocks) == len(picks)
+        state = State(doc=doc, config=scrubber.config, rules=scrubber.rules, budget=Budget(1.0))
+        state.body = [body for _, body, _, _ in picks]
+        gone = Verdict("R-1", "navigation")
+        for b, (_, _, removed, span) in zip(doc.blocks, picks, strict=True):
+            if removed:
+                state.verdict[b.index] = gone
+            elif span and b.end - b.start > 2:
+                state.spans[b.index] = [(b.end - 2, b.end, gone)]
+        if scrubber is FAST:
+            kept = [b for b, v in zip(doc.blocks, state.verdict, strict=True) if v is None]
+            accepted = [(a.index, b.index) for a, b in itertools.pairwise(kept) if repair.broken(state, a, b)]
+            native = [(a.index, b.index) for a, b in repair._NATIVE_PAIRS(
+                text, doc.blocks, state.verdict, state.body, state.spans, repair.repair_table(), repair.MIN_CHARS)]
+            assert set(accepted) <= set(native)
+            # Exactly those for blocks without spans or characters beyond the tables.
+            odd = {b.index for b in doc.blocks if b.index in state.spans or max(map(ord, b.text)) >= DOMAIN}
+            assert [p for p in native if not odd & {*p}] == [p for p in accepted if not odd & {*p}]
+        repair.run(state)
+        joins.append(state.joins)
+    assert joins[0] == joins[1]

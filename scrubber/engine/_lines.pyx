@@ -1,8 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """The native core's line work: cutting text into blocks, the context pass (block kinds, body
-clusters, its removals), the removed lines, cut and final layout of the Result --
-:mod:`.fronts.text`, :mod:`.passes.context` and :mod:`scrubber._core` / :mod:`scrubber.result`
-in C, pinned to them by ``tests/test_native_conformance.py``."""
+clusters, its removals), the repair pass's candidate pairs, the removed lines, cut and final
+layout of the Result -- :mod:`.fronts.text`, :mod:`.passes.context`, :mod:`.passes.repair` and
+:mod:`scrubber._core` / :mod:`scrubber.result` in C, pinned to them by ``tests/test_native_conformance.py``."""
 
 from cpython.bytes cimport PyBytes_FromStringAndSize
 from cpython.unicode cimport PyUnicode_GET_LENGTH
@@ -221,6 +221,60 @@ def mark_context(list verdict, const unsigned char[::1] kinds, Py_ssize_t run, P
     for i in range(n):
         if (i < lo or i > hi) and verdict[i] is None:
             verdict[i] = outside
+
+
+def repair_pairs(source, list blocks, list verdict, list body, dict spans, const uint8_t[::1] table,
+                 Py_ssize_t min_chars):
+    """The pairs ``(a, b)`` of consecutive kept blocks (``verdict`` None) that the repair
+    pass's test may join: every pair but those it certainly rejects -- ``a``'s text (its
+    end stripped of whitespace) shorter than ``min_chars``, or ending in neither a comma (bit
+    1 of ``table``) nor, when ``a`` is body and ``b`` at least ``min_chars`` long, a letter
+    (bit 2) before ``b``'s lowercase first character (bit 4). A block with spans, or a
+    character beyond the table, is left to the test. ``table``: ``repair.repair_table()``."""
+    if not isinstance(source, str):
+        raise TypeError(f"repair_pairs() takes str, got {type(source).__name__}")
+    cdef int kind = PyUnicode_KIND(source)
+    cdef void *data = PyUnicode_DATA(source)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), nb = len(blocks), i, prev = -1
+    cdef uint32_t dom = table.shape[0]
+    cdef list out = []
+    if len(verdict) != nb or len(body) != nb:
+        raise ValueError("one verdict and one body flag per block")
+    for i in range(nb):
+        if verdict[i] is not None:
+            continue
+        if prev >= 0:
+            a, b = blocks[prev], blocks[i]
+            if _may_join(kind, data, n, a, b, prev, body[prev], spans, table, dom, min_chars):
+                out.append((a, b))
+        prev = i
+    return out
+
+
+cdef bint _may_join(int kind, void *data, Py_ssize_t n, object a, object b, Py_ssize_t ai, object a_body,
+                    dict spans, const uint8_t[::1] table, uint32_t dom, Py_ssize_t min_chars) except -1:
+    cdef PyTypeObject *cls = <PyTypeObject *> Block
+    cdef Py_ssize_t s, stop
+    cdef Py_UCS4 c, d
+    if spans and ai in spans:
+        return True
+    s, stop = field(a, cls, _GIVEN_AT[2], "start"), field(a, cls, _GIVEN_AT[3], "end")
+    if not 0 <= s <= stop <= n:
+        raise ValueError(f"block {ai} is outside the source")
+    while stop > s and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, stop - 1)):
+        stop -= 1
+    if stop - s < min_chars:
+        return False
+    c = PyUnicode_READ(kind, data, stop - 1)
+    if c >= dom or table[c] & 1:
+        return True
+    if not (a_body and table[c] & 2):
+        return False
+    text = field(b, cls, _TEXT, "text")
+    if PyUnicode_GET_LENGTH(text) < min_chars:
+        return False
+    d = PyUnicode_READ(PyUnicode_KIND(text), PyUnicode_DATA(text), 0)
+    return d >= dom or table[d] & 4
 
 
 cdef bint _weak_block(int kind, void *data, Py_ssize_t length, object block, Py_ssize_t b,

@@ -4,15 +4,17 @@
                                     [--scale-mb 40] [--skip-html] [--skip-scaling]
 
 * text: ``Scrubber.scrub`` over every ``input_fulltext`` and ``input_trafilatura`` text of
-  each set, in one process (= one core); median of ``--passes`` passes.
+  each set, in one process (= one core); median of ``--passes`` passes, each with a fresh
+  Scrubber (its cache of line results across documents starts empty: a second pass over the
+  same texts would find every line there), and once more with that cache off.
 * HTML: ``Scrubber.scrub_html`` vs ``trafilatura.extract`` (default settings) on the same
-  ``pages/*.html``, one process.
-* scaling: ``scrubber clean --jsonl --jobs 1|2`` on a JSONL file of the texts repeated to
-  ``--scale-mb``, wall and CPU time (the CLI ships raw lines to workers and gets output bytes
-  back; equal CPU per MB at both settings means no parallel overhead, whatever else runs on
-  the machine);
+  ``pages/*.html``, one process (a fresh Scrubber per pass too).
+* scaling: ``scrubber clean --jsonl --jobs 1|2 --line-cache 0`` on a JSONL file of the texts
+  repeated to ``--scale-mb`` (the cache is off: the repeats would all be found in it), wall
+  and CPU time (the CLI ships raw lines to workers and gets output bytes back; equal CPU per
+  MB at both settings means no parallel overhead, whatever else runs on the machine);
   and ``Scrubber.scrub_many(jobs=1|2)`` on the same texts and on the HTML pages, where
-  documents and Results are pickled through the parent.
+  documents and Results are pickled through the parent (fresh Scrubbers, cache off).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from scrubber import Scrubber
+from scrubber import Config, Scrubber
 
 
 def load_texts(root: Path, sets: list[str],
@@ -61,18 +63,29 @@ def timed(fn: Callable[[], object], passes: int) -> float:
     return statistics.median(runs)
 
 
-def bench_text(scrubber: Scrubber, texts: list[str], passes: int) -> None:
+def timed_fresh(fn: Callable[[Scrubber], object], passes: int, config: Config | None = None) -> float:
+    """:func:`timed` of ``fn(scrubber)``, each pass given a Scrubber built (untimed) for it:
+    no pass finds lines an earlier one left in the Scrubber's line cache."""
+    runs = []
+    for _ in range(passes):
+        scrubber = Scrubber(config)
+        runs.append(timed(lambda s=scrubber: fn(s), 1))
+    return statistics.median(runs)
+
+
+def bench_text(texts: list[str], passes: int) -> None:
     mb = sum(len(t.encode()) for t in texts) / 1e6
-    secs = timed(lambda: [scrubber.scrub(t) for t in texts], passes)
-    print(f"text   {len(texts):>6} docs {mb:8.1f} MB  {secs:7.2f} s  {mb / secs:7.2f} MB/s/core"
-          f"  {len(texts) / secs:8.0f} docs/s")
+    for label, config in (("", None), ("  line_cache=0", Config(line_cache=0))):
+        secs = timed_fresh(lambda s: [s.scrub(t) for t in texts], passes, config)
+        print(f"text   {len(texts):>6} docs {mb:8.1f} MB  {secs:7.2f} s  {mb / secs:7.2f} MB/s/core"
+              f"  {len(texts) / secs:8.0f} docs/s{label}")
 
 
-def bench_html(scrubber: Scrubber, pages: list[bytes], passes: int) -> None:
+def bench_html(pages: list[bytes], passes: int) -> None:
     import trafilatura
 
     mb = sum(map(len, pages)) / 1e6
-    ours = timed(lambda: [scrubber.scrub_html(p) for p in pages], passes)
+    ours = timed_fresh(lambda s: [s.scrub_html(p) for p in pages], passes)
     theirs = timed(lambda: [trafilatura.extract(p) for p in pages], passes)
     print(f"html   {len(pages):>6} pages {mb:7.1f} MB  scrub_html {len(pages) / ours:7.1f} pages/s"
           f"  trafilatura.extract {len(pages) / theirs:7.1f} pages/s  ({theirs / ours:.2f}x)")
@@ -92,7 +105,7 @@ def bench_cli_scaling(texts: list[str], target_mb: float) -> None:
         for jobs in (1, 2):
             out = Path(tmp) / f"out{jobs}.jsonl"
             cmd = [sys.executable, "-m", "scrubber", "clean", "--jsonl", str(src), "--out", str(out),
-                   "--jobs", str(jobs), "-q"]
+                   "--jobs", str(jobs), "--line-cache", "0", "-q"]
             cpu0 = _children_cpu()
             t0 = time.perf_counter()
             subprocess.run(cmd, check=False)
@@ -112,10 +125,11 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def bench_many(scrubber: Scrubber, items: list, html: bool, label: str) -> None:
+def bench_many(items: list, html: bool, label: str) -> None:
     base = None
     for jobs in (1, 2):
-        secs = timed(lambda j=jobs: sum(1 for _ in scrubber.scrub_many(items, jobs=j, html=html)), 1)
+        secs = timed_fresh(lambda s, j=jobs: sum(1 for _ in s.scrub_many(items, jobs=j, html=html)), 1,
+                           Config(line_cache=0))
         base = base or secs
         print(f"{label} scrub_many jobs={jobs}  {len(items) / secs:8.1f} docs/s  speed-up {base / secs:.2f}x")
 
@@ -135,17 +149,16 @@ def main() -> None:
     sets = args.sets.split(",") if args.sets else sorted(
         p.name for p in args.datasets.iterdir() if (p / "input_fulltext.jsonl").is_file())
     print(f"sets: {', '.join(sets)}; cpus: {os.cpu_count()}; python {sys.version.split()[0]}")
-    scrubber = Scrubber()
     texts = load_texts(args.datasets, sets, tuple(args.inputs.split(",")))
-    bench_text(scrubber, texts, args.passes)
+    bench_text(texts, args.passes)
     pages = [] if args.skip_html else load_pages(args.datasets, sets, args.max_pages)
     if pages:
-        bench_html(scrubber, pages, args.passes)
+        bench_html(pages, args.passes)
     if not args.skip_scaling:
         bench_cli_scaling(texts, args.scale_mb)
-        bench_many(scrubber, texts, False, "text  ")
+        bench_many(texts, False, "text  ")
         if pages:
-            bench_many(scrubber, pages, True, "html  ")
+            bench_many(pages, True, "html  ")
 
 
 if __name__ == "__main__":

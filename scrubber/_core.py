@@ -41,7 +41,8 @@ class Scrubber:
         self._native = _native
         self.packs = tuple(load_packs(self.config))
         self.rules = CompiledRules(
-            select_rules(self.packs, self.config.select, self.config.ignore), pure=_pure, native=_native
+            select_rules(self.packs, self.config.select, self.config.ignore), pure=_pure, native=_native,
+            line_cache=self.config.line_cache,
         )
 
     @property

@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
                             "only where it is unsure; scorer: fastest; trafilatura: every page)")
     clean.add_argument("--include-comments", action="store_true",
                        help="HTML: keep reader comments under an article")
+    clean.add_argument("--line-cache", type=_count, default=Config().line_cache, metavar="N",
+                       help="lines whose match results are kept across documents, per process "
+                            f"(0: none; default {Config().line_cache:,}; same results either way)")
     _add_rule_options(clean)
 
     rules = sub.add_parser("rules", help="list, show or check rules")
@@ -89,8 +92,19 @@ def _add_rule_options(p: argparse.ArgumentParser) -> None:
                    help="disable rules (id/name glob or category; repeatable)")
 
 
+def _count(text: str) -> int:
+    """argparse type: a non-negative integer."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+    return value
+
+
 def _config(args: argparse.Namespace) -> Config:
-    html_options = {name: getattr(args, name) for name in ("main_content", "include_comments")
+    html_options = {name: getattr(args, name) for name in ("main_content", "include_comments", "line_cache")
                     if hasattr(args, name)}
     return Config(extra_packs=tuple(args.pack), select=tuple(args.select), ignore=tuple(args.ignore),
                   **html_options)

@@ -61,6 +61,11 @@ class Config:
     #: of the document and named in ``Result.flags`` (``regex_timeout:ID``); once the budget
     #: is spent no regex runs (flag ``regex_budget_exhausted``).
     regex_budget: float = 1.0
+    #: Text matching (native core): how many distinct lines' match results a Scrubber keeps
+    #: across documents -- a site repeats its menus and footers on every page. Results are
+    #: the same with any value; 0 turns it off. At most twice this many lines are held (two
+    #: generations: the older is dropped when the newer fills), a few MB at the default.
+    line_cache: int = 20_000
 
     #: HTML mode: a page with more elements than this is read as plain text (tags stripped,
     #: no main-content selection) and flagged ``html:too_many_elements``; bounds memory.
@@ -93,6 +98,8 @@ class Config:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if not isinstance(self.line_cache, int) or isinstance(self.line_cache, bool) or self.line_cache < 0:
+            raise ValueError(f"line_cache must be a non-negative integer, got {self.line_cache!r}")
 
     def replace(self, **changes: Any) -> Config:
         """A copy with some options changed (unknown names are a TypeError)."""

@@ -80,6 +80,17 @@ def test_jobs_give_identical_output_and_compression_round_trips(tmp_path, fixtur
     assert len(_read_jsonl(one)) == 62
 
 
+def test_line_cache_option_changes_no_output(tmp_path, fixtures, capsys) -> None:
+    src, _ = _jsonl(tmp_path, fixtures, bad=False)
+    outs = [tmp_path / f"out{n}.jsonl" for n in (0, 3)]
+    for out, n in zip(outs, (0, 3), strict=True):
+        assert main(["clean", "--jsonl", str(src), "--out", str(out), "--line-cache", str(n), "-q"]) == 0
+    assert _read_jsonl(outs[0]) == _read_jsonl(outs[1]) and len(_read_jsonl(outs[0])) == 60
+    with pytest.raises(SystemExit) as exit_:
+        main(["clean", "--jsonl", str(src), "--line-cache", "-5"])
+    assert exit_.value.code == 2 and "non-negative integer" in capsys.readouterr().err
+
+
 def test_fail_fast_stops_at_the_first_bad_record(tmp_path, fixtures, capsys) -> None:
     src, _ = _jsonl(tmp_path, fixtures)
     out = tmp_path / "out.jsonl"

@@ -470,3 +470,35 @@ def test_repair_pairs(picks: list[tuple[str, bool, bool, bool]]) -> None:
         repair.run(state)
         joins.append(state.joins)
     assert joins[0] == joins[1]
+
+
+def test_line_cache_keeps_results_across_documents_bounded(tmp_path) -> None:
+    """Results are the same with the cross-document line cache on, off or tiny (generations
+    turning over); it holds at most two generations; lines a user pattern was searched for
+    (whose result the document's budget may cut short) are never kept."""
+    pack = tmp_path / "user.toml"
+    pack.write_text('[pack]\nname = "user"\n[[rule]]\nid = "USR-001"\ncategory = "promo"\n'
+                    'match = "regex"\npattern = \'^(?:promo|广告)\\b.{0,30}$\'\nmax_chars = 40\n'
+                    'examples.remove = ["promo code today"]\n', encoding="utf-8")
+    docs = [_document(random.Random(300 + k), 50) + "\npromo code today\npromo again" for k in range(12)]
+    off = Scrubber(Config(line_cache=0, extra_packs=(str(pack),)))
+    expected = [off.scrub(d).to_dict() for d in docs]
+    assert any(r["rule_id"] == "USR-001" for e in expected for r in e["removals"])
+    assert off.rules.line_matcher.cache_size() == 0
+    for size in (7, 20_000):
+        on = Scrubber(Config(line_cache=size, extra_packs=(str(pack),)))
+        assert [on.scrub(d).to_dict() for d in docs * 2] == expected * 2
+        held = on.rules.line_matcher.cache_size()
+        assert 0 < held <= 2 * size
+    # The user rule's lines were searched under the budget: a fresh cache never holds them.
+    fresh = Scrubber(Config(line_cache=20_000, extra_packs=(str(pack),)))
+    fresh.scrub("promo code today\npromo again")
+    assert fresh.rules.line_matcher.cache_size() == 0
+    fresh.scrub("首頁 > 科技")
+    assert fresh.rules.line_matcher.cache_size() == 1
+
+
+def test_line_cache_option_is_validated() -> None:
+    for bad in (-1, 1.5, True, "10"):
+        with pytest.raises(ValueError, match="line_cache"):
+            Config(line_cache=bad)

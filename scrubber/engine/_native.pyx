@@ -133,6 +133,12 @@ cdef class LineMatcher:
     ``(index, hits, todo, folded)`` -- the rules matched without a regex, the regex rules to
     search (the gates and order of :meth:`~.compile.CompiledRules.match_lines`) and the
     block's folded text.
+
+    A line's result depends on its text alone -- unless a user pattern was searched for it
+    (the document's regex budget may cut that short) -- so those results are kept across
+    documents too, up to ``line_cache`` lines in each of two generations (a line found in the
+    older one moves to the newer; the older is dropped when the newer fills). Dict reads and
+    writes under the GIL: threads sharing the matcher share the cache safely.
     """
 
     cdef const int32_t[::1] root        # code point < nroot -> root's goto (-1: none; -2: in no phrase)
@@ -173,9 +179,13 @@ cdef class LineMatcher:
     cdef const int32_t[::1] frule     # ... the anchor-less regex rules to try, in order,
     cdef const uint64_t[::1] fbit     # ... and their condition bits
     cdef Py_ssize_t nfree_len
+    cdef Py_ssize_t cache_max         # lines per generation of the cache (0: none)
+    cdef dict young, old              # line text -> its result, across documents
 
-    def __init__(self, rules, edge_table, core_py):
+    def __init__(self, rules, edge_table, core_py, Py_ssize_t line_cache=0):
         self.core_py = core_py
+        self.cache_max = line_cache
+        self.young, self.old = {}, {}
         self.exact = dict(rules.exact)
         self.exact_max = max(map(len, self.exact), default=-1)
         self.line_max = rules.line_max
@@ -416,6 +426,7 @@ cdef class LineMatcher:
         # result depends on nothing else) and repeats share the result's lists.
         cdef dict seen = {}
         cdef bint every = todo is None
+        cdef bint caching = budget is not None and self.cache_max > 0
         for k in range(starts.shape[0] if every else len(<list> todo)):
             if every:
                 index = k
@@ -425,9 +436,12 @@ cdef class LineMatcher:
                 index = (<list> todo)[k]
             s, e = starts[index], ends[index]
             line_text = PyUnicode_Substring(folded, s, e)
-            known = seen.get(line_text)
+            known = self._cached(line_text) if caching else None
+            if known is None:
+                known = seen.get(line_text)
             if known is None:
                 L.id += 1
+                L.budgeted = False
                 L.n, L.blk = e - s, blocked[index]
                 L.nh = L.na = L.nt = 0
                 L.chars_known = False
@@ -444,12 +458,33 @@ cdef class LineMatcher:
                 else:
                     known = _NOTHING
                 seen[line_text] = known
+                if caching and not L.budgeted:
+                    self._remember(line_text, known)
             if known is _NOTHING:
                 continue
             if budget is not None:
                 out.append((index, known))
             else:
                 out.append((index, (<tuple> known)[0], (<tuple> known)[1], line_text))
+
+    cdef object _cached(self, object line_text):
+        """The line's result from an earlier document, or None."""
+        known = self.young.get(line_text)
+        if known is None:
+            known = self.old.get(line_text)
+            if known is not None:
+                self._remember(line_text, known)
+        return known
+
+    cdef int _remember(self, object line_text, object known) except -1:
+        if len(self.young) >= self.cache_max:
+            self.old, self.young = self.young, {}
+        self.young[line_text] = known
+        return 0
+
+    def cache_size(self):
+        """Lines whose results are kept across documents (both generations)."""
+        return len(self.young) + len(self.old)
 
     cdef inline void _hit(self, _Line *L, int32_t r) noexcept:
         """Rule ``r`` matches the line, if its max_chars admits the line (once)."""
@@ -566,6 +601,7 @@ cdef class LineMatcher:
             if self.builtin[r]:
                 m = self.patterns[r].search(line_text)
             else:
+                L.budgeted = True  # the budget may cut this search short: not cached
                 m = self.search_py(r, self.patterns[r], line_text, budget)
             if m is not None and m is not False:
                 self._hit(L, r)
@@ -595,6 +631,7 @@ cdef struct _Line:
     int64_t n
     uint64_t blk
     int32_t nh, na, nt
+    bint budgeted       # a user pattern was searched (under the budget)
     bint chars_known    # ``chars`` is computed
     uint64_t chars      # bits of the line's characters (_chars_mask), for the symbol gate
     int32_t *stamp

@@ -128,9 +128,11 @@ def load_packs(config: Config) -> list[Pack]:
 class CompiledRules:
     """The combined matchers of an ordered list of rules (earlier rules win ties)."""
 
-    def __init__(self, rules: Sequence[Rule], *, pure: bool = False, native: bool = True) -> None:
+    def __init__(self, rules: Sequence[Rule], *, pure: bool = False, native: bool = True,
+                 line_cache: int = 0) -> None:
         """``pure``: no compiled code at all (the pure-Python phrase matcher too); ``native=False``:
-        no native core (what an install without a C compiler runs)."""
+        no native core (what an install without a C compiler runs); ``line_cache``: the native
+        matcher's cache of line results across documents (``Config.line_cache``)."""
         native = native and not pure
         self.rules: tuple[Rule, ...] = tuple(rules)
         exact: dict[str, list[int]] = {}
@@ -259,7 +261,7 @@ class CompiledRules:
         )
         #: The native stage one over whole documents (:class:`._native.LineMatcher`), or None
         #: (not built, or not asked for): same results as :meth:`match_lines`, pinned by tests.
-        self.line_matcher = _native_line_matcher(self) if native else None
+        self.line_matcher = _native_line_matcher(self, line_cache) if native else None
         #: dedup's verdicts on many texts (:func:`.passes.dedup.repeats`, or the native one).
         self.repeats: Callable[[list[str], int], list[int]] = _repeats(native)
 
@@ -394,12 +396,12 @@ def _repeats(native: bool) -> Callable[[list[str], int], list[int]]:
                              max_candidates=dedup.MAX_CANDIDATES, norm_py=dedup.norm)
 
 
-def _native_line_matcher(rules: CompiledRules) -> object | None:
+def _native_line_matcher(rules: CompiledRules, line_cache: int) -> object | None:
     try:
         from ._native import LineMatcher
     except ImportError:
         return None
-    return LineMatcher(rules, edge_classes(), core_key)
+    return LineMatcher(rules, edge_classes(), core_key, line_cache)
 
 
 def _conditions(

@@ -144,6 +144,7 @@ cdef class LineMatcher:
     cdef const int32_t[::1] root        # code point < nroot -> root's goto (-1: none; -2: in no phrase)
     cdef const int32_t[::1] estart      # per state: where its run of transitions starts ...
     cdef const uint32_t[::1] echar      # ... their characters (sorted within the run)
+    cdef const uint64_t[::1] emask      # per state: bit _char_bit(c) of each of its characters
     cdef const int32_t[::1] enext       # ... and targets
     cdef const int32_t[::1] fail
     cdef const uint64_t[::1] sbits      # per state: OR of the anchor bits of every phrase ending here
@@ -309,7 +310,10 @@ cdef class LineMatcher:
         nroot = 0x30000
         root = np.full(nroot, -2, dtype=np.int32)
         estart, echar, enext = [0], [], []
+        emask = np.zeros(nstates, dtype=np.uint64)
         for state in range(nstates):
+            for ch in goto[state]:
+                emask[state] |= (<uint64_t> 1) << _char_bit(ch)
             for ch, nxt in sorted(goto[state].items()):
                 if ch < nroot:
                     if root[ch] == -2:
@@ -324,17 +328,20 @@ cdef class LineMatcher:
         self.root = root
         self.estart = np.asarray(estart, dtype=np.int32)
         self.echar = np.asarray(echar or [0], dtype=np.uint32)
+        self.emask = emask
         self.enext = np.asarray(enext or [0], dtype=np.int32)
         self.fail = np.asarray(fail, dtype=np.int32)
         self.sbits = sbits
         self.ostart = np.asarray(ostart, dtype=np.int32)
         self.ophrase = np.asarray(ophrase or [0], dtype=np.int32)
 
-    cdef inline int32_t _goto(self, int32_t state, Py_UCS4 c) noexcept nogil:
-        """The goto transition (-1: none)."""
+    cdef inline int32_t _goto(self, int32_t state, Py_UCS4 c, uint64_t cbit) noexcept nogil:
+        """The goto transition (-1: none); ``cbit``: ``1 << _char_bit(c)``."""
         cdef int32_t lo, hi, mid, k
         if state == 0 and c < <Py_UCS4> self.nroot:
             return self.root[c] if self.root[c] >= 0 else -1
+        if not self.emask[state] & cbit:  # (most lookups fail: answered without a search)
+            return -1
         lo, hi = self.estart[state], self.estart[state + 1]
         while hi - lo > 8:  # the run is sorted: halve it while long, then scan
             mid = (lo + hi) >> 1
@@ -504,7 +511,7 @@ cdef class LineMatcher:
         """Exact phrases, then the automaton over the core: hits and regex anchors."""
         cdef Py_ssize_t pos, ncore = PyUnicode_GET_LENGTH(core)
         cdef int32_t state = 0, nxt, j, j2, p
-        cdef uint64_t live = 0, bits
+        cdef uint64_t live = 0, bits, cbit
         cdef Py_UCS4 c
         cdef int kind
         cdef void *data
@@ -522,8 +529,9 @@ cdef class LineMatcher:
             if c < <Py_UCS4> self.nroot and self.root[c] == -2:
                 state = 0  # in no phrase: every state falls back to the root
                 continue
+            cbit = (<uint64_t> 1) << _char_bit(c)
             while True:
-                nxt = self._goto(state, c)
+                nxt = self._goto(state, c, cbit)
                 if nxt >= 0:
                     state = nxt
                     break

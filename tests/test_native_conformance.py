@@ -502,3 +502,16 @@ def test_line_cache_option_is_validated() -> None:
     for bad in (-1, 1.5, True, "10"):
         with pytest.raises(ValueError, match="line_cache"):
             Config(line_cache=bad)
+
+
+def test_casefold_table_is_each_characters_casefold() -> None:
+    """The table made by one casefold of the joined domain says, for every code point, what
+    ``ch.casefold()`` does: one character (not a blank), a blank, or more than one."""
+    import numpy as np
+
+    from scrubber.engine.charset import domain_text
+    from scrubber.engine.passes.dedup import BLANK, MULTI, casefold_table
+
+    folded = [ch.casefold() for ch in domain_text()]
+    expected = [MULTI if len(f) != 1 else BLANK if f.isspace() else ord(f) for f in folded]
+    assert np.array_equal(casefold_table(), np.array(expected, dtype=np.uint32))

@@ -293,7 +293,7 @@ cdef class LineMatcher:
         for state in order:  # breadth first: the fail target's outputs are complete
             if fail[state]:
                 outs[state] = outs[state] + outs[fail[state]]
-        sbits = np.zeros(nstates, dtype=np.uint64)
+        sbits = [0] * nstates  # (lists while built: numpy item writes cost a microsecond each)
         ostart, ophrase = [], []
         for state in range(nstates):
             bits = 0
@@ -309,17 +309,20 @@ cdef class LineMatcher:
         # character, the runs in state order: ~12 bytes a transition, read in cache lines.
         nroot = 0x30000
         root = np.full(nroot, -2, dtype=np.int32)
+        cdef int32_t[::1] rv = root  # (written through a typed view: numpy item writes are slow)
         estart, echar, enext = [0], [], []
-        emask = np.zeros(nstates, dtype=np.uint64)
+        emask = [0] * nstates
         for state in range(nstates):
+            bits = 0
             for ch in goto[state]:
-                emask[state] |= (<uint64_t> 1) << _char_bit(ch)
+                bits |= (<uint64_t> 1) << _char_bit(ch)
+            emask[state] = bits
             for ch, nxt in sorted(goto[state].items()):
                 if ch < nroot:
-                    if root[ch] == -2:
-                        root[ch] = -1
+                    if rv[ch] == -2:
+                        rv[ch] = -1
                     if state == 0:
-                        root[ch] = nxt
+                        rv[ch] = nxt
                         continue
                 echar.append(ch)
                 enext.append(nxt)
@@ -328,10 +331,10 @@ cdef class LineMatcher:
         self.root = root
         self.estart = np.asarray(estart, dtype=np.int32)
         self.echar = np.asarray(echar or [0], dtype=np.uint32)
-        self.emask = emask
+        self.emask = np.asarray(emask, dtype=np.uint64)
         self.enext = np.asarray(enext or [0], dtype=np.int32)
         self.fail = np.asarray(fail, dtype=np.int32)
-        self.sbits = sbits
+        self.sbits = np.asarray(sbits, dtype=np.uint64)
         self.ostart = np.asarray(ostart, dtype=np.int32)
         self.ophrase = np.asarray(ophrase or [0], dtype=np.int32)
 

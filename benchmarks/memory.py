@@ -5,7 +5,10 @@
 
 Builds a JSONL file of each size (MB) from the datasets' ``input_*.jsonl`` texts, runs the
 command line on it (output to a file) and samples the resident memory of the whole process
-tree (parent + workers) every 50 ms from /proc. Prints MB/s and peak RSS per size.
+tree (parent + workers) every 50 ms from /proc. Prints MB/s and peak RSS per size. The
+input repeats the same texts, so the line cache (``--line-cache``, on by default: it is part
+of the memory a run holds, up to its bound) finds most lines: the MB/s here flatter; the
+throughput figures are ``throughput.py``'s.
 """
 
 from __future__ import annotations

@@ -264,6 +264,8 @@ class CompiledRules:
         self.line_matcher = _native_line_matcher(self, line_cache) if native else None
         #: dedup's verdicts on many texts (:func:`.passes.dedup.repeats`, or the native one).
         self.repeats: Callable[[list[str], int], list[int]] = _repeats(native)
+        if self.line_matcher is not None:
+            _native_pass_tables()
 
     def line_rules(
         self, text: str, folded: str, core: str, budget: Budget, blocked: int | None = None
@@ -394,6 +396,16 @@ def _repeats(native: bool) -> Callable[[list[str], int], list[int]]:
         return dedup.repeats
     return functools.partial(repeats, casefold=dedup.casefold_table(), edge=dedup.EDGE,
                              max_candidates=dedup.MAX_CANDIDATES, norm_py=dedup.norm)
+
+
+def _native_pass_tables() -> None:
+    """Make the native passes' character tables now, not at the first document: a worker
+    forked after the compile then shares them instead of building its own copy (and the
+    transient arrays that take: ~5 MB of peak RSS a worker)."""
+    from .passes import context, repair
+
+    context.weak_table()
+    repair.repair_table()
 
 
 def _native_line_matcher(rules: CompiledRules, line_cache: int) -> object | None:

@@ -77,3 +77,25 @@ def test_generated_patterns(pattern: str, lines: list[str]) -> None:
         return
     for line in lines:
         _sound(pattern, line)
+
+
+def test_table_of_built_in_analyses_is_current() -> None:
+    """``_prefilter_table.json`` (read instead of analysing the built-in patterns at every
+    compile) says what the analysis computes, for every built-in pattern: regenerate it with
+    ``python tools/gen_prefilter_table.py`` after changing a pack's pattern or prefilter.py."""
+    from scrubber import Config
+    from scrubber.engine import prefilter
+    from scrubber.engine.compile import load_packs
+
+    table = prefilter.known()
+    patterns = {r.pattern for p in load_packs(Config()) for r in p.rules if r.pattern}
+    stale = "run python tools/gen_prefilter_table.py"
+    assert {pattern for _, pattern in table} == patterns, stale
+    for (kind, pattern), answer in table.items():
+        if kind == "starts":
+            assert prefilter.compute_starts(pattern) == answer, (stale, pattern)
+        else:
+            assert prefilter.compute_required(pattern, symbols=kind == "symbols") == answer, (stale, pattern)
+    # A pattern outside the table is analysed on the spot.
+    assert required_literals(r"^(?:zorblat|quimvex)\s+\d+$") == ("quimvex", "zorblat")
+    assert start_literals(r"^[^\p{L}\p{N}]*zorblat\b") == ("zorblat",)

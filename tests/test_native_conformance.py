@@ -131,12 +131,12 @@ def test_stage_one_line_by_line() -> None:
 
 
 def test_every_native_module_is_built() -> None:
-    """The core is three modules; each piece falls back alone, so each must be there."""
-    from scrubber.engine import _dedup, _lines, _native
+    """The core is four modules; each piece falls back alone, so each must be there."""
+    from scrubber.engine import _dedup, _lines, _native, _passes
 
     assert {"scan", "LineMatcher"} <= set(dir(_native))
-    assert {"split_lines", "context_kinds", "body_clusters", "mark_context", "layout", "cut", "removed_lines",
-            "removal_rows", "repair_pairs"} <= set(dir(_lines))
+    assert {"split_lines", "layout", "cut", "removed_lines", "removal_rows"} <= set(dir(_lines))
+    assert {"context_kinds", "body_clusters", "mark_context", "repair_pairs"} <= set(dir(_passes))
     assert {"candidates", "norms", "repeats"} <= set(dir(_dedup))
 
 
@@ -280,7 +280,7 @@ def test_weak_lines(parts: list[str]) -> None:
     equals ``context.weak`` (and the one regex it stands for): item marks, numbers ending in
     . ) 、 and their blanks, sentence ends and closers, digits of other scripts, characters
     above the tables."""
-    from scrubber.engine._lines import context_kinds
+    from scrubber.engine._passes import context_kinds
 
     from scrubber.engine.passes.context import _WEAK, NOISE, WEAK, weak, weak_table
 
@@ -305,7 +305,7 @@ def test_context_kinds_clusters_and_marks(picks: list[tuple[int, str, str | None
     runs and of the blocks outside the clusters (never over an earlier verdict)."""
     from types import SimpleNamespace
 
-    from scrubber.engine import _lines
+    from scrubber.engine import _passes
     from scrubber.engine.passes import context
     from scrubber.engine.state import Verdict
 
@@ -317,13 +317,13 @@ def test_context_kinds_clusters_and_marks(picks: list[tuple[int, str, str | None
     body = [kind == 0 for kind, *_ in picks]
     state = SimpleNamespace(doc=doc, verdict=verdict, body=body)
     kinds = context.classify(state)
-    assert _lines.context_kinds(text, doc.blocks, verdict, body, context.weak_table()) == kinds
+    assert _passes.context_kinds(text, doc.blocks, verdict, body, context.weak_table()) == kinds
     found = context.clusters(state, kinds, max_gap)
-    assert _lines.body_clusters(kinds, doc.blocks, max_gap) == found
+    assert _passes.body_clusters(kinds, doc.blocks, max_gap) == found
     lo, hi = (found[0][0], found[-1][1]) if found else (len(kinds), -1)
     expected = SimpleNamespace(verdict=list(verdict))
     context.mark(expected, kinds, lo, hi)
-    _lines.mark_context(verdict, kinds, context.RUN, lo, hi, context.RUNS, context.OUTSIDE)
+    _passes.mark_context(verdict, kinds, context.RUN, lo, hi, context.RUNS, context.OUTSIDE)
     assert verdict == expected.verdict
 
 

@@ -1,12 +1,12 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""The native core's line work: cutting text into blocks, the context pass (block kinds, body
-clusters, its removals), the repair pass's candidate pairs, the removed lines, cut and final
-layout of the Result -- :mod:`.fronts.text`, :mod:`.passes.context`, :mod:`.passes.repair` and
-:mod:`scrubber._core` / :mod:`scrubber.result` in C, pinned to them by ``tests/test_native_conformance.py``."""
+"""The native core's line work: cutting text into blocks, and the Result of whole-line
+removals (the removed lines and the guard's counts, the text cut and laid out, the rows) --
+:mod:`.fronts.text` and :mod:`scrubber._core` / :mod:`scrubber.result` in C, pinned to them
+by ``tests/test_native_conformance.py``."""
 
 from cpython.bytes cimport PyBytes_FromStringAndSize
 from cpython.unicode cimport PyUnicode_GET_LENGTH
-from libc.stdint cimport int64_t, uint8_t, uint32_t
+from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memcpy
 
@@ -15,9 +15,9 @@ from ._unicode cimport (
     PyUnicode_Substring, PyUnicode_WRITE,
 )
 
-import numpy as np
-
 import dataclasses
+
+import numpy as np
 
 from scrubber.document import Block
 
@@ -143,169 +143,6 @@ def split_lines(source, block):
         return out, pairs[0::2].copy(), pairs[1::2].copy()
     finally:
         free(bounds)
-
-
-def context_kinds(source, list blocks, list verdict, list body, const uint8_t[::1] table):
-    """``passes.context.classify``: per block, NOISE (2) when removed, else BODY (0) when
-    ``body``, else WEAK (1) when ``passes.context.weak(block.text)`` (the text being
-    ``source[block.start:block.end]``: an item mark and a blank, or one to three digits, a
-    number's end and (after at most one blank) a non-blank, at the start; or a sentence end,
-    then at most one closer, at the end), else NOISE -- as bytes. ``table``:
-    ``context.weak_table()``."""
-    if not isinstance(source, str):
-        raise TypeError(f"context_kinds() takes str, got {type(source).__name__}")
-    cdef int kind = PyUnicode_KIND(source)
-    cdef void *data = PyUnicode_DATA(source)
-    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(source), b, nb = len(blocks)
-    if len(verdict) != nb or len(body) != nb:
-        raise ValueError("one verdict and one body flag per block")
-    out = bytearray(nb)
-    cdef unsigned char[::1] kinds = out
-    for b in range(nb):
-        if verdict[b] is not None:
-            kinds[b] = 2
-        elif body[b]:
-            kinds[b] = 0
-        else:
-            kinds[b] = 1 if _weak_block(kind, data, length, blocks[b], b, table) else 2
-    return bytes(out)
-
-
-def body_clusters(const unsigned char[::1] kinds, list blocks, Py_ssize_t max_gap):
-    """``passes.context.clusters``: ``(first, last, body_chars)`` of each run of BODY blocks
-    (0) that at most ``max_gap`` NOISE blocks (2) separate; chars are ``len(block.text)``."""
-    cdef Py_ssize_t i, gap = 0, first = -1, last = -1, chars = 0
-    cdef PyTypeObject *cls = <PyTypeObject *> Block
-    cdef list out = []
-    if kinds.shape[0] != len(blocks):
-        raise ValueError("one kind per block")
-    for i in range(kinds.shape[0]):
-        if kinds[i] == 2:
-            gap += 1
-        if kinds[i] != 0:
-            continue
-        if first >= 0 and gap > max_gap:
-            out.append((first, last, chars))
-            first = -1
-        if first < 0:
-            first, chars = i, 0
-        last = i
-        chars += len(field(blocks[i], cls, _TEXT, "text"))
-        gap = 0
-    if first >= 0:
-        out.append((first, last, chars))
-    return out
-
-
-def mark_context(list verdict, const unsigned char[::1] kinds, Py_ssize_t run, Py_ssize_t lo,
-                 Py_ssize_t hi, runs, outside):
-    """The context pass's removals, each block only if not removed yet: ``runs`` for every
-    run of ``run`` or more NOISE blocks (2), then ``outside`` for every block before ``lo``
-    or after ``hi``."""
-    cdef Py_ssize_t i, j, n = kinds.shape[0]
-    if len(verdict) != n:
-        raise ValueError("one kind per block")
-    i = 0
-    while i < n:
-        if kinds[i] != 2:
-            i += 1
-            continue
-        j = i
-        while j < n and kinds[j] == 2:
-            j += 1
-        if j - i >= run:
-            for i in range(i, j):
-                if verdict[i] is None:
-                    verdict[i] = runs
-        i = j
-    for i in range(n):
-        if (i < lo or i > hi) and verdict[i] is None:
-            verdict[i] = outside
-
-
-def repair_pairs(source, list blocks, list verdict, list body, dict spans, const uint8_t[::1] table,
-                 Py_ssize_t min_chars):
-    """The pairs ``(a, b)`` of consecutive kept blocks (``verdict`` None) that the repair
-    pass's test may join: every pair but those it certainly rejects -- ``a``'s text (its
-    end stripped of whitespace) shorter than ``min_chars``, or ending in neither a comma (bit
-    1 of ``table``) nor, when ``a`` is body and ``b`` at least ``min_chars`` long, a letter
-    (bit 2) before ``b``'s lowercase first character (bit 4). A block with spans, or a
-    character beyond the table, is left to the test. ``table``: ``repair.repair_table()``."""
-    if not isinstance(source, str):
-        raise TypeError(f"repair_pairs() takes str, got {type(source).__name__}")
-    cdef int kind = PyUnicode_KIND(source)
-    cdef void *data = PyUnicode_DATA(source)
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), nb = len(blocks), i, prev = -1
-    cdef uint32_t dom = table.shape[0]
-    cdef list out = []
-    if len(verdict) != nb or len(body) != nb:
-        raise ValueError("one verdict and one body flag per block")
-    for i in range(nb):
-        if verdict[i] is not None:
-            continue
-        if prev >= 0:
-            a, b = blocks[prev], blocks[i]
-            if _may_join(kind, data, n, a, b, prev, body[prev], spans, table, dom, min_chars):
-                out.append((a, b))
-        prev = i
-    return out
-
-
-cdef bint _may_join(int kind, void *data, Py_ssize_t n, object a, object b, Py_ssize_t ai, object a_body,
-                    dict spans, const uint8_t[::1] table, uint32_t dom, Py_ssize_t min_chars) except -1:
-    cdef PyTypeObject *cls = <PyTypeObject *> Block
-    cdef Py_ssize_t s, stop
-    cdef Py_UCS4 c, d
-    if spans and ai in spans:
-        return True
-    s, stop = field(a, cls, _GIVEN_AT[2], "start"), field(a, cls, _GIVEN_AT[3], "end")
-    if not 0 <= s <= stop <= n:
-        raise ValueError(f"block {ai} is outside the source")
-    while stop > s and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, stop - 1)):
-        stop -= 1
-    if stop - s < min_chars:
-        return False
-    c = PyUnicode_READ(kind, data, stop - 1)
-    if c >= dom or table[c] & 1:
-        return True
-    if not (a_body and table[c] & 2):
-        return False
-    text = field(b, cls, _TEXT, "text")
-    if PyUnicode_GET_LENGTH(text) < min_chars:
-        return False
-    d = PyUnicode_READ(PyUnicode_KIND(text), PyUnicode_DATA(text), 0)
-    return d >= dom or table[d] & 4
-
-
-cdef bint _weak_block(int kind, void *data, Py_ssize_t length, object block, Py_ssize_t b,
-                      const uint8_t[::1] table) except -1:
-    """:func:`context_kinds`' weak test of one block."""
-    cdef PyTypeObject *cls = <PyTypeObject *> Block
-    cdef Py_ssize_t s = field(block, cls, _GIVEN_AT[2], "start"), e = field(block, cls, _GIVEN_AT[3], "end"), k
-    cdef uint32_t dom = table.shape[0]
-    if not 0 <= s <= e <= length:
-        raise ValueError(f"block {b} is outside the source")
-    if s == e:  # an empty block (a Document built by hand): weak('') is False
-        return False
-    if _weak_bits(kind, data, s, dom, table) & 4 and e - s >= 2 and _weak_bits(kind, data, s + 1, dom, table) & 1:
-        return True
-    k = 0
-    while k < 4 and s + k < e and _weak_bits(kind, data, s + k, dom, table) & 2:
-        k += 1
-    if 1 <= k <= 3 and s + k < e and _weak_bits(kind, data, s + k, dom, table) & 8:
-        k += 1  # then \s?\S
-        if s + k < e and not _weak_bits(kind, data, s + k, dom, table) & 1:
-            return True
-        if s + k + 1 < e and not _weak_bits(kind, data, s + k + 1, dom, table) & 1:
-            return True
-    return bool(_weak_bits(kind, data, e - 1, dom, table) & 16 or (
-        _weak_bits(kind, data, e - 1, dom, table) & 32 and e - s >= 2
-        and _weak_bits(kind, data, e - 2, dom, table) & 16))
-
-
-cdef inline uint8_t _weak_bits(int kind, void *data, Py_ssize_t i, uint32_t dom, const uint8_t[::1] table) noexcept:
-    cdef Py_UCS4 c = PyUnicode_READ(kind, data, i)
-    return table[c] if c < dom else 0
 
 
 def layout(text):

@@ -29,7 +29,7 @@ import regex
 from ..state import State, Verdict
 
 try:
-    from .. import _lines as _NATIVE
+    from .. import _passes as _NATIVE
 except ImportError:  # no compiler at install: the Python functions below
     _NATIVE = None
 
@@ -65,7 +65,7 @@ def weak(text: str) -> bool:
 def weak_table() -> np.ndarray:
     """Code point (below ``charset.DOMAIN``) -> bits of the classes :func:`weak` reads: 1
     ``\\s``, 2 ``\\d``, 4 an item mark, 8 a number's end, 16 a sentence end, 32 a closer (the
-    native :func:`~scrubber.engine._lines.context_kinds`' table; read-only)."""
+    native :func:`~scrubber.engine._passes.context_kinds`' table; read-only)."""
     from ..charset import DOMAIN, members
 
     table = np.zeros(DOMAIN, dtype=np.uint8)

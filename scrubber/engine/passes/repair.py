@@ -20,7 +20,7 @@ from ..script import CJK_CLASS
 from ..state import State, Verdict
 
 try:
-    from .._lines import repair_pairs as _NATIVE_PAIRS
+    from .._passes import repair_pairs as _NATIVE_PAIRS
 except ImportError:  # no compiler at install: every pair of kept blocks is tested
     _NATIVE_PAIRS = None
 
@@ -41,7 +41,7 @@ MIN_CHARS = 8
 def repair_table() -> np.ndarray:
     """Code point (below ``charset.DOMAIN``) -> bits of the classes the test reads: 1 a comma
     end, 2 a letter (``_LETTER``), 4 a lowercase letter (``_LOWER``): the native
-    :func:`~scrubber.engine._lines.repair_pairs`' table (read-only)."""
+    :func:`~scrubber.engine._passes.repair_pairs`' table (read-only)."""
     from ..charset import DOMAIN, members
 
     table = np.zeros(DOMAIN, dtype=np.uint8)
@@ -84,7 +84,7 @@ def broken(state: State, a: Block, b: Block) -> tuple[int, Verdict] | None:
     """Does kept block ``a`` end mid-sentence before the next kept block ``b``? Where ``a``'s
     text ends (its spans cut, whitespace stripped) and the repair, or None: a comma end; or,
     in body text, a letter end before ``b``'s lowercase start (both halves ``MIN_CHARS``
-    long). :func:`~scrubber.engine._lines.repair_pairs` drops the pairs this rejects, in C."""
+    long). :func:`~scrubber.engine._passes.repair_pairs` drops the pairs this rejects, in C."""
     source = state.doc.source
     end = state.effective_end(a) if a.index in state.spans else a.end
     # ``source[a.start:end].rstrip()`` without copying the block: where its text ends.

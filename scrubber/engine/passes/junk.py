@@ -106,10 +106,10 @@ def _apply(state: State, rule: Rule, ri: int, index: int, body_before: list[int]
         )
         if not enough:
             return False
-        removed = state.verdict
+        per_block = state.verdict
         for i in range(index, len(blocks)):
-            if removed[i] is None:
-                removed[i] = verdict
+            if per_block[i] is None:
+                per_block[i] = verdict
         return True
     state.verdict[index] = verdict
     if rule.action == "drop_list":

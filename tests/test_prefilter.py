@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from scrubber import Scrubber
 from scrubber.engine.fold import core, fold
-from scrubber.engine.prefilter import required_literals, start_literals
+from scrubber.engine.prefilter import DIGIT, required_chars, required_literals, start_literals
 
 _RULES = Scrubber().rules
 
@@ -28,6 +28,9 @@ def _sound(pattern: str, line: str) -> None:
     starts = start_literals(pattern)
     if starts:
         assert key.startswith(starts), (pattern, line, starts)
+    chars = required_chars(pattern)
+    if chars:
+        assert any(regex.search(r"\d", folded) if c == DIGIT else c in folded for c in chars), (pattern, line, chars)
 
 
 def test_builtin_patterns_on_their_examples() -> None:
@@ -45,8 +48,10 @@ def test_builtin_patterns_on_their_examples() -> None:
 # escapes, classes, groups, alternation, quantifiers, anchors, lookarounds), matched
 # against lines from the same characters.
 _ATOMS = ["ab", "re:", "x", "中文", "©", "a b", r"\d", r"\s", "[ab]", "[^a]", ".", r"\.", "c",
-          "[|•·]", "[x-z]", "[©:]", "[a-]", "[|]", r"[\s|]", "[中©]"]
-_PIECES = ["ab", "re:", "x", "中文", "©", "c", "1", " ", ".", "a", "b", "e", ":", "|", "•", "y", "-"]
+          "[|•·]", "[x-z]", "[©:]", "[a-]", "[|]", r"[\s|]", "[中©]", "[:/]", "[0-9]", r"\(", "[(:]",
+          "[^:|]", "[(-+]", r"\d+"]
+_PIECES = ["ab", "re:", "x", "中文", "©", "c", "1", " ", ".", "a", "b", "e", ":", "|", "•", "y", "-",
+           "/", "(", ")", "*", "+", "2", "٣"]
 
 
 @st.composite
@@ -94,8 +99,25 @@ def test_table_of_built_in_analyses_is_current() -> None:
     for (kind, pattern), answer in table.items():
         if kind == "starts":
             assert prefilter.compute_starts(pattern) == answer, (stale, pattern)
+        elif kind == "chars":
+            assert prefilter.compute_chars(pattern) == answer, (stale, pattern)
         else:
             assert prefilter.compute_required(pattern, symbols=kind == "symbols") == answer, (stale, pattern)
     # A pattern outside the table is analysed on the spot.
     assert required_literals(r"^(?:zorblat|quimvex)\s+\d+$") == ("quimvex", "zorblat")
     assert start_literals(r"^[^\p{L}\p{N}]*zorblat\b") == ("zorblat",)
+
+
+def test_required_chars() -> None:
+    """The character sets the analysis proves, on shapes the built-in packs use: a class
+    of punctuation after a word, digits, and nothing from what may be absent or is a letter."""
+    from scrubber.engine.prefilter import compute_chars
+
+    assert compute_chars(r"^[^\p{L}\p{N}]*(?:photo|image)\s*[:/]\s*\S+$") == ("/", ":")
+    assert compute_chars(r"^(?:photo|video)\s*:|\((?:credit)\)$") == ("(", ":")
+    assert compute_chars(r"^\d{1,2} comments$|^[0-9]+ likes$") == (DIGIT,)
+    assert compute_chars(r"^\S+\s*(?:>>?|»)\s*\S+") == (">", "»")
+    assert compute_chars(r"^(?:photo|video)\s*:?\s*\S+$") is None  # the colon is optional
+    assert compute_chars(r"^(?!.*:)share this$") is None  # a negative lookahead proves nothing
+    assert compute_chars(r"^[^:|]+$") is None
+    assert compute_chars(r"^share (?:this|it)$") is None  # letters and spaces: not worth a test

@@ -25,6 +25,9 @@ from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free
 
 import numpy as np
+import regex
+
+from .prefilter import DIGIT
 
 from ._unicode cimport (
     PyUnicode_DATA, PyUnicode_KIND, PyUnicode_New, PyUnicode_READ,
@@ -173,6 +176,10 @@ cdef class LineMatcher:
     cdef const int32_t[::1] sym_start   # ... symbol_text[sym_start[r] : sym_start[r + 1]]
     cdef list symbol_text
     cdef const uint64_t[::1] symbol_mask  # per literal: its characters' bits (see _char_bit)
+    cdef const int32_t[::1] chr_start   # per rule: its required characters (required_chars) ...
+    cdef const uint32_t[::1] chr_code   # ... chr_code[chr_start[r] : chr_start[r + 1]] (_DIGIT: any \d)
+    cdef const uint64_t[::1] chr_mask   # per rule: those characters' bits (0 when _DIGIT is one)
+    cdef object digit_py              # regex ``\d``'s search: lines holding characters beyond the tables
     cdef list patterns                # per rule: its compiled line regex, or None
     cdef const uint8_t[::1] builtin   # per rule: built in (searched without the budget)
     cdef object search_py             # CompiledRules._search: a user pattern under the budget
@@ -212,6 +219,17 @@ cdef class LineMatcher:
         self.sym_start = np.asarray(sym_start, dtype=np.int32)
         self.symbol_text = symbol_text
         self.symbol_mask = np.asarray(symbol_mask or [0], dtype=np.uint64)
+        chr_start, chr_code, chr_mask = [], [], []
+        for i in range(nrules):
+            chr_start.append(len(chr_code))
+            chars = rules.chars.get(i) or ()
+            chr_code += [_DIGIT if c == DIGIT else ord(c) for c in chars]
+            chr_mask.append(0 if DIGIT in chars else _chars_mask("".join(chars)))
+        chr_start.append(len(chr_code))
+        self.chr_start = np.asarray(chr_start, dtype=np.int32)
+        self.chr_code = np.asarray(chr_code or [0], dtype=np.uint32)
+        self.chr_mask = np.asarray(chr_mask or [0], dtype=np.uint64)
+        self.digit_py = regex.compile(r"\d").search
         self.patterns = [rules.pattern.get(i) for i in range(nrules)]
         self.builtin = np.asarray([bool(b) for b in rules.builtin] or [False], dtype=np.uint8)
         self.search_py = rules._search
@@ -588,21 +606,54 @@ cdef class LineMatcher:
 
     cdef inline bint _admits(self, int32_t r, object core, object line_text, _Line *L) except -1:
         """The core starts with one of rule ``r``'s start literals and the line holds one of
-        its symbol literals (where it has such)."""
+        its symbol literals and one of its required characters (where it has such)."""
         cdef int32_t k
         lits = self.start_lits[r]
         if lits is not None and not core.startswith(lits):
             return False
-        if not self.has_symbols[r]:
+        if self.has_symbols[r]:
+            if not L.chars_known:  # the line's character bits, once a rule needs them
+                L.chars = _chars_mask(line_text)
+                L.chars_known = True
+            for k in range(self.sym_start[r], self.sym_start[r + 1]):
+                # A literal holding a character whose bit the line lacks is not in it.
+                if (self.symbol_mask[k] & ~L.chars) == 0 and self.symbol_text[k] in line_text:
+                    break
+            else:
+                return False
+        if self.chr_start[r] == self.chr_start[r + 1]:
             return True
-        if not L.chars_known:  # the line's character bits, once a rule needs them
-            L.chars = _chars_mask(line_text)
-            L.chars_known = True
-        for k in range(self.sym_start[r], self.sym_start[r + 1]):
-            # A literal holding a character whose bit the line lacks is not in it.
-            if (self.symbol_mask[k] & ~L.chars) == 0 and self.symbol_text[k] in line_text:
-                return True
-        return False
+        if self.chr_mask[r]:
+            if not L.chars_known:
+                L.chars = _chars_mask(line_text)
+                L.chars_known = True
+            if (self.chr_mask[r] & L.chars) == 0:  # no bit of theirs: none of the characters
+                return False
+        return self._holds_char(r, line_text)
+
+    cdef bint _holds_char(self, int32_t r, object line_text) except -1:
+        """The line holds one of rule ``r``'s required characters (``_DIGIT``: a ``\\d``
+        by the tables, or by the regex for a line with characters beyond them)."""
+        cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(line_text)
+        cdef int kind = PyUnicode_KIND(line_text)
+        cdef void *data = PyUnicode_DATA(line_text)
+        cdef int32_t k, lo = self.chr_start[r], hi = self.chr_start[r + 1]
+        cdef Py_UCS4 c
+        cdef bint digit = False, beyond = False
+        for k in range(lo, hi):
+            if self.chr_code[k] == _DIGIT:
+                digit = True
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            for k in range(lo, hi):
+                if self.chr_code[k] == c:
+                    return True
+            if digit:
+                if c >= <Py_UCS4> self.domain:
+                    beyond = True
+                elif self.edge[c] & 16:
+                    return True
+        return beyond and self.digit_py(line_text) is not None
 
     cdef int _search(self, object line_text, object budget, _Line *L) except -1:
         """Stage two, in match_lines' order (so a user rule's budget is spent as there)."""
@@ -662,6 +713,9 @@ cdef inline void _sort(int32_t *a, int32_t n) noexcept nogil:
             a[j + 1] = a[j]
             j -= 1
         a[j + 1] = x
+
+
+cdef uint32_t _DIGIT = 0xFFFFFFFF  # in chr_code: any character ``\d`` matches (no code point)
 
 
 cdef object _NOTHING = object()  # a line with nothing to report (in LineMatcher's per-call cache)

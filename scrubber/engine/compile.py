@@ -31,7 +31,7 @@ from .docscan import ScanTables
 from .fold import core as core_key
 from .fold import edge_classes, variants
 from .matcher import phrase_matcher
-from .prefilter import required_literals, start_literals
+from .prefilter import DIGIT, required_chars, required_literals, start_literals
 
 _PREFIX, _CONTAINS, _ANCHOR = 0, 1, 2
 _LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
@@ -251,6 +251,18 @@ class CompiledRules:
         self.symbol_re = {
             i: regex.compile("|".join(map(regex.escape, lits))) for i, lits in self.symbols.items()
         }
+        #: Line regex rules -> characters one of which every line the rule matches holds
+        #: (:func:`.prefilter.required_chars`; ``DIGIT``: any ``\\d``), tested after the
+        #: symbols: the literal gates pass "photo: ..." and "photos of the day" alike, the
+        #: characters do not (measured on the dev texts: 5.6k of 24k searches left out).
+        self.chars = {
+            i: chars for i in self.pattern if (chars := required_chars(self.rules[i].pattern or ""))
+        }
+        #: The same test as one regex per rule (the Python path's form).
+        self.char_re = {
+            i: regex.compile("|".join(r"\d" if c == DIGIT else regex.escape(c) for c in chars))
+            for i, chars in self.chars.items()
+        }
         #: Lines longer than line_max: the longest line an anchor-less regex rule admits.
         self.far_free = max((self.limit[i] for i, *_ in self.free_regex), default=-1)
         #: Per line length: the condition bits of those rules (all bits if one has none), so
@@ -289,7 +301,7 @@ class CompiledRules:
         ``contains`` phrases) and the regex rules to search, in order: anchored rules whose
         anchors occur in the core (or whose condition bit the line passes), then anchor-less
         ones its length and condition bits admit -- each only if not hit yet, admitted by its
-        ``max_chars``, its start literals and its :attr:`symbols`. Stage two runs those
+        ``max_chars``, its start literals, its :attr:`symbols` and :attr:`chars`. Stage two runs those
         searches. With ``stage_one=True`` the result per line is ``(sorted hits, rules to
         search)``: what the native :attr:`line_matcher` must return (the conformance tests).
 
@@ -299,6 +311,7 @@ class CompiledRules:
         limit, exact_rules, entries, line_max = self.limit, self.exact, self.entries, self.line_max
         anchor_bits, special, bit_rule = self.anchor_bits, self.special, self.bit_rule
         occurrences, starts, symbol_re = self._occurrences, self.starts, self.symbol_re
+        char_re = self.char_re
         free_gate, free_by_len, free_regex = self.free_gate, self.free_by_len, self.free_regex
         far_free = self.far_free
         pattern, builtin, search = self.pattern, self.builtin, self._search
@@ -329,6 +342,7 @@ class CompiledRules:
                 i for i in sorted(anchors)
                 if i not in hits and n <= limit[i] and (i not in starts or core.startswith(starts[i]))
                 and (i not in symbol_re or symbol_re[i].search(folded))
+                and (i not in char_re or char_re[i].search(folded))
             ]
             if n > line_max:
                 free = [entry for entry in free_regex if n <= limit[entry[0]]] if n <= far_free else ()
@@ -338,7 +352,8 @@ class CompiledRules:
             for i, _, bit in free:
                 if bit & blocked or (i in starts and not core.startswith(starts[i])):
                     continue
-                if i not in symbol_re or symbol_re[i].search(folded):
+                if (i not in symbol_re or symbol_re[i].search(folded)) and (
+                        i not in char_re or char_re[i].search(folded)):
                     todo.append(i)
             if stage_one:
                 out.append((sorted(hits), todo))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,24 +81,79 @@ def required_literals(pattern: str, *, symbols: bool = False) -> tuple[str, ...]
 def compute_required(pattern: str, *, symbols: bool = False) -> tuple[str, ...] | None:
     """:func:`required_literals`, computed (never read from :func:`known`)."""
     try:
-        parser = _Parser(pattern, alnum=not symbols)
+        parser = _Parser(pattern, mode="symbols" if symbols else "alnum")
         info = parser.alternation()
         if parser.i != len(pattern):
             return None
     except (_Unsupported, IndexError, ValueError):
         return None
-    factors = _factors(info, not symbols)
+    factors = _factors(info, "symbols" if symbols else "alnum")
     if not factors:
         return None
     return tuple(sorted(factors))
 
 
-def _factors(info: _Info, alnum: bool) -> frozenset[str] | None:
+#: A required character set is worth testing when it is this small.
+_MAX_CHARS = 8
+
+
+def required_chars(pattern: str) -> tuple[str, ...] | None:
+    """Characters one of which every line ``pattern`` matches holds (:func:`compute_chars`;
+    the built-in packs' answers are read from :func:`known`)."""
+    found = known().get(("chars", pattern), _UNKNOWN)
+    return compute_chars(pattern) if found is _UNKNOWN else found
+
+
+def compute_chars(pattern: str) -> tuple[str, ...] | None:
+    """Characters, none a letter or whitespace, one of which every match of ``pattern``
+    contains (``[:/]`` in ``photo\\s*[:/]``), :data:`DIGIT` standing for any character
+    ``\\d`` matches: a test of one scan of the line where the literal gates pass a line on a
+    common word. ``None`` when no such set is proven.
+
+    The characters are the pattern's own: the regex runs on the folded line, so a match
+    holds them as written (none of them has case).
+    """
+    try:
+        parser = _Parser(pattern, mode="chars")
+        info = parser.alternation()
+        if parser.i != len(pattern):
+            return None
+    except (_Unsupported, IndexError, ValueError):
+        return None
+    factors = _factors(info, "chars")
+    if not factors or len(factors) > _MAX_CHARS or any(_cost(c) >= _COMMON for c in factors):
+        return None
+    return tuple(sorted(factors))
+
+
+_COMMON = 10
+#: In ``chars`` mode, "a decimal digit" (``\\d``, ``[0-9]``): any character ``\\d`` matches.
+DIGIT = "\\d"
+
+
+def _cost(factor: str) -> int:
+    """:func:`_rarity` of a ``chars`` factor (``DIGIT`` costs what a digit costs)."""
+    if factor == DIGIT:
+        return 4
+    return _rarity(factor) if len(factor) == 1 else _COMMON
+
+
+def _rarity(ch: str) -> int:
+    """How often a character is expected in a line: letters, marks and whitespace (and
+    anything with case) ``_COMMON``, digits 4, other symbols 1."""
+    if ch.isalpha() or ch.isspace() or ch.lower() != ch.upper() or ch.casefold() != ch:
+        return _COMMON
+    if not ch.isprintable() or unicodedata.category(ch).startswith("M"):
+        return _COMMON
+    return 4 if ch.isdigit() else 1
+
+
+def _factors(info: _Info, mode: str) -> frozenset[str] | None:
     """The usable factor set of ``info`` (all non-empty)."""
     best = info.factors
     if info.exact is not None:
-        pieces = _pieces(info.exact, alnum)
-        if pieces is not None and (best is None or _score(pieces) > _score(best)):
+        pieces = _pieces(info.exact, mode)
+        if pieces is not None and (best is None or _score(pieces, mode) > _score(best, mode)):
             best = pieces
     if best is None or any(not f for f in best):
         return None
@@ -105,12 +161,18 @@ def _factors(info: _Info, alnum: bool) -> frozenset[str] | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _pieces(strings: frozenset[str], alnum: bool) -> frozenset[str] | None:
+def _pieces(strings: frozenset[str], mode: str) -> frozenset[str] | None:
     """For each exact string, its longest run of letters/digits/single spaces, as a core key
-    (``alnum``), or its longest whitespace-free run, folded."""
+    (``alnum``), its longest whitespace-free run (``symbols``), or its rarest character
+    (``chars``)."""
     out = set()
     for s in strings:
-        runs = [key(part) for part in _split_runs(s)] if alnum else s.split()
+        if mode == "chars":
+            if not s:
+                return None
+            out.add(min(s, key=lambda ch: (_rarity(ch), ch)))
+            continue
+        runs = [key(part) for part in _split_runs(s)] if mode == "alnum" else s.split()
         runs = [r for r in runs if r]
         if not runs:
             return None
@@ -130,11 +192,15 @@ def _split_runs(s: str) -> list[str]:
     return runs
 
 
-def _score(factors: frozenset[str]) -> int:
+def _score(factors: frozenset[str], mode: str) -> int:
+    """Higher is a stronger filter: the shortest literal's length, or (``chars``) the
+    fewest and rarest characters."""
+    if mode == "chars":
+        return -sum(_cost(f) for f in factors)
     return min((len(f) for f in factors), default=0)
 
 
-def _concat(a: _Info, b: _Info, alnum: bool) -> _Info:
+def _concat(a: _Info, b: _Info, mode: str) -> _Info:
     exact = None
     if a.exact is not None and b.exact is not None and len(a.exact) * len(b.exact) <= _MAX_SET:
         exact = frozenset(x + y for x in a.exact for y in b.exact)
@@ -142,21 +208,21 @@ def _concat(a: _Info, b: _Info, alnum: bool) -> _Info:
     suffix = _cross(a.suffix, b.exact) if b.exact is not None else b.suffix
     boundary = _Info(_cross(a.suffix, b.prefix), None)  # the literal run across the seam
     candidates = [
-        f for f in (a.factors, b.factors, _pieces_or_none(a, alnum), _pieces_or_none(b, alnum),
-                    _pieces_or_none(boundary, alnum)) if f
+        f for f in (a.factors, b.factors, _pieces_or_none(a, mode), _pieces_or_none(b, mode),
+                    _pieces_or_none(boundary, mode)) if f
     ]
-    factors = max(candidates, key=_score) if candidates else None
+    factors = max(candidates, key=lambda f: _score(f, mode)) if candidates else None
     return _Info(exact, factors, prefix, suffix)
 
 
-def _pieces_or_none(info: _Info, alnum: bool) -> frozenset[str] | None:
+def _pieces_or_none(info: _Info, mode: str) -> frozenset[str] | None:
     if info.exact is None or info.exact == frozenset({""}):
         return None
-    pieces = _pieces(info.exact, alnum)
+    pieces = _pieces(info.exact, mode)
     return pieces if pieces and all(pieces) else None
 
 
-def _alt(options: list[_Info], alnum: bool) -> _Info:
+def _alt(options: list[_Info], mode: str) -> _Info:
     prefix = frozenset().union(*(o.prefix for o in options))
     suffix = frozenset().union(*(o.suffix for o in options))
     prefix = prefix if len(prefix) <= _MAX_SET and "" not in prefix else _NOTHING
@@ -169,7 +235,7 @@ def _alt(options: list[_Info], alnum: bool) -> _Info:
         exact = exact | o.exact
     factors: frozenset[str] | None = frozenset()
     for o in options:
-        f = _factors(o, alnum)
+        f = _factors(o, mode)
         if f is None or factors is None:
             factors = None
             break
@@ -180,10 +246,10 @@ def _alt(options: list[_Info], alnum: bool) -> _Info:
 class _Parser:
     """A recursive-descent reader of the subset of ``regex`` syntax the analysis needs."""
 
-    def __init__(self, pattern: str, *, alnum: bool) -> None:
+    def __init__(self, pattern: str, *, mode: str) -> None:
         self.p = pattern
         self.i = 0
-        self.alnum = alnum
+        self.mode = mode
 
     def peek(self) -> str:
         return self.p[self.i] if self.i < len(self.p) else ""
@@ -193,14 +259,14 @@ class _Parser:
         while self.peek() == "|":
             self.i += 1
             options.append(self.sequence())
-        return options[0] if len(options) == 1 else _alt(options, self.alnum)
+        return options[0] if len(options) == 1 else _alt(options, self.mode)
 
     def sequence(self) -> _Info:
         info = _EMPTY
         while self.peek() not in ("", "|", ")"):
             run = self._literal_run()
             atom = _literal(run) if run else self.quantified()
-            info = _concat(info, atom, self.alnum)
+            info = _concat(info, atom, self.mode)
         return info
 
     def _literal_run(self) -> str:
@@ -227,7 +293,7 @@ class _Parser:
         if ch == "+":
             self.i += 1
             self._lazy()
-            return _Info(None, _factors(atom, self.alnum), atom.prefix, atom.suffix)
+            return _Info(None, _factors(atom, self.mode), atom.prefix, atom.suffix)
         if ch == "{":
             end = self.p.find("}", self.i)
             body = self.p[self.i + 1 : end] if end > 0 else ""
@@ -239,7 +305,7 @@ class _Parser:
             self.i = end + 1
             self._lazy()
             if low and int(low) >= 1:
-                return _Info(None, _factors(atom, self.alnum), atom.prefix, atom.suffix)
+                return _Info(None, _factors(atom, self.mode), atom.prefix, atom.suffix)
             return _ANY
         return atom
 
@@ -299,7 +365,7 @@ class _Parser:
             return _EMPTY
         if kind == "lookahead":
             # It must match in the line, but consumes nothing: its factors constrain the line.
-            return _Info(_NOTHING, _factors(inner, self.alnum), _NOTHING, _NOTHING)
+            return _Info(_NOTHING, _factors(inner, self.mode), _NOTHING, _NOTHING)
         return inner
 
     def char_class(self) -> _Info:
@@ -308,12 +374,17 @@ class _Parser:
         start = self.i
         self.i = class_end(self.p, self.i)
         chars = self.p[start + 1 : self.i - 1]
-        if self.alnum or not _plain_class(chars):
+        if self.mode == "chars" and chars == "0-9":
+            return _Info(None, frozenset({DIGIT}))
+        if self.mode == "alnum" or not _plain_class(chars, self.mode):
             return _ANY
         return _Info(frozenset(chars), None, frozenset(chars), frozenset(chars))
 
     def escape(self) -> _Info:
         c = self.p[self.i + 1]
+        if c == "d" and self.mode == "chars":
+            self.i += 2
+            return _Info(None, frozenset({DIGIT}))
         if c in _CLASS_ESCAPES:
             self.i += 2
             if c in "pPN" and self.peek() == "{":
@@ -338,10 +409,12 @@ class _Parser:
 _CLASS_SYNTAX = frozenset("^-\\[]&~:")
 
 
-def _plain_class(chars: str) -> bool:
-    """A class body listing at most 16 characters, none of them whitespace or class syntax."""
+def _plain_class(chars: str, mode: str) -> bool:
+    """A class body listing at most 16 characters, none of them whitespace or class syntax
+    (``chars``: a ``:`` too -- without a ``[`` it cannot open a POSIX class)."""
+    syntax = _CLASS_SYNTAX - {":"} if mode == "chars" else _CLASS_SYNTAX
     return (0 < len(chars) <= 16 and "||" not in chars
-            and not any(c in _CLASS_SYNTAX or c.isspace() for c in chars))
+            and not any(c in syntax or c.isspace() for c in chars))
 
 
 #: What may sit between ``^`` and the literal a line-start pattern begins with: characters
@@ -366,7 +439,7 @@ _UNKNOWN = object()
 @functools.cache
 def known() -> dict[tuple[str, str], tuple[str, ...] | None]:
     """``(kind, pattern) -> answer`` for the patterns of the built-in packs (kind
-    ``required``, ``symbols`` or ``starts``); empty when the table is missing. A test checks
+    ``required``, ``symbols``, ``starts`` or ``chars``); empty when the table is missing. A test checks
     every entry against the computation and that every built-in pattern has its entries."""
     try:
         rows = json.loads(TABLE.read_text(encoding="utf-8"))
@@ -376,7 +449,7 @@ def known() -> dict[tuple[str, str], tuple[str, ...] | None]:
             for pattern, *answers in rows for kind, answer in zip(_KINDS, answers, strict=True)}
 
 
-_KINDS = ("required", "symbols", "starts")
+_KINDS = ("required", "symbols", "starts", "chars")
 
 
 def compute_starts(pattern: str) -> tuple[str, ...] | None:
@@ -394,7 +467,7 @@ def compute_starts(pattern: str) -> tuple[str, ...] | None:
         if rest is None:
             return None
         try:
-            parser = _Parser(rest, alnum=True)
+            parser = _Parser(rest, mode="alnum")
             info = parser.alternation()
             if parser.i != len(rest):
                 return None

@@ -22,6 +22,7 @@ from scrubber import Config, Scrubber
 from scrubber.document import Block
 from scrubber.engine.docscan import DocScan
 from scrubber.engine.fold import core
+from scrubber.engine.prefilter import DIGIT
 from scrubber.fronts.text import split_text
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -128,6 +129,40 @@ def test_stage_one_line_by_line() -> None:
         assert native.get(block.index) == expected, block.text
         checked += expected is not None
     assert checked > 100  # the corpus does reach the rules
+
+
+def test_stage_one_required_characters() -> None:
+    """The required-character gate (``CompiledRules.chars``: punctuation, or any ``\\d``)
+    admits the same lines in both paths: digits of other scripts, characters above the
+    tables, the characters at either end, lines without them. A line it turns away gives
+    the same hits as the search would have (it cannot match)."""
+    rules = FAST.rules
+    digit_rules = [i for i, chars in rules.chars.items() if DIGIT in chars]
+    punct_rules = [i for i, chars in rules.chars.items() if DIGIT not in chars]
+    assert digit_rules and punct_rules
+    lines = ["Published March 5, 2024", "Published March ٥, ٢٠٢٤", "Published March five",
+             "Photo: Reuters", "Photo Reuters", "photo / getty images", "(photo: ap)", "photos of the day",
+             "Updated 𝟓 minutes ago", "Updated five minutes ago 𠀀", "𠀀 12 comments", "12 comments",
+             "Related: more stories", "related more stories", "首页 > 新闻 > 正文", "首页 新闻 正文",
+             "阅读 1.2万", "阅读 一万", ":", "5", "|"]
+    text = "\n".join(lines)
+    doc = split_text(text)
+    scan = DocScan(text, doc.blocks, rules.scan_tables, FAST.config)
+    native = {i: rest for i, *rest in rules.line_matcher.match(
+        scan.folded, scan.starts, scan.ends, scan.blocked, [b.index for b in doc.blocks])}
+    folded = [(scan.folded[b.start : b.end], core(scan.folded[b.start : b.end]), scan.blocked[b.index])
+              for b in doc.blocks]
+    searched = set()
+    for block, (hits, todo) in zip(doc.blocks, rules.match_lines(folded, None, stage_one=True), strict=True):
+        expected = [hits, todo, folded[block.index][0]] if hits or todo else None
+        assert native.get(block.index) == expected, block.text
+        searched.update(todo)
+    # The gate is reached both ways: rules of both kinds searched on some lines.
+    assert searched & set(digit_rules) and searched & set(punct_rules)
+    # And it turns lines away: "Published March five" is not searched by the date rules.
+    five = next(b.index for b in doc.blocks if b.text == "Published March five")
+    assert not set(native.get(five, [[], []])[1]) & set(digit_rules)
+    _same(text)
 
 
 def test_every_native_module_is_built() -> None:

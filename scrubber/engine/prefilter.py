@@ -7,6 +7,11 @@ one of them; the engine then runs the regex only on lines where the Aho-Corasick
 one. The analysis is conservative: any construct it does not understand yields ``None``
 (no prefilter), never a wrong one. Lookaheads count (they must match in the same line);
 negative lookarounds, optional parts and classes constrain nothing.
+
+The same reading in two more modes: ``symbols`` (whitespace-free runs of any characters, to
+test with ``in`` on the folded line) and ``chars`` (:func:`required_chars`: a few characters,
+punctuation or a digit, one of which every match holds -- the test that tells "photo: AP"
+from "photos of the day", which the literal gates pass alike).
 """
 
 from __future__ import annotations

@@ -246,22 +246,12 @@ class CompiledRules:
         for i in self.pattern:
             if symbols := required_literals(self.rules[i].pattern or "", symbols=True):
                 self.symbols[i] = symbols
-        #: The same test as one regex per rule (an alternation of the escaped literals): the
-        #: Python path's form of it, one C-level scan instead of a loop of ``in`` tests.
-        self.symbol_re = {
-            i: regex.compile("|".join(map(regex.escape, lits))) for i, lits in self.symbols.items()
-        }
         #: Line regex rules -> characters one of which every line the rule matches holds
         #: (:func:`.prefilter.required_chars`; ``DIGIT``: any ``\\d``), tested after the
         #: symbols: the literal gates pass "photo: ..." and "photos of the day" alike, the
         #: characters do not (measured on the dev texts: 5.6k of 24k searches left out).
         self.chars = {
             i: chars for i in self.pattern if (chars := required_chars(self.rules[i].pattern or ""))
-        }
-        #: The same test as one regex per rule (the Python path's form).
-        self.char_re = {
-            i: regex.compile("|".join(r"\d" if c == DIGIT else regex.escape(c) for c in chars))
-            for i, chars in self.chars.items()
         }
         #: Lines longer than line_max: the longest line an anchor-less regex rule admits.
         self.far_free = max((self.limit[i] for i, *_ in self.free_regex), default=-1)
@@ -278,6 +268,21 @@ class CompiledRules:
         self.repeats: Callable[[list[str], int], list[int]] = _repeats(native)
         if self.line_matcher is not None:
             _native_pass_tables()
+
+    @functools.cached_property
+    def symbol_re(self) -> dict[int, regex.Pattern[str]]:
+        """:attr:`symbols` as one regex per rule (an alternation of the escaped literals):
+        the Python path's form of the test, one C-level scan instead of a loop of ``in``
+        tests. Made on first use: the native core never needs it (23 ms of compile time)."""
+        return {i: regex.compile("|".join(map(regex.escape, lits))) for i, lits in self.symbols.items()}
+
+    @functools.cached_property
+    def char_re(self) -> dict[int, regex.Pattern[str]]:
+        """:attr:`chars` as one regex per rule (the Python path's form; made on first use)."""
+        return {
+            i: regex.compile("|".join(r"\d" if c == DIGIT else regex.escape(c) for c in chars))
+            for i, chars in self.chars.items()
+        }
 
     def line_rules(
         self, text: str, folded: str, core: str, budget: Budget, blocked: int | None = None

@@ -24,7 +24,7 @@ from typing import Any
 from ._core import Scrubber
 from .batch import ItemError, Scrubbed, _attempt, run_chunks
 from .config import Config
-from .io import Output, iter_line_chunks, iter_warc_pages, open_input, open_output
+from .io import Output, iter_line_blocks, iter_warc_pages, open_input, open_output, split_block
 from .result import Removals, Result
 
 
@@ -97,14 +97,14 @@ def _annotate(record: dict[str, Any], result: Result | None, error: ItemError | 
 
 
 def jsonl_chunk(state: tuple[Scrubber, EtlOptions], where: str, first_line: int,
-                lines: list[bytes]) -> tuple[bytes, Stats]:
-    """Clean a chunk of JSONL lines: each object gets ``clean_text``, ``title`` (and
-    ``removals``); a record that fails keeps its fields and gets ``error``. Lines that are
-    not JSON objects are dropped and counted."""
+                block: bytes) -> tuple[bytes, Stats]:
+    """Clean a block of JSONL lines (:func:`~scrubber.io.iter_line_blocks`): each object gets
+    ``clean_text``, ``title`` (and ``removals``); a record that fails keeps its fields and
+    gets ``error``. Lines that are not JSON objects are dropped and counted."""
     scrubber, opts = state
     out: list[bytes] = []
     stats = Stats()
-    for n, line in enumerate(lines, first_line):
+    for n, line in enumerate(split_block(block), first_line):
         if not line.strip():
             continue
         stats.docs += 1
@@ -232,9 +232,9 @@ def _stream_tasks(kind: str, names: list[str], failed: Stats, fail_fast: bool) -
                 continue
             with open_input(name) as stream:
                 line = 1
-                for lines in iter_line_chunks(stream, CHUNK_BYTES):
-                    yield ("jsonl", index, name, line, lines)
-                    line += len(lines)
+                for block, count in iter_line_blocks(stream, CHUNK_BYTES):
+                    yield ("jsonl", index, name, line, block)
+                    line += count
         except OSError as exc:
             failed.docs += 1
             failed.fail(name, ItemError("unreadable", type(exc).__name__, str(exc.strerror or exc)))

@@ -4,7 +4,7 @@
   decompressed when its first bytes say so;
 * :func:`open_output` -- a file (or ``-`` for stdout), compressed by its extension
   (``.gz``, ``.zst``/``.zstd``, ``.bz2``, ``.xz``);
-* :func:`iter_line_chunks` -- raw lines of a stream in chunks of about ``size`` bytes;
+* :func:`iter_line_blocks` -- whole raw lines of a stream, in blocks of about ``size`` bytes;
 * :func:`iter_warc_pages` -- the HTML responses of a WARC file (FastWARC, else warcio).
 
 zstd needs the ``zstandard`` package and WARC input ``fastwarc`` or ``warcio``
@@ -112,19 +112,34 @@ def open_output(name: str) -> Output:
     return Output(stream, raw, close_raw=not to_stdout)
 
 
-def iter_line_chunks(stream: BinaryIO, size: int = 1 << 20, max_lines: int = 2000) -> Iterator[list[bytes]]:
-    """Raw lines of ``stream`` (with their ``\\n``) in lists of about ``size`` bytes or
-    ``max_lines`` lines, whichever comes first."""
-    chunk: list[bytes] = []
-    total = 0
-    for line in stream:
-        chunk.append(line)
-        total += len(line)
-        if total >= size or len(chunk) >= max_lines:
-            yield chunk
-            chunk, total = [], 0
-    if chunk:
-        yield chunk
+def iter_line_blocks(stream: BinaryIO, size: int = 1 << 20) -> Iterator[tuple[bytes, int]]:
+    """Whole lines of ``stream`` in blocks of about ``size`` bytes: ``(block, lines)``, each
+    block one bytes object ending with a ``\\n`` (the last one as the stream ends) and
+    ``lines`` the number of lines in it. One object a block, not one a line: the blocks are
+    pickled to worker processes, and the reader is the parent's share of a ``--jobs`` run.
+    A line longer than ``size`` comes whole, in a block of its own."""
+    pending: list[bytes] = []  # the start of a line longer than what was read so far
+    while data := stream.read(size):
+        cut = data.rfind(b"\n") + 1
+        if not cut:
+            pending.append(data)
+            continue
+        block = b"".join([*pending, data[:cut]]) if pending else data[:cut]
+        pending = [data[cut:]] if cut < len(data) else []
+        yield block, block.count(b"\n")
+    if pending:
+        yield b"".join(pending), 1
+
+
+def split_block(block: bytes) -> list[bytes]:
+    """The lines of a block of :func:`iter_line_blocks`, each with its ``\\n`` (the last one
+    without, if the stream ended without one)."""
+    lines = block.split(b"\n")
+    last = lines.pop()
+    out = [line + b"\n" for line in lines]
+    if last:
+        out.append(last)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,12 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scrubber import Scrubber
 from scrubber.cli import main
+from scrubber.io import iter_line_blocks, split_block
 
 BOILER = "Share this article\n\nA body paragraph that is long enough to stay, with words and a point.\n"
 
@@ -212,3 +215,24 @@ def test_cli_html_options_reach_the_config(capsys: pytest.CaptureFixture[str]) -
     with_comments = json.loads(capsys.readouterr().out)
     assert len(with_comments["text"]) > len(default["text"])
     assert not any(r["rule_id"] == "DOM-COMMENTS-001" for r in with_comments["removals"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b"bc", b"\n", b"\r", b"\r\n", b"{}", b"x" * 50, b"\xff"]),
+                max_size=40).map(b"".join), st.integers(1, 64))
+def test_line_blocks_hold_the_stream_lines(data: bytes, size: int) -> None:
+    """The blocks the parent ships to workers, split again, are the stream's own lines (a
+    line longer than a block comes whole), and each block's count is its lines'."""
+    blocks = list(iter_line_blocks(BytesIO(data), size))
+    assert [line for block, _ in blocks for line in split_block(block)] == list(BytesIO(data))
+    assert all(block and count == len(split_block(block)) for block, count in blocks)
+
+
+def test_error_line_numbers_across_blocks(tmp_path, fixtures, monkeypatch, capsys) -> None:
+    """Blocks of a few lines each: a bad record is still reported at its line of the file."""
+    monkeypatch.setattr("scrubber.etl.CHUNK_BYTES", 64)
+    src, _ = _jsonl(tmp_path, fixtures)
+    assert main(["clean", "--jsonl", str(src), "--out", str(tmp_path / "out.jsonl"), "--jobs", "2"]) == 1
+    bad = [n for n, line in enumerate(src.read_bytes().split(b"\n"), 1) if line.startswith(b"{not")]
+    err = capsys.readouterr().err
+    assert bad and all(f"{src}:{n}: invalid-json" in err for n in bad)

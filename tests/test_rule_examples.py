@@ -36,3 +36,17 @@ def test_rule_ids_are_unique_and_categorised() -> None:
     ids = [r.id for r in RULES]
     assert len(ids) == len(set(ids))
     assert all(r.category for r in RULES)
+
+
+SPAN_RULES = [r for r in RULES if r.unit == "span"]
+
+
+@pytest.mark.parametrize("rule", SPAN_RULES, ids=[r.id for r in SPAN_RULES])
+def test_span_rule_remove_examples_through_the_whole_engine(rule) -> None:
+    """``rule_matches`` asks one rule; ``scrub`` reaches span rules through the document
+    scan's per-block anchor bits: set among body paragraphs, each remove example is still
+    taken by its rule."""
+    body = "這是一段用來當作正文的文字，它足夠長，也有標點符號，所以看起來像正文。\n\n"
+    for text in rule.examples_remove:
+        result = _SCRUBBER.scrub(body + text + "\n\n" + body)
+        assert rule.id in {r.rule_id for r in result.removals}, (text, result.explain())

@@ -384,19 +384,26 @@ class CompiledRules:
             return pattern.search(folded) is not None
         return budget.search(self.rules[i], pattern, folded) is not None
 
-    def spans(self, text: str, fold_text: Callable[[], str], budget: Budget) -> list[tuple[int, int, int]]:
+    def spans(self, text: str, fold_text: Callable[[], str], budget: Budget,
+              bits: int | None = None) -> list[tuple[int, int, int]]:
         """``(rule_index, start, end)`` of span-rule matches inside one block, in order.
 
         ``fold_text`` returns the block's folded text; it is called only when a rule's
         anchors occur in ``text``, so most blocks are never folded for span rules.
+        ``bits``: the block's ``DocScan.span_bits`` when :attr:`span_table` exists (bit k:
+        ``text`` holds an anchor character of ``span_rules[k]``, the very test of its
+        prefilter regex, already made by the document scan).
         """
         out: list[tuple[int, int, int]] = []
         n = len(text)
-        for i, pattern, anchors in self.span_rules:
+        for k, (i, pattern, anchors) in enumerate(self.span_rules):
             rule = self.rules[i]
             if rule.max_chars is not None and n > rule.max_chars:
                 continue
-            if anchors is not None and not anchors.search(text):
+            if bits is not None:
+                if not (bits >> k) & 1:
+                    continue
+            elif anchors is not None and not anchors.search(text):
                 continue
             for m in budget.finditer(rule, pattern, fold_text()):
                 if m.end() > m.start():

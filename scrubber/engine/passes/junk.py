@@ -132,7 +132,8 @@ def _spans(state: State, span_bits: list[int]) -> None:
         if state.verdict[index] is not None:
             continue
         block = blocks[index]
-        found = rules.spans(block.text, lambda b=block: state.folded(b), state.budget)
+        found = rules.spans(block.text, lambda b=block: state.folded(b), state.budget,
+                            span_bits[index] if rules.span_table is not None else None)
         if not found:
             continue
         found = _non_overlapping(found)

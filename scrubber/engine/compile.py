@@ -396,6 +396,7 @@ class CompiledRules:
         """
         out: list[tuple[int, int, int]] = []
         n = len(text)
+        folded = None
         for k, (i, pattern, anchors) in enumerate(self.span_rules):
             rule = self.rules[i]
             if rule.max_chars is not None and n > rule.max_chars:
@@ -405,10 +406,13 @@ class CompiledRules:
                     continue
             elif anchors is not None and not anchors.search(text):
                 continue
-            for m in budget.finditer(rule, pattern, fold_text()):
-                if m.end() > m.start():
-                    out.append((i, m.start(), m.end()))
-        out.sort(key=lambda t: (t[1], t[2]))
+            if folded is None:
+                folded = fold_text()
+            # (Built-in patterns straight to the engine, as Budget.finditer would.)
+            found = pattern.finditer(folded) if rule.builtin else budget.finditer(rule, pattern, folded)
+            out += [(i, m.start(), m.end()) for m in found if m.end() > m.start()]
+        if len(out) > 1:
+            out.sort(key=lambda t: (t[1], t[2]))
         return out
 
 

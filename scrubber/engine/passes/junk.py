@@ -128,7 +128,7 @@ def _spans(state: State, span_bits: list[int]) -> None:
         return
     blocks = state.doc.blocks
     # Blocks holding an anchor character of some span rule: a few percent of them.
-    for index in [i for i, bits in enumerate(span_bits) if bits]:
+    for index in itertools.compress(range(len(span_bits)), span_bits):
         if state.verdict[index] is not None:
             continue
         block = blocks[index]

@@ -165,6 +165,34 @@ def test_stage_one_required_characters() -> None:
     _same(text)
 
 
+def test_cores_with_double_spaces_in_every_string_width() -> None:
+    """``core`` collapses a double space; the native core finds it by its own loop per
+    character width: exact phrases with their space doubled, in documents of Latin-1, UCS-2
+    and UCS-4 text (the width a whole document's: forced by an edge character ``core``
+    strips), match in both paths."""
+    rules = FAST.rules
+    phrases = [p for p in rules.exact if p.count(" ") == 1 and "  " not in p]
+    latin = [p.replace(" ", "  ") for p in phrases if max(map(ord, p)) < 256][:20]
+    wide = [p.replace(" ", "  ") for p in phrases if max(map(ord, p)) >= 256][:20]
+    assert latin and wide
+    for lines in (latin, [*latin, *wide, *(f"【{p}】" for p in latin)],
+                  [*latin, *wide, *(f"🙂 {p}" for p in latin), *(f"{p} 🙂" for p in wide)]):
+        text = "\n".join(lines)
+        doc = split_text(text)
+        scan = DocScan(text, doc.blocks, rules.scan_tables, FAST.config)
+        native = {i: rest for i, *rest in rules.line_matcher.match(
+            scan.folded, scan.starts, scan.ends, scan.blocked, [b.index for b in doc.blocks])}
+        folded = [(scan.folded[b.start : b.end], core(scan.folded[b.start : b.end]), scan.blocked[b.index])
+                  for b in doc.blocks]
+        hit = 0
+        for block, (hits, todo) in zip(doc.blocks, rules.match_lines(folded, None, stage_one=True),
+                                       strict=True):
+            expected = [hits, todo, folded[block.index][0]] if hits or todo else None
+            assert native.get(block.index) == expected, block.text
+            hit += bool(hits)
+        assert hit >= len(lines) // 2  # the doubled phrases are found (as their single-space form)
+
+
 def test_every_native_module_is_built() -> None:
     """The core is four modules; each piece falls back alone, so each must be there."""
     from scrubber.engine import _dedup, _lines, _native, _passes

@@ -206,14 +206,16 @@ cdef int _hash_key(object text, const uint32_t *cf, uint32_t dom, Py_ssize_t edg
                    bint fold, _Keys *key) except -1:
     """Hash ``" ".join(text.casefold().split())`` (``fold``) or ``text`` itself (a key made
     in Python): the whole key, its first and its last ``edge`` characters, and its length.
-    1: ``text`` holds a character whose casefold the table lacks (make the key in Python)."""
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, m = 0, j, first, slot = 0
+    1: ``text`` holds a character whose casefold the table lacks (make the key in Python).
+
+    The last ``edge`` characters are read backwards from the end once the whole key is
+    hashed (into ``ring``, last first): the forward loop keeps no window."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, m = 0, got = 0
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
     cdef uint32_t c, f
     cdef uint64_t full = 0xCBF29CE484222325, head = 0xCBF29CE484222325, tail = 0xCBF29CE484222325
     cdef bint space = False
-    # ring[slot] is where the next character goes: the last ``edge`` ones, oldest at slot.
     for i in range(n):
         c = PyUnicode_READ(kind, data, i)
         if fold:
@@ -229,9 +231,6 @@ cdef int _hash_key(object text, const uint32_t *cf, uint32_t dom, Py_ssize_t edg
                 full = _mix(full, 32)
                 if m < edge:
                     head = _mix(head, 32)
-                if edge:
-                    ring[slot] = 32
-                    slot = slot + 1 if slot + 1 < edge else 0
                 m += 1
                 space = False
         else:
@@ -239,13 +238,32 @@ cdef int _hash_key(object text, const uint32_t *cf, uint32_t dom, Py_ssize_t edg
         full = _mix(full, f)
         if m < edge:
             head = _mix(head, f)
-        if edge:
-            ring[slot] = f
-            slot = slot + 1 if slot + 1 < edge else 0
         m += 1
-    first = m - edge if m > edge else 0
-    for j in range(first, m):
-        tail = _mix(tail, ring[j % edge])
+    # The key's last ``edge`` characters, last first: blanks before a kept character are
+    # one space, trailing blanks none (as the forward loop made them).
+    i = n - 1
+    space = False
+    while i >= 0 and got < edge:
+        c = PyUnicode_READ(kind, data, i)
+        i -= 1
+        if fold:
+            f = cf[c]  # (every character passed the forward loop: in the table, one casefold)
+            if f == _BLANK:
+                space = got > 0
+                continue
+            if space:
+                ring[got] = 32
+                got += 1
+                space = False
+                if got == edge:
+                    break
+        else:
+            f = c
+        ring[got] = f
+        got += 1
+    while got > 0:
+        got -= 1
+        tail = _mix(tail, ring[got])
     key.full, key.head, key.tail, key.n = full, head, tail, m
     return 0
 

@@ -487,9 +487,10 @@ cdef class LineMatcher:
                     known = ([L.hbuf[j] for j in range(L.nh)], [L.tbuf[j] for j in range(L.nt)])
                 else:
                     known = _NOTHING
-                seen[line_text] = known
                 if caching and not L.budgeted:
-                    self._remember(line_text, known)
+                    self._remember(line_text, known)  # (found there by the rest of the document too)
+                else:
+                    seen[line_text] = known
             if known is _NOTHING:
                 continue
             if budget is not None:

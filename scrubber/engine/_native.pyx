@@ -61,22 +61,28 @@ def scan(source, const int64_t[::1] starts, const int64_t[::1] ends, const uint3
     cdef const uint64_t *mask = &mask_table[0] if masked else NULL
     cdef const uint16_t *rawt = &raw_table[0]
     cdef const uint64_t *wt = &weights[0]
-    cdef uint32_t c, f, dom = domain, top = 0
+    cdef uint32_t c, dom = domain, top
     cdef uint64_t reduced, wsum
-    cdef uint16_t seen, flags
+    cdef uint16_t seen
     cdef int64_t runs
-    cdef bint word, prev_word
     # The folded text is written straight into a str of the narrowest kind that holds it
     # (one pass for its widest character, one to write): no buffers of 4 bytes a character.
-    for i in range(n):
-        f = fold[PyUnicode_READ(kind, data, i)]
-        if f > top:
-            top = f
+    # Each loop runs on the string's own width (``_Src``): no kind test per character.
+    if kind == 1:
+        top = _fold_top(<const uint8_t *> data, n, fold)
+    elif kind == 2:
+        top = _fold_top(<const uint16_t *> data, n, fold)
+    else:
+        top = _fold_top(<const uint32_t *> data, n, fold)
     folded = PyUnicode_New(n, top)
     fkind = PyUnicode_KIND(folded)
     fdata = PyUnicode_DATA(folded)
-    for i in range(n):
-        PyUnicode_WRITE(fkind, fdata, i, fold[PyUnicode_READ(kind, data, i)])
+    if fkind == 1:
+        _fold_to(kind, data, <uint8_t *> fdata, n, fold)
+    elif fkind == 2:
+        _fold_to(kind, data, <uint16_t *> fdata, n, fold)
+    else:
+        _fold_to(kind, data, <uint32_t *> fdata, n, fold)
     blocked = [0] * nb
     span_bits = [0] * nb
     prose_out = [False] * nb
@@ -88,25 +94,13 @@ def scan(source, const int64_t[::1] starts, const int64_t[::1] ends, const uint3
             if rawt[c if c < dom else dom] & _BEYOND:
                 prose_out[b] = None  # (else False: Config keeps body_min_cjk >= 1)
             continue
-        reduced = 0
-        seen = 0
-        wsum = 0
-        runs = 0
-        prev_word = False
-        for i in range(s, e):
-            if masked:
-                f = PyUnicode_READ(fkind, fdata, i)
-                reduced |= mask[f if f < dom else dom]
-            c = PyUnicode_READ(kind, data, i)
-            if c > dom:
-                c = dom
-            flags = rawt[c]
-            seen |= flags
-            wsum += wt[c]
-            word = (flags & _WORD) != 0
-            if word and not prev_word:
-                runs += 1
-            prev_word = word
+        reduced = seen = wsum = runs = 0
+        if kind == 1:
+            _block_facts(<const uint8_t *> data, s, e, fold, mask, rawt, wt, dom, &reduced, &seen, &wsum, &runs)
+        elif kind == 2:
+            _block_facts(<const uint16_t *> data, s, e, fold, mask, rawt, wt, dom, &reduced, &seen, &wsum, &runs)
+        else:
+            _block_facts(<const uint32_t *> data, s, e, fold, mask, rawt, wt, dom, &reduced, &seen, &wsum, &runs)
         if masked:
             blocked[b] = (reduced & bad) | missing[reduced >> shift]
         span_bits[b] = seen >> 8
@@ -115,6 +109,80 @@ def scan(source, const int64_t[::1] starts, const int64_t[::1] ends, const uint3
         elif (e - s) >= min_cjk and (seen & _PUNCT):
             prose_out[b] = _prose(e - s, wsum, runs, min_cjk, min_words)
     return folded, blocked, span_bits, prose_out
+
+
+ctypedef fused _Src:
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+ctypedef fused _Dst:
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+cdef uint32_t _fold_top(const _Src *src, Py_ssize_t n, const uint32_t *fold) noexcept nogil:
+    """The widest folded character of ``src[:n]``."""
+    cdef Py_ssize_t i
+    cdef uint32_t f, top = 0
+    for i in range(n):
+        f = fold[src[i]]
+        if f > top:
+            top = f
+    return top
+
+
+cdef void _fold_to(int kind, const void *data, _Dst *dst, Py_ssize_t n, const uint32_t *fold) noexcept nogil:
+    """``dst[i] = fold[src[i]]`` for the ``n`` characters of a str's ``data`` of ``kind``
+    (``dst`` wide enough for every folded character: :func:`_fold_top`)."""
+    cdef Py_ssize_t i
+    cdef const uint8_t *p1
+    cdef const uint16_t *p2
+    cdef const uint32_t *p4
+    if kind == 1:
+        p1 = <const uint8_t *> data
+        for i in range(n):
+            dst[i] = <_Dst> fold[p1[i]]
+    elif kind == 2:
+        p2 = <const uint16_t *> data
+        for i in range(n):
+            dst[i] = <_Dst> fold[p2[i]]
+    else:
+        p4 = <const uint32_t *> data
+        for i in range(n):
+            dst[i] = <_Dst> fold[p4[i]]
+
+
+cdef void _block_facts(const _Src *src, Py_ssize_t s, Py_ssize_t e, const uint32_t *fold, const uint64_t *mask,
+                       const uint16_t *rawt, const uint64_t *wt, uint32_t dom, uint64_t *reduced,
+                       uint16_t *seen, uint64_t *wsum, int64_t *runs) noexcept nogil:
+    """One block's facts: the OR of its folded characters' condition masks (``mask``
+    NULL: none), of its raw characters' flags, their weights and its runs of word
+    characters."""
+    cdef Py_ssize_t i
+    cdef uint32_t c, f
+    cdef uint16_t flags
+    cdef uint64_t red = 0, w = 0
+    cdef uint16_t sn = 0
+    cdef int64_t r = 0
+    cdef bint word, prev_word = False
+    for i in range(s, e):
+        c = src[i]
+        if mask != NULL:
+            f = fold[c]
+            red |= mask[f if f < dom else dom]
+        if c > dom:
+            c = dom
+        flags = rawt[c]
+        sn |= flags
+        w += wt[c]
+        word = (flags & _WORD) != 0
+        if word and not prev_word:
+            r += 1
+        prev_word = word
+    reduced[0], seen[0], wsum[0], runs[0] = red, sn, w, r
 
 
 cdef inline bint _prose(int64_t length, uint64_t wsum, int64_t runs, int64_t min_cjk, int64_t min_words):

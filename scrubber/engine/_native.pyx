@@ -426,25 +426,6 @@ cdef class LineMatcher:
         self.ostart = np.asarray(ostart, dtype=np.int32)
         self.ophrase = np.asarray(ophrase or [0], dtype=np.int32)
 
-    cdef inline int32_t _goto(self, int32_t state, Py_UCS4 c, uint64_t cbit) noexcept nogil:
-        """The goto transition (-1: none); ``cbit``: ``1 << _char_bit(c)``."""
-        cdef int32_t lo, hi, mid, k
-        if state == 0 and c < <Py_UCS4> self.nroot:
-            return self.root[c] if self.root[c] >= 0 else -1
-        if not self.emask[state] & cbit:  # (most lookups fail: answered without a search)
-            return -1
-        lo, hi = self.estart[state], self.estart[state + 1]
-        while hi - lo > 8:  # the run is sorted: halve it while long, then scan
-            mid = (lo + hi) >> 1
-            if self.echar[mid] > c:
-                hi = mid
-            else:
-                lo = mid
-        for k in range(lo, hi):
-            if self.echar[k] == c:
-                return self.enext[k]
-        return -1
-
     cdef object _core(self, str folded, Py_ssize_t s, Py_ssize_t e, object line_text):
         """``fold.core(folded[s:e])`` (``line_text``) by the tables; the Python function
         beyond them."""
@@ -586,27 +567,15 @@ cdef class LineMatcher:
         return len(self.young) + len(self.old)
 
     cdef inline void _hit(self, _Line *L, int32_t r) noexcept:
-        """Rule ``r`` matches the line, if its max_chars admits the line (once)."""
-        if L.n <= self.limit[r] and L.stamp[r] != L.id:
-            L.stamp[r] = L.id
-            L.hbuf[L.nh] = r
-            L.nh += 1
-
-    cdef inline void _anchor(self, _Line *L, int32_t r) noexcept:
-        """Regex rule ``r`` is to be searched, unless a gate says otherwise (once)."""
-        if L.astamp[r] != L.id:
-            L.astamp[r] = L.id
-            L.abuf[L.na] = r
-            L.na += 1
+        _record_hit(&self.limit[0], L, r)
 
     cdef int _phrases(self, object core, _Line *L) except -1:
         """Exact phrases, then the automaton over the core: hits and regex anchors."""
-        cdef Py_ssize_t pos, ncore = PyUnicode_GET_LENGTH(core)
-        cdef int32_t state = 0, nxt, j, j2, p
-        cdef uint64_t live = 0, bits, cbit
-        cdef Py_UCS4 c
+        cdef Py_ssize_t ncore = PyUnicode_GET_LENGTH(core)
+        cdef uint64_t live = 0, bits
         cdef int kind
         cdef void *data
+        cdef _Auto A
         # (No exact phrase is longer than exact_max: longer cores skip hashing.)
         found = self.exact.get(core) if ncore <= self.exact_max else None
         if found is not None:
@@ -616,36 +585,28 @@ cdef class LineMatcher:
             return 0
         kind = PyUnicode_KIND(core)
         data = PyUnicode_DATA(core)
-        for pos in range(ncore):
-            c = PyUnicode_READ(kind, data, pos)
-            if c < <Py_UCS4> self.nroot and self.root[c] == -2:
-                state = 0  # in no phrase: every state falls back to the root
-                continue
-            cbit = (<uint64_t> 1) << _char_bit(c)
-            while True:
-                nxt = self._goto(state, c, cbit)
-                if nxt >= 0:
-                    state = nxt
-                    break
-                if state == 0:
-                    break
-                state = self.fail[state]
-            live |= self.sbits[state]
-            for j in range(self.ostart[state], self.ostart[state + 1]):
-                p = self.ophrase[j]
-                for j2 in range(self.pstart[p], self.pmid1[p]):  # contains
-                    self._hit(L, self.prules[j2])
-                if pos + 1 == self.plen[p]:  # prefix: the occurrence starts the core
-                    for j2 in range(self.pmid1[p], self.pmid2[p]):
-                        self._hit(L, self.prules[j2])
-                for j2 in range(self.pmid2[p], self.pend[p]):  # anchors without a condition bit
-                    self._anchor(L, self.prules[j2])
+        self._auto_tables(&A)
+        # The walk on the core's own width (``_Src``), every table a plain pointer.
+        if kind == 1:
+            live = _walk(<const uint8_t *> data, ncore, &A, L)
+        elif kind == 2:
+            live = _walk(<const uint16_t *> data, ncore, &A, L)
+        else:
+            live = _walk(<const uint32_t *> data, ncore, &A, L)
         live &= ~L.blk
         while live:
             bits = live & (~live + 1)
-            self._anchor(L, self.bit_rule[_bit_index(bits)])
+            _record_anchor(L, self.bit_rule[_bit_index(bits)])
             live ^= bits
         return 0
+
+    cdef inline void _auto_tables(self, _Auto *A) noexcept:
+        """The automaton's tables as plain pointers (for :func:`_walk`)."""
+        A.root, A.nroot = &self.root[0], self.nroot
+        A.estart, A.echar, A.emask, A.enext = &self.estart[0], &self.echar[0], &self.emask[0], &self.enext[0]
+        A.fail, A.sbits, A.ostart, A.ophrase = &self.fail[0], &self.sbits[0], &self.ostart[0], &self.ophrase[0]
+        A.plen, A.pstart, A.pmid1, A.pmid2 = &self.plen[0], &self.pstart[0], &self.pmid1[0], &self.pmid2[0]
+        A.pend, A.prules, A.limit = &self.pend[0], &self.prules[0], &self.limit[0]
 
     cdef int _gates(self, object core, object line_text, _Line *L) except -1:
         """The rules to search, in match_lines' order: anchored ones not hit yet, admitted
@@ -741,6 +702,102 @@ cdef class LineMatcher:
             if m is not None and m is not False:
                 self._hit(L, r)
         return 0
+
+
+cdef struct _Auto:
+    # LineMatcher's automaton and rule tables, as pointers (see the attributes there).
+    const int32_t *root
+    int32_t nroot
+    const int32_t *estart
+    const uint32_t *echar
+    const uint64_t *emask
+    const int32_t *enext
+    const int32_t *fail
+    const uint64_t *sbits
+    const int32_t *ostart
+    const int32_t *ophrase
+    const int32_t *plen
+    const int32_t *pstart
+    const int32_t *pmid1
+    const int32_t *pmid2
+    const int32_t *pend
+    const int32_t *prules
+    const int64_t *limit
+
+
+cdef inline int32_t _step(const _Auto *A, int32_t state, Py_UCS4 c, uint64_t cbit) noexcept nogil:
+    """The goto transition of ``state`` on ``c`` from its own run (-1: none); ``cbit``:
+    ``1 << _char_bit(c)``."""
+    cdef int32_t lo, hi, mid, k
+    if not A.emask[state] & cbit:  # (most lookups fail: answered without a search)
+        return -1
+    lo, hi = A.estart[state], A.estart[state + 1]
+    while hi - lo > 8:  # the run is sorted: halve it while long, then scan
+        mid = (lo + hi) >> 1
+        if A.echar[mid] > c:
+            hi = mid
+        else:
+            lo = mid
+    for k in range(lo, hi):
+        if A.echar[k] == c:
+            return A.enext[k]
+    return -1
+
+
+cdef uint64_t _walk(const _Src *src, Py_ssize_t n, const _Auto *A, _Line *L) noexcept nogil:
+    """Aho-Corasick over ``src[:n]`` (a core): hits of ``contains``/``prefix`` phrases and the
+    anchors without a condition bit recorded in ``L``; returns the OR of the condition bits
+    of the phrases found."""
+    cdef Py_ssize_t pos
+    cdef int32_t state = 0, nxt, rooted, j, j2, p
+    cdef uint64_t live = 0, cbit
+    cdef Py_UCS4 c
+    for pos in range(n):
+        c = src[pos]
+        rooted = -1
+        if c < <Py_UCS4> A.nroot:
+            rooted = A.root[c]
+            if rooted == -2:
+                state = 0  # in no phrase: every state falls back to the root
+                continue
+        cbit = (<uint64_t> 1) << _char_bit(c)
+        nxt = -1
+        while state != 0:
+            nxt = _step(A, state, c, cbit)
+            if nxt >= 0:
+                break
+            state = A.fail[state]
+        if state == 0:  # the root: its dense table, or its own run beyond the table
+            nxt = rooted if c < <Py_UCS4> A.nroot else _step(A, 0, c, cbit)
+        if nxt >= 0:
+            state = nxt
+        live |= A.sbits[state]
+        for j in range(A.ostart[state], A.ostart[state + 1]):
+            p = A.ophrase[j]
+            for j2 in range(A.pstart[p], A.pmid1[p]):  # contains
+                _record_hit(A.limit, L, A.prules[j2])
+            if pos + 1 == A.plen[p]:  # prefix: the occurrence starts the core
+                for j2 in range(A.pmid1[p], A.pmid2[p]):
+                    _record_hit(A.limit, L, A.prules[j2])
+            for j2 in range(A.pmid2[p], A.pend[p]):  # anchors without a condition bit
+                _record_anchor(L, A.prules[j2])
+    return live
+
+
+cdef inline void _record_hit(const int64_t *limit, _Line *L, int32_t r) noexcept nogil:
+    """Rule ``r`` matches the line, if its max_chars admits the line (once)."""
+    if L.n <= limit[r] and L.stamp[r] != L.id:
+        L.stamp[r] = L.id
+        L.hbuf[L.nh] = r
+        L.nh += 1
+
+
+cdef inline void _record_anchor(_Line *L, int32_t r) noexcept nogil:
+    """Regex rule ``r`` is to be searched, unless a gate says otherwise (once)."""
+    if L.astamp[r] != L.id:
+        L.astamp[r] = L.id
+        L.abuf[L.na] = r
+        L.na += 1
 
 
 cdef inline bint _double_space(int kind, const void *data, Py_ssize_t a, Py_ssize_t b) noexcept nogil:

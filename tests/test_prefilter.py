@@ -121,3 +121,29 @@ def test_required_chars() -> None:
     assert compute_chars(r"^(?!.*:)share this$") is None  # a negative lookahead proves nothing
     assert compute_chars(r"^[^:|]+$") is None
     assert compute_chars(r"^share (?:this|it)$") is None  # letters and spaces: not worth a test
+
+
+def test_start_literals_read_past_optional_groups() -> None:
+    """A leading optional group is one form with it and one without: both forms' words
+    start a matching line's core (and a form that starts unknowably gives no answer)."""
+    assert start_literals(r"^[^\p{L}\p{N}]*(?:click to )?(?:share|tweet)\s+this$") == ("click", "share", "tweet")
+    assert start_literals(r"^(?:por\s+)?(?:agencia\s+)?(?:efe|afp)$") == ("afp", "agencia", "efe", "por")
+    assert start_literals(r"^\s*(?:read )??more:?\s*\S+") == ("more", "read")
+    assert start_literals(r"^(?:\d+\s+)?comments$") is None
+
+
+_WORDS = ["click to ", "read ", "por ", "1 ", "a", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3), st.sampled_from(["share", "more", "x"]),
+       st.sampled_from(["", r"\s*", r"\s+"]), st.lists(st.sampled_from([*_WORDS, "share", "more", " ", "-"]),
+                                                   max_size=5).map("".join))
+def test_generated_optional_starts(optional: list[str], word: str, blank: str, line: str) -> None:
+    pattern = "^[^\\p{L}\\p{N}]*" + "".join(f"(?:{regex.escape(w)})?" for w in optional) + blank + word
+    try:
+        regex.compile(pattern)
+    except regex.error:
+        return
+    _sound(pattern, line)
+    _sound(pattern, "".join(optional) + word + " " + line)

@@ -468,24 +468,50 @@ def compute_starts(pattern: str) -> tuple[str, ...] | None:
     """
     out: set[str] = set()
     for branch in _top_branches(pattern):
-        rest = _after_start(branch)
-        if rest is None:
+        after = _after_start(branch)
+        if after is None:
             return None
-        try:
-            parser = _Parser(rest, mode="alnum")
-            info = parser.alternation()
-            if parser.i != len(rest):
+        for rest in _without_optional_start(after, _OPTIONAL_DEPTH):
+            try:
+                parser = _Parser(rest, mode="alnum")
+                info = parser.alternation()
+                if parser.i != len(rest):
+                    return None
+            except (_Unsupported, IndexError, ValueError):
                 return None
-        except (_Unsupported, IndexError, ValueError):
-            return None
-        if "" in info.prefix:
-            return None
-        for literal in info.prefix:
-            lead = _LEAD.match(literal)
-            if lead is None:
+            if "" in info.prefix:
                 return None
-            out.add(lead.group())
+            for literal in info.prefix:
+                lead = _LEAD.match(literal)
+                if lead is None:
+                    return None
+                out.add(lead.group())
     return tuple(sorted(out)) or None
+
+
+#: Optional groups read off the start of a branch, at most (2**depth forms of it).
+_OPTIONAL_DEPTH = 4
+#: Tokens that consume only characters ``core`` strips from a line's start.
+_BLANK_TOKENS = (r"\s*", r"\s+", r"[^\p{L}\p{N}]*", r"[^\p{L}\p{N}]+")
+
+
+def _without_optional_start(rest: str, depth: int) -> list[str]:
+    """``rest`` as the forms that together match what it matches, its leading optional
+    groups taken apart: ``(?:click to )?share...`` is ``(?:click to )share...`` or
+    ``share...`` (a possessive or lazy ``?`` matches no more than both). After a group left
+    out, a token that consumes only blanks or non-letters is left out too."""
+    if depth == 0 or not rest.startswith("("):
+        return [rest]
+    end = _group_end(rest, 0)
+    if end is None or rest[end : end + 1] != "?":
+        return [rest]
+    after = end + 1 + (rest[end + 1 : end + 2] in ("?", "+"))
+    without = rest[after:]
+    for token in _BLANK_TOKENS:
+        if without.startswith(token) and without[len(token) : len(token) + 1] not in ("*", "+", "?", "{"):
+            without = without[len(token):]
+            break
+    return [rest[:end] + rest[after:], *_without_optional_start(without, depth - 1)]
 
 
 def _after_start(branch: str) -> str | None:

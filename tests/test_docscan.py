@@ -106,8 +106,8 @@ def test_prose_over_long_and_cjk_lines() -> None:
 @pytest.mark.parametrize(
     ("pattern", "literals"),
     [(r"^[^\p{L}\p{N}]*(?:more|read more)\b", ("more", "read")), (r"^\s*(?=x)ab|^c", ("ab", "c")),
-     (r"^[^\p{L}\p{N}]*(?:more)?x", None), (r"^a|b", None), (r"^[^\p{L}\p{N}]*-x", None),
-     (r"^[^\p{L}\p{N}]*+x", None)],
+     (r"^[^\p{L}\p{N}]*(?:more)?x", ("morex", "x")), (r"^[^\p{L}\p{N}]*(?:\d)?x", None), (r"^a|b", None),
+     (r"^[^\p{L}\p{N}]*-x", None), (r"^[^\p{L}\p{N}]*+x", None)],
 )
 def test_start_literals(pattern: str, literals: tuple[str, ...] | None) -> None:
     assert start_literals(pattern) == literals

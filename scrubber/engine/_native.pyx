@@ -610,8 +610,8 @@ cdef class LineMatcher:
 
     cdef int _gates(self, object core, object line_text, _Line *L) except -1:
         """The rules to search, in match_lines' order: anchored ones not hit yet, admitted
-        by their max_chars, start literals and symbol literals; then the anchor-less ones the
-        line's length and condition bits admit, with the same tests."""
+        by their max_chars, start literals, required characters and symbol literals; then
+        the anchor-less ones the line's length and condition bits admit, with the same tests."""
         cdef int32_t j, r
         cdef Py_ssize_t lo, hi
         cdef int64_t n = L.n

@@ -163,6 +163,19 @@ def test_class_members_of_the_builtin_classes() -> None:
     assert read >= 0.9 * len(atoms) and read > 40
 
 
+def test_members_of_every_builtin_atom() -> None:
+    """Every atom the built-in patterns consume (escapes like ``\\p{Han}`` and ``\\s`` among
+    them, read by runs of matches) has exactly the members the regex engine's replacement
+    gives it."""
+    from scrubber.engine.charset import members
+
+    atoms = {a for r in _RULES.rules if r.pattern for a in consumed_atoms(r.pattern) or ()}
+    atoms |= {r"\p{L}", r"\p{N}", r"\s", r"\S", r"\d", r"\w", r"[\p{L}\p{N}]", r"[\p{L}\p{N}\p{M}]"}
+    for atom in sorted(atoms):
+        assert np.array_equal(members(atom), _by_regex(atom)), atom
+    assert len(atoms) > 100
+
+
 _ITEMS = ["a", "z", "中", "|", "·", " ", ".", "-", "^", "]", "(", "\\-", "\\[", "\\]", "\\\\", "\\x27", "\\u200b",
           "\\s", "\\S", "\\d", "\\w", "\\W", "\\p{L}", "\\P{N}", "\\p{Han}", "a-z", "0-9", "一-龥", "\\x20-\\x2f",
           "\\t", "\\b", "[", "&&", "--", "\\N{BULLET}"]

@@ -250,9 +250,6 @@ def domain_text() -> str:
     return "".join(map(chr, range(DOMAIN)))
 
 
-_MARK = "\U0010ffff"
-
-
 def members(atom: str) -> np.ndarray:
     """Which code points of the domain the single-character regex ``atom`` matches (bool)."""
     return np.unpackbits(_members(atom), count=DOMAIN).view(bool)
@@ -269,15 +266,12 @@ def _members(atom: str) -> np.ndarray:
     elif (items := class_members(atom)) is not None:
         found = items
     else:
-        # Every member replaced by a code point outside the domain, in one C-level pass (a
-        # list of matches costs twice as much for the broad classes).
-        domain = domain_text()
-        marked = regex.compile(atom).sub(_MARK, domain)
-        if len(marked) == len(domain):
-            found = np.frombuffer(marked.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) == ord(_MARK)
-        else:  # an atom matching more than one character: count each match's characters
-            chars = "".join(regex.compile(atom).findall(domain))
-            found[np.frombuffer(chars.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)] = True
+        # The domain holds every code point in order, so a match's positions are its
+        # characters: one match per run of members (``(?:atom)+``) marks them a slice at a
+        # time -- a few thousand matches, 3-12x faster than replacing every member (``sub``)
+        # and comparing a 128k-character string (the tests pin both to the same members).
+        for m in regex.compile(f"(?:{atom})+").finditer(domain_text()):
+            found[m.start() : m.end()] = True
     packed = np.packbits(found)
     packed.flags.writeable = False
     return packed

@@ -85,17 +85,23 @@ def required_literals(pattern: str, *, symbols: bool = False) -> tuple[str, ...]
 
 def compute_required(pattern: str, *, symbols: bool = False) -> tuple[str, ...] | None:
     """:func:`required_literals`, computed (never read from :func:`known`)."""
-    try:
-        parser = _Parser(pattern, mode="symbols" if symbols else "alnum")
-        info = parser.alternation()
-        if parser.i != len(pattern):
-            return None
-    except (_Unsupported, IndexError, ValueError):
+    info = _read(pattern, "symbols" if symbols else "alnum")
+    if info is None:
         return None
     factors = _factors(info, "symbols" if symbols else "alnum")
     if not factors:
         return None
     return tuple(sorted(factors))
+
+
+def _read(pattern: str, mode: str) -> _Info | None:
+    """What the whole of ``pattern`` tells in ``mode``; None where the reader cannot say."""
+    try:
+        parser = _Parser(pattern, mode=mode)
+        info = parser.alternation()
+    except (_Unsupported, IndexError, ValueError):
+        return None
+    return info if parser.i == len(pattern) else None
 
 
 #: A required character set is worth testing when it is this small.
@@ -118,12 +124,8 @@ def compute_chars(pattern: str) -> tuple[str, ...] | None:
     The characters are the pattern's own: the regex runs on the folded line, so a match
     holds them as written (none of them has case).
     """
-    try:
-        parser = _Parser(pattern, mode="chars")
-        info = parser.alternation()
-        if parser.i != len(pattern):
-            return None
-    except (_Unsupported, IndexError, ValueError):
+    info = _read(pattern, "chars")
+    if info is None:
         return None
     factors = _factors(info, "chars")
     if not factors or len(factors) > _MAX_CHARS or any(_cost(c) >= _COMMON for c in factors):
@@ -472,14 +474,8 @@ def compute_starts(pattern: str) -> tuple[str, ...] | None:
         if after is None:
             return None
         for rest in _without_optional_start(after, _OPTIONAL_DEPTH):
-            try:
-                parser = _Parser(rest, mode="alnum")
-                info = parser.alternation()
-                if parser.i != len(rest):
-                    return None
-            except (_Unsupported, IndexError, ValueError):
-                return None
-            if "" in info.prefix:
+            info = _read(rest, "alnum")
+            if info is None or "" in info.prefix:
                 return None
             for literal in info.prefix:
                 lead = _LEAD.match(literal)

@@ -77,6 +77,25 @@ def _same(text: str, config: Config | None = None) -> None:
     assert fallback.scrub(text).to_dict() == expected
 
 
+def _same_stage_one(text: str) -> tuple[dict, list]:
+    """Assert the native matcher's stage one (hits, regex rules to search) equals the Python
+    path's (``match_lines(stage_one=True)``) on every line of ``text``; the native results by
+    block index, and ``(block, hits, todo)`` per block."""
+    rules = FAST.rules
+    doc = split_text(text)
+    scan = DocScan(text, doc.blocks, rules.scan_tables, FAST.config)
+    native = {i: rest for i, *rest in rules.line_matcher.match(
+        scan.folded, scan.starts, scan.ends, scan.blocked, [b.index for b in doc.blocks])}
+    lines = [(scan.folded[b.start : b.end], core(scan.folded[b.start : b.end]), scan.blocked[b.index])
+             for b in doc.blocks]
+    rows = []
+    for block, (hits, todo) in zip(doc.blocks, rules.match_lines(lines, None, stage_one=True), strict=True):
+        expected = [hits, todo, lines[block.index][0]] if hits or todo else None
+        assert native.get(block.index) == expected, block.text
+        rows.append((block, hits, todo))
+    return native, rows
+
+
 def test_every_rule_example_alone_and_in_a_page() -> None:
     for text in EXAMPLES:
         _same(text)
@@ -114,20 +133,9 @@ def test_arbitrary_lines(parts: list[str]) -> None:
 def test_stage_one_line_by_line() -> None:
     """The native matcher's stage one (hits, regex rules to search) equals the Python
     path's (``match_lines(stage_one=True)``) on every line."""
-    rules = FAST.rules
     text = _document(random.Random(99), 400) + "\n" + "\n".join(EXAMPLES)
-    doc = split_text(text)
-    scan = DocScan(text, doc.blocks, rules.scan_tables, FAST.config)
-    todo = [b.index for b in doc.blocks]
-    native = {i: rest for i, *rest in rules.line_matcher.match(scan.folded, scan.starts, scan.ends,
-                                                               scan.blocked, todo)}
-    checked = 0
-    lines = [(scan.folded[b.start : b.end], core(scan.folded[b.start : b.end]), scan.blocked[b.index])
-             for b in doc.blocks]
-    for block, (hits, todo) in zip(doc.blocks, rules.match_lines(lines, None, stage_one=True), strict=True):
-        expected = [hits, todo, lines[block.index][0]] if hits or todo else None
-        assert native.get(block.index) == expected, block.text
-        checked += expected is not None
+    _, rows = _same_stage_one(text)
+    checked = sum(bool(hits or todo) for _, hits, todo in rows)
     assert checked > 100  # the corpus does reach the rules
 
 
@@ -146,21 +154,12 @@ def test_stage_one_required_characters() -> None:
              "Related: more stories", "related more stories", "首页 > 新闻 > 正文", "首页 新闻 正文",
              "阅读 1.2万", "阅读 一万", ":", "5", "|"]
     text = "\n".join(lines)
-    doc = split_text(text)
-    scan = DocScan(text, doc.blocks, rules.scan_tables, FAST.config)
-    native = {i: rest for i, *rest in rules.line_matcher.match(
-        scan.folded, scan.starts, scan.ends, scan.blocked, [b.index for b in doc.blocks])}
-    folded = [(scan.folded[b.start : b.end], core(scan.folded[b.start : b.end]), scan.blocked[b.index])
-              for b in doc.blocks]
-    searched = set()
-    for block, (hits, todo) in zip(doc.blocks, rules.match_lines(folded, None, stage_one=True), strict=True):
-        expected = [hits, todo, folded[block.index][0]] if hits or todo else None
-        assert native.get(block.index) == expected, block.text
-        searched.update(todo)
+    native, rows = _same_stage_one(text)
+    searched = {r for _, _, todo in rows for r in todo}
     # The gate is reached both ways: rules of both kinds searched on some lines.
     assert searched & set(digit_rules) and searched & set(punct_rules)
     # And it turns lines away: "Published March five" is not searched by the date rules.
-    five = next(b.index for b in doc.blocks if b.text == "Published March five")
+    five = next(b.index for b, _, _ in rows if b.text == "Published March five")
     assert not set(native.get(five, [[], []])[1]) & set(digit_rules)
     _same(text)
 
@@ -177,19 +176,8 @@ def test_cores_with_double_spaces_in_every_string_width() -> None:
     assert latin and wide
     for lines in (latin, [*latin, *wide, *(f"【{p}】" for p in latin)],
                   [*latin, *wide, *(f"🙂 {p}" for p in latin), *(f"{p} 🙂" for p in wide)]):
-        text = "\n".join(lines)
-        doc = split_text(text)
-        scan = DocScan(text, doc.blocks, rules.scan_tables, FAST.config)
-        native = {i: rest for i, *rest in rules.line_matcher.match(
-            scan.folded, scan.starts, scan.ends, scan.blocked, [b.index for b in doc.blocks])}
-        folded = [(scan.folded[b.start : b.end], core(scan.folded[b.start : b.end]), scan.blocked[b.index])
-                  for b in doc.blocks]
-        hit = 0
-        for block, (hits, todo) in zip(doc.blocks, rules.match_lines(folded, None, stage_one=True),
-                                       strict=True):
-            expected = [hits, todo, folded[block.index][0]] if hits or todo else None
-            assert native.get(block.index) == expected, block.text
-            hit += bool(hits)
+        _, rows = _same_stage_one("\n".join(lines))
+        hit = sum(bool(hits) for _, hits, _ in rows)
         assert hit >= len(lines) // 2  # the doubled phrases are found (as their single-space form)
 
 

@@ -421,9 +421,8 @@ class CompiledRules:
                 continue
             if folded is None:
                 folded = fold_text()
-            # (Built-in patterns straight to the engine, as Budget.finditer would.)
-            found = pattern.finditer(folded) if rule.builtin else budget.finditer(rule, pattern, folded)
-            out += [(i, m.start(), m.end()) for m in found if m.end() > m.start()]
+            out += [(i, m.start(), m.end()) for m in budget.finditer(rule, pattern, folded)
+                    if m.end() > m.start()]
         if len(out) > 1:
             out.sort(key=lambda t: (t[1], t[2]))
         return out

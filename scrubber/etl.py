@@ -1,11 +1,13 @@
 """Batch runs of ``scrubber clean``: many files, JSON lines or WARC files, over worker processes.
 
-Workers never receive parsed documents: the parent reads *raw* input (chunks of JSONL lines,
-file names, WARC HTML payloads), each worker parses, cleans and serialises its chunk itself
-and hands back output bytes plus counters (:class:`Stats`). Pickling bytes is a copy, so
-the parent stays a light reader/writer and chunks are written in input order, whatever
-``--jobs``: output is byte-identical for every ``--jobs``. At most ``2 * jobs`` chunks (about
-256 KB each) are in flight, so memory does not grow with the input.
+Workers never receive parsed documents: they get file names, byte ranges of plain JSONL
+files (which they read themselves), or raw input the parent read (blocks of JSONL lines from
+stdin or a compressed file, WARC HTML payloads); each worker parses, cleans and serialises
+its chunk itself and hands back output bytes plus counters (:class:`Stats`). Pickling bytes
+is a copy, so the parent stays a light writer (and reader, where it must be) and chunks are
+written in input order, whatever ``--jobs``: output is byte-identical for every ``--jobs``.
+At most ``2 * jobs`` chunks (about 256 KB each) are in flight, so memory does not grow with
+the input.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import sys
 import time
 from collections import Counter
@@ -22,9 +25,18 @@ from pathlib import Path
 from typing import Any
 
 from ._core import Scrubber
-from .batch import ItemError, Scrubbed, _attempt, run_chunks
+from .batch import ItemError, Scrubbed, _attempt, resolve_jobs, run_chunks
 from .config import Config
-from .io import Output, iter_line_blocks, iter_warc_pages, open_input, open_output, split_block
+from .io import (
+    Output,
+    compression_by_magic,
+    iter_line_blocks,
+    iter_warc_pages,
+    open_input,
+    open_output,
+    read_line_range,
+    split_block,
+)
 from .result import Removals, Result
 
 
@@ -37,18 +49,31 @@ class Stats:
     failed: int = 0
     removals: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
-    #: The first failures, as ``where: reason: message`` lines.
-    examples: list[str] = field(default_factory=list)
+    #: Lines of JSONL read (a task's block, or the run's).
+    lines: int = 0
+    #: The first failures: (where, line or None, ``reason: message``).
+    examples: list[tuple[str, int | None, str]] = field(default_factory=list)
     #: ``fail_fast`` stopped the run at a failure.
     stopped: bool = False
 
     MAX_EXAMPLES = 10
 
-    def fail(self, where: str, error: ItemError) -> None:
+    def fail(self, where: str, error: ItemError, line: int | None = None) -> None:
+        """Count a failure at ``where`` (and ``line`` of a JSONL task, numbered from 1 in
+        the task's own block until :meth:`after_lines` moves it to the file's)."""
         self.failed += 1
         self.reasons[error.reason] += 1
         if len(self.examples) < self.MAX_EXAMPLES:
-            self.examples.append(f"{where}: {error}")
+            self.examples.append((where, line, str(error)))
+
+    def after_lines(self, lines: int) -> Stats:
+        """These Stats with their examples' line numbers moved down by ``lines`` (the lines
+        of the file before the task's block)."""
+        self.examples = [(w, None if n is None else n + lines, e) for w, n, e in self.examples]
+        return self
+
+    def example_lines(self) -> list[str]:
+        return [f"{w}:{n}: {e}" if n is not None else f"{w}: {e}" for w, n, e in self.examples]
 
     def count(self, result: Result) -> None:
         removals = result.removals
@@ -61,6 +86,7 @@ class Stats:
         self.docs += other.docs
         self.bytes += other.bytes
         self.failed += other.failed
+        self.lines += other.lines
         self.removals += other.removals
         self.reasons += other.reasons
         self.examples.extend(other.examples[: self.MAX_EXAMPLES - len(self.examples)])
@@ -96,15 +122,17 @@ def _annotate(record: dict[str, Any], result: Result | None, error: ItemError | 
         record["error"] = str(error)
 
 
-def jsonl_chunk(state: tuple[Scrubber, EtlOptions], where: str, first_line: int,
-                block: bytes) -> tuple[bytes, Stats]:
+def jsonl_chunk(state: tuple[Scrubber, EtlOptions], where: str, block: bytes) -> tuple[bytes, Stats]:
     """Clean a block of JSONL lines (:func:`~scrubber.io.iter_line_blocks`): each object gets
     ``clean_text``, ``title`` (and ``removals``); a record that fails keeps its fields and
-    gets ``error``. Lines that are not JSON objects are dropped and counted."""
+    gets ``error``. Lines that are not JSON objects are dropped and counted. Failures are
+    numbered by their line in the block (see :meth:`Stats.after_lines`)."""
     scrubber, opts = state
     out: list[bytes] = []
     stats = Stats()
-    for n, line in enumerate(split_block(block), first_line):
+    lines = split_block(block)
+    stats.lines = len(lines)
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         stats.docs += 1
@@ -125,11 +153,24 @@ def jsonl_chunk(state: tuple[Scrubber, EtlOptions], where: str, first_line: int,
             _annotate(record, done.result, error, opts)
             out.append(_dumps(record))
         if error is not None:
-            stats.fail(f"{where}:{n}", error)
+            stats.fail(where, error, n)
             if opts.fail_fast:
                 stats.stopped = True
                 break
     return b"".join(out), stats
+
+
+def jsonl_range(state: tuple[Scrubber, EtlOptions], path: str, start: int, end: int) -> tuple[bytes, Stats]:
+    """:func:`jsonl_chunk` of the lines of the plain file ``path`` that start in the byte
+    range ``[start, end)`` (:func:`~scrubber.io.read_line_range`), read by the worker."""
+    try:
+        block, _ = read_line_range(path, start, end)
+    except OSError as exc:
+        stats = Stats(docs=1)
+        stats.fail(path, ItemError("unreadable", type(exc).__name__, str(exc.strerror or exc)))
+        stats.stopped = state[1].fail_fast
+        return b"", stats
+    return jsonl_chunk(state, path, block)
 
 
 def warc_chunk(state: tuple[Scrubber, EtlOptions], where: str, pages: list[Any]) -> tuple[bytes, Stats]:
@@ -212,12 +253,30 @@ Task = tuple[Any, ...]
 
 
 def _task(state: tuple[Scrubber, EtlOptions], kind: str, index: int, *payload: Any) -> tuple[int, Any, Stats]:
-    fn = {"jsonl": jsonl_chunk, "warc": warc_chunk, "files": files_chunk}[kind]
+    fn = {"jsonl": jsonl_chunk, "jsonl_range": jsonl_range, "warc": warc_chunk, "files": files_chunk}[kind]
     out, stats = fn(state, *payload)
     return index, out, stats
 
 
-def _stream_tasks(kind: str, names: list[str], failed: Stats, fail_fast: bool) -> Iterator[Task]:
+def _byte_ranges(name: str, size: int) -> list[tuple[int, int]] | None:
+    """``[start, end)`` ranges of about ``size`` bytes tiling the plain (uncompressed, regular)
+    file ``name`` as it is now, or None for stdin, a pipe or a compressed file."""
+    if name == "-":
+        return None
+    st = os.stat(name)
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    with open(name, "rb") as f:
+        if compression_by_magic(f.read(8)) is not None:
+            return None
+    return [(start, min(start + size, st.st_size)) for start in range(0, st.st_size, size)]
+
+
+def _stream_tasks(kind: str, names: list[str], failed: Stats, fail_fast: bool,
+                  ranged: bool = False) -> Iterator[Task]:
+    """The tasks of JSONL or WARC inputs. ``ranged``: workers read plain JSONL files
+    themselves, by byte ranges (the parent's share of a ``--jobs`` run is then the output
+    alone); else the parent reads and ships blocks of lines."""
     for index, name in enumerate(names):
         try:
             if kind == "warc":
@@ -230,11 +289,14 @@ def _stream_tasks(kind: str, names: list[str], failed: Stats, fail_fast: bool) -
                 if chunk:
                     yield ("warc", index, name, chunk)
                 continue
+            ranges = _byte_ranges(name, CHUNK_BYTES) if ranged else None
+            if ranges is not None:
+                for start, end in ranges:
+                    yield ("jsonl_range", index, name, start, end)
+                continue
             with open_input(name) as stream:
-                line = 1
-                for block, count in iter_line_blocks(stream, CHUNK_BYTES):
-                    yield ("jsonl", index, name, line, block)
-                    line += count
+                for block, _ in iter_line_blocks(stream, CHUNK_BYTES):
+                    yield ("jsonl", index, name, block)
         except OSError as exc:
             failed.docs += 1
             failed.fail(name, ItemError("unreadable", type(exc).__name__, str(exc.strerror or exc)))
@@ -305,12 +367,15 @@ def run(args: argparse.Namespace, config: Config) -> int:
         tasks: Iterator[Task] = _file_tasks(names, out_dir)
         sinks = _Sinks(out, out_dir, names, None)
     else:
-        tasks = _stream_tasks(kind, names, total, opts.fail_fast)
+        tasks = _stream_tasks(kind, names, total, opts.fail_fast, ranged=resolve_jobs(args.jobs) > 1)
         sinks = _Sinks(out, out_dir, names, ".jsonl" if kind == "warc" else None)
     bar = _progress(args)
     first_doc = True
+    lines_before = [0] * len(names)  # per JSONL input: the lines of the tasks done so far
     try:
         for index, chunk, stats in run_chunks(_task, tasks, state=(scrubber, opts), jobs=args.jobs):
+            if kind == "jsonl":
+                lines_before[index] += stats.after_lines(lines_before[index]).lines
             total += stats
             if bar is not None:
                 bar.update(stats.docs)
@@ -362,7 +427,7 @@ def summary(stats: Stats, seconds: float) -> str:
         lines.append("scrubber: removals: " + ", ".join(f"{c} {n:,}" for c, n in by_category))
     if stats.failed:
         lines.append("scrubber: failures: " + ", ".join(f"{r} {n:,}" for r, n in stats.reasons.most_common()))
-        lines.extend(f"scrubber:   {example}" for example in stats.examples)
+        lines.extend(f"scrubber:   {example}" for example in stats.example_lines())
         if stats.failed > len(stats.examples):
             lines.append(f"scrubber:   ... and {stats.failed - len(stats.examples):,} more")
     if stats.stopped:

@@ -5,6 +5,8 @@
 * :func:`open_output` -- a file (or ``-`` for stdout), compressed by its extension
   (``.gz``, ``.zst``/``.zstd``, ``.bz2``, ``.xz``);
 * :func:`iter_line_blocks` -- whole raw lines of a stream, in blocks of about ``size`` bytes;
+* :func:`read_line_range` -- the lines of a plain file that start in a byte range (workers
+  of a ``--jobs`` run read their own share of a file);
 * :func:`iter_warc_pages` -- the HTML responses of a WARC file (FastWARC, else warcio).
 
 zstd needs the ``zstandard`` package and WARC input ``fastwarc`` or ``warcio``
@@ -60,6 +62,11 @@ def _wrap_reader(raw: BinaryIO, kind: str | None) -> BinaryIO:
     return raw
 
 
+def compression_by_magic(head: bytes) -> str | None:
+    """The compression whose magic bytes ``head`` (a file's first 8 bytes) starts with, or None."""
+    return next((k for magic, k in _MAGIC if head.startswith(magic)), None)
+
+
 def open_input(name: str) -> BinaryIO:
     """Open ``name`` (``-``: stdin) for binary reading, decompressing by magic bytes."""
     raw: BinaryIO = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
@@ -68,8 +75,7 @@ def open_input(name: str) -> BinaryIO:
         raw = io.BufferedReader(raw)  # type: ignore[arg-type]
         peek = raw.peek
     head = peek(8)[:8]
-    kind = next((k for magic, k in _MAGIC if head.startswith(magic)), None)
-    return _wrap_reader(raw, kind)
+    return _wrap_reader(raw, compression_by_magic(head))
 
 
 class Output:
@@ -140,6 +146,26 @@ def split_block(block: bytes) -> list[bytes]:
     if last:
         out.append(last)
     return out
+
+
+def read_line_range(path: str, start: int, end: int) -> tuple[bytes, int]:
+    """The lines of the file ``path`` that *start* at a byte offset in ``[start, end)``, whole
+    (the last one read past ``end`` to its ``\\n``), and how many there are.
+
+    Ranges that tile a file give each line to exactly one range, so workers can each read
+    their own share of a file: the parent passes offsets, not data."""
+    with open(path, "rb") as f:
+        if start > 0:
+            f.seek(start - 1)
+            if f.read(1) != b"\n":
+                f.readline()  # the rest of a line that started before this range
+        pos = f.tell()
+        if pos >= end:
+            return b"", 0
+        data = f.read(end - pos)
+        if data and not data.endswith(b"\n"):
+            data += f.readline()  # the last line, which starts in the range
+    return data, data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from scrubber import Scrubber
 from scrubber.cli import main
-from scrubber.io import iter_line_blocks, split_block
+from scrubber.io import iter_line_blocks, read_line_range, split_block
 
 BOILER = "Share this article\n\nA body paragraph that is long enough to stay, with words and a point.\n"
 
@@ -228,11 +229,61 @@ def test_line_blocks_hold_the_stream_lines(data: bytes, size: int) -> None:
     assert all(block and count == len(split_block(block)) for block, count in blocks)
 
 
-def test_error_line_numbers_across_blocks(tmp_path, fixtures, monkeypatch, capsys) -> None:
-    """Blocks of a few lines each: a bad record is still reported at its line of the file."""
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b"bc", b"\n", b"\r", b"{}", b"x" * 50, b"\xff"]), max_size=40).map(b"".join),
+       st.data())
+def test_byte_ranges_give_each_line_to_one_range(tmp_path_factory, data: bytes, draw: st.DataObject) -> None:
+    """Ranges tiling a file, each read by :func:`read_line_range`, hold the file's lines once
+    each and in order (a range inside a long line holds none), with their counts."""
+    path = tmp_path_factory.mktemp("ranges") / "f.jsonl"
+    path.write_bytes(data)
+    cuts = draw.draw(st.lists(st.integers(0, max(len(data) - 1, 0)), max_size=8))
+    bounds = sorted({0, len(data), *cuts})
+    parts = [read_line_range(str(path), a, b) for a, b in itertools.pairwise(bounds)]
+    assert b"".join(block for block, _ in parts) == data
+    for block, count in parts:
+        assert count == len(split_block(block)) if block else count == 0
+    assert [line for block, _ in parts for line in split_block(block)] == list(BytesIO(data))
+
+
+@pytest.mark.parametrize("name", ["in.jsonl", "in.jsonl.gz"])  # workers read ranges / parent ships blocks
+def test_error_line_numbers_across_blocks(tmp_path, fixtures, monkeypatch, capsys, name) -> None:
+    """Tasks of a few lines each: a bad record is still reported at its line of the file."""
     monkeypatch.setattr("scrubber.etl.CHUNK_BYTES", 64)
-    src, _ = _jsonl(tmp_path, fixtures)
+    src, _ = _jsonl(tmp_path, fixtures, name)
     assert main(["clean", "--jsonl", str(src), "--out", str(tmp_path / "out.jsonl"), "--jobs", "2"]) == 1
-    bad = [n for n, line in enumerate(src.read_bytes().split(b"\n"), 1) if line.startswith(b"{not")]
+    data = gzip.decompress(src.read_bytes()) if name.endswith(".gz") else src.read_bytes()
+    bad = [n for n, line in enumerate(data.split(b"\n"), 1) if line.startswith(b"{not")]
     err = capsys.readouterr().err
     assert bad and all(f"{src}:{n}: invalid-json" in err for n in bad)
+    assert f"{src}:{bad[0] + 1}: missing-field" in err and f"{src}:{bad[0] + 2}: wrong-type" in err
+
+
+def test_workers_reading_byte_ranges_write_what_one_process_writes(tmp_path, fixtures, monkeypatch) -> None:
+    """A plain file under --jobs 2 is read by the workers in byte ranges (some cutting
+    records): the output is byte for byte the single process's, and --fail-fast stops at
+    the same record."""
+    monkeypatch.setattr("scrubber.etl.CHUNK_BYTES", 1000)
+    src, _ = _jsonl(tmp_path, fixtures)
+    outs = {jobs: tmp_path / f"out{jobs}.jsonl" for jobs in (1, 2)}
+    for jobs, out in outs.items():
+        assert main(["clean", "--jsonl", str(src), "--out", str(out), "--jobs", str(jobs), "-q"]) == 1
+    assert outs[1].read_bytes() == outs[2].read_bytes() and len(_read_jsonl(outs[2])) == 62
+    assert main(["clean", "--jsonl", str(src), "--out", str(outs[2]), "--jobs", "2", "--fail-fast", "-q"]) == 2
+    assert [r["id"] for r in _read_jsonl(outs[2])] == [0, 1, 2, 3, 4]
+
+
+def test_plain_files_are_read_by_the_workers_compressed_ones_by_the_parent(tmp_path, fixtures,
+                                                                          monkeypatch) -> None:
+    from scrubber.etl import Stats, _stream_tasks
+
+    monkeypatch.setattr("scrubber.etl.CHUNK_BYTES", 1000)
+    plain, _ = _jsonl(tmp_path, fixtures)
+    packed, _ = _jsonl(tmp_path, fixtures, "in.jsonl.gz")
+    size = plain.stat().st_size
+    tasks = list(_stream_tasks("jsonl", [str(plain), str(packed)], Stats(), False, ranged=True))
+    ranges = [t[3:] for t in tasks if t[0] == "jsonl_range"]
+    assert all(t[1] == 0 for t in tasks if t[0] == "jsonl_range")
+    assert ranges == [(a, min(a + 1000, size)) for a in range(0, size, 1000)]
+    assert {t[0] for t in tasks if t[1] == 1} == {"jsonl"}  # gzip: the parent decompresses
+    assert {t[0] for t in _stream_tasks("jsonl", [str(plain)], Stats(), False)} == {"jsonl"}

@@ -18,16 +18,20 @@ apart from order (``ordered=False`` yields as chunks finish; use ``Scrubbed.inde
 A failing item never stops the run: its :class:`Scrubbed` carries an :class:`ItemError`
 (``on_error="raise"`` raises it instead, as the scrubber exception it stands for).
 
-Sending documents to workers costs pickling both ways; for plain text that costs more than the
-cleaning saves on few cores, so ``scrub_many`` is serial unless ``jobs`` is given. The command
-line (``scrubber clean --jobs N``) instead ships raw input bytes to workers, which parse, clean
-and serialise themselves and hand back output bytes.
+Sending documents to workers costs pickling both ways, so ``scrub_many`` is serial unless
+``jobs`` is given. A worker sends a text result back without its source where the caller holds
+it (a ``str`` item or record field: the parent puts its own object back) and with the removals
+as integers, made into rows when first read: the parent's share is then a third of what whole
+Results cost it. The command line (``scrubber clean --jobs N``) goes further: workers read
+their share of a file themselves and hand back output bytes.
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -36,7 +40,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from . import errors
-from .result import Result
+from .result import Removals, Result
 
 if TYPE_CHECKING:
     from ._core import Scrubber
@@ -158,6 +162,65 @@ def _scrub_chunk(
 
 # --- the bounded pipeline ------------------------------------------------------------------
 
+#: A result as a worker sends it when the parent holds its source: (index, text, title,
+#: flags, removals as ``array("q", [start, end, kind, ...])`` with ``kind`` an index into the
+#: chunk's table of ``(rule_id, category, replacement)``).
+_Shipped = tuple[int, str, "str | None", tuple[str, ...], array]
+
+
+def _text_of(item: object, html: bool, field: str | None) -> str | None:
+    """The str that ``scrub_item`` hands to ``Scrubber.scrub`` for ``item`` as it is (None:
+    HTML, bytes to decode, or no such field -- anything whose source the parent lacks)."""
+    if html:
+        return None
+    if isinstance(item, Mapping):
+        item = item.get(field or "text")
+    return item if isinstance(item, str) else None
+
+
+def _scrub_chunk_shipped(
+    scrubber: Scrubber, start: int, items: list[object], html: bool, field: str | None
+) -> tuple[list[Scrubbed | _Shipped], list[tuple[str, str, str]]]:
+    """:func:`_scrub_chunk` in a worker, packed for the trip back: a result whose source is
+    the item's own text goes without it (the parent holds the item; the source is half a
+    result's pickle) and with its removals as integers (tuples of five cost more to unpickle
+    than the text)."""
+    out: list[Scrubbed | _Shipped] = []
+    kinds: dict[tuple[str, str, str], int] = {}
+    for i, item in enumerate(items):
+        done = _attempt(scrubber, start + i, item, html, field)
+        r = done.result
+        if r is not None and isinstance(r.removals, Removals) and r.source is _text_of(item, html, field):
+            flat = array("q")
+            for a, b, rule_id, category, replacement in r.removals.rows:
+                kind = kinds.setdefault((rule_id, category, replacement), len(kinds))
+                flat.extend((a, b, kind))
+            out.append((done.index, r.text, r.title, r.flags, flat))
+        else:
+            out.append(done)
+    return out, list(kinds)
+
+
+def _unship(shipped: tuple[list[Scrubbed | _Shipped], list[tuple[str, str, str]]],
+            sources: list[str | None], start: int) -> Iterator[Scrubbed]:
+    """The Scrubbed of a chunk from :func:`_scrub_chunk_shipped`, sources put back (the
+    removal rows are made when first read, as the engine's own are)."""
+    chunk, kinds = shipped
+    for done in chunk:
+        if isinstance(done, Scrubbed):
+            yield done
+            continue
+        index, text, title, flags, flat = done
+        source = sources[index - start]
+        assert source is not None
+        removals = Removals.deferred(source, functools.partial(_rows, flat, kinds))
+        yield Scrubbed(index, Result(text, title, source, removals, flags))
+
+
+def _rows(flat: array, kinds: list[tuple[str, str, str]]) -> list[tuple[int, int, str, str, str]]:
+    return [(a, b, *kinds[k]) for a, b, k in zip(flat[0::3], flat[1::3], flat[2::3], strict=True)]
+
+
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
@@ -243,10 +306,36 @@ def scrub_many(
         raise ValueError(f"on_error must be 'yield' or 'raise', got {on_error!r}")
     if chunksize < 1:
         raise ValueError(f"chunksize must be at least 1, got {chunksize!r}")
-    tasks = ((i * chunksize, chunk, html, field) for i, chunk in enumerate(_chunks(items, chunksize)))
-    for chunk in run_chunks(_scrub_chunk, tasks, state=scrubber, jobs=jobs, ordered=ordered, window=window):
+    chunks = _chunks(items, chunksize)
+    if resolve_jobs(jobs) == 1:
+        tasks = ((i * chunksize, chunk, html, field) for i, chunk in enumerate(chunks))
+        results: Iterator[Iterable[Scrubbed]] = run_chunks(_scrub_chunk, tasks, state=scrubber, jobs=1)
+    else:
+        results = _over_workers(scrubber, chunks, chunksize, (html, field), jobs, ordered, window)
+    for chunk in results:
         for done in chunk:
             if done.error is not None and on_error == "raise":
                 raise done.error.to_exception(done.index)
             yield done
+
+
+def _over_workers(scrubber: Scrubber, chunks: Iterator[list[object]], chunksize: int,
+                  how: tuple[bool, str | None], jobs: int | None, ordered: bool,
+                  window: int | None) -> Iterator[Iterable[Scrubbed]]:
+    """Chunks cleaned by worker processes; the texts of the chunks in flight are kept here
+    (taken when a chunk is sent), so that results come back without their sources."""
+    html, field = how
+    sources: dict[int, list[str | None]] = {}
+
+    def tasks() -> Iterator[tuple[Any, ...]]:
+        for i, chunk in enumerate(chunks):
+            start = i * chunksize
+            sources[start] = [_text_of(item, html, field) for item in chunk]
+            yield start, chunk, html, field
+
+    for shipped in run_chunks(_scrub_chunk_shipped, tasks(), state=scrubber, jobs=jobs, ordered=ordered,
+                              window=window):
+        first = shipped[0][0]  # (the chunk's first item: its index is the chunk's start)
+        start = first[0] if isinstance(first, tuple) else first.index
+        yield _unship(shipped, sources.pop(start), start)
 

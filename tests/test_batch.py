@@ -36,6 +36,27 @@ def test_same_results_as_scrub(scrubber: Scrubber, fixtures, jobs, ordered) -> N
     assert [g.result for g in got] == expected
 
 
+@pytest.mark.parametrize("ordered", [True, False])
+def test_results_from_workers_carry_the_callers_texts(scrubber: Scrubber, fixtures, ordered) -> None:
+    """Workers send a result back without its source where the caller holds it (str items
+    and record fields) and the removals as integers: put back, the Result is the one
+    scrub() gives -- its removals' text slices and explanation too -- and its source is the
+    caller's own object."""
+    docs = _docs(fixtures)
+    items: list[object] = [d if i % 3 else {"text": d, "id": i} for i, d in enumerate(docs)]
+    items[4] = docs[4].encode()  # decoded in the worker: sent whole
+    docs[7] = items[7] = ("The committee met on Tuesday to discuss the budget and, after a long debate\n"
+                          "that lasted well into the evening, approved the plan.")  # re-joined with " "
+    got = sorted(scrubber.scrub_many(items, jobs=2, ordered=ordered, chunksize=5), key=lambda g: g.index)
+    for g, item, doc in zip(got, items, docs, strict=True):
+        expected = scrubber.scrub(doc)
+        assert g.result == expected and g.result.removals == tuple(expected.removals)
+        assert g.result.explain() == expected.explain() and g.result.flags == expected.flags
+        if not isinstance(item, bytes):
+            assert g.result.source is (item["text"] if isinstance(item, dict) else item)
+    assert sum(len(g.result.removals) for g in got) > len(docs)
+
+
 def test_item_kinds_and_errors_never_stop_the_run(scrubber: Scrubber) -> None:
     text = "Share this article\n\nA body paragraph that is long enough to stay where it is, surely."
     items = [text, text.encode(), {"text": text, "id": 1}, {"id": 2}, {"text": 3}, 4, b"\xff\xfe", text]

@@ -103,3 +103,25 @@ def test_rules_list_and_show(capsys) -> None:
     assert main(["rules", "show", listed[0]]) == 0
     assert listed[0] in capsys.readouterr().out
     assert main(["rules", "show", "NO-SUCH-RULE"]) == 2
+
+
+@pytest.mark.parametrize("name", Config().packs)
+def test_builtin_packs_pass_the_user_pack_checks(name: str) -> None:
+    """A built-in pack loads without compiling and probing its patterns (its regexes compile
+    on first use): here it must pass every check a user pack gets, and load the same rules."""
+    from dataclasses import replace
+
+    from scrubber.rules.schema import builtin_pack_path, load_pack
+
+    path = builtin_pack_path(name)
+    checked, trusted = load_pack(path), load_pack(path, builtin=True)
+    assert [replace(r, builtin=True) for r in checked.rules] == list(trusted.rules)
+    assert any(r.pattern for r in trusted.rules) or name == "common"
+
+
+def test_a_builtin_pattern_is_compiled_on_first_use_only() -> None:
+    scrubber = Scrubber()
+    lazy = list(scrubber.rules.pattern.values())
+    assert lazy and not any(p.is_compiled for p in lazy)
+    scrubber.scrub("Photo: Reuters\n\nA body paragraph that is long enough to stay where it is, with words.")
+    assert 0 < sum(p.is_compiled for p in lazy) < len(lazy)

@@ -248,8 +248,8 @@ cdef class LineMatcher:
     cdef const uint32_t[::1] chr_code   # ... chr_code[chr_start[r] : chr_start[r + 1]] (_DIGIT: any \d)
     cdef const uint64_t[::1] chr_mask   # per rule: those characters' bits (0 when _DIGIT is one)
     cdef object digit_py              # regex ``\d``'s search: lines holding characters beyond the tables
-    cdef list patterns                # per rule: its compiled line regex, or None
-    cdef list searches                # ... and that regex's bound search method
+    cdef list patterns                # per rule: its line regex (a LazyPattern), or None
+    cdef list searches                # ... and its compiled search method, once used
     cdef const uint8_t[::1] builtin   # per rule: built in (searched without the budget)
     cdef object search_py             # CompiledRules._search: a user pattern under the budget
     cdef const int32_t[::1] fstart    # per line length (and one row for longer lines) ...
@@ -300,7 +300,7 @@ cdef class LineMatcher:
         self.chr_mask = np.asarray(chr_mask or [0], dtype=np.uint64)
         self.digit_py = regex.compile(r"\d").search
         self.patterns = [rules.pattern.get(i) for i in range(nrules)]
-        self.searches = [None if p is None else p.search for p in self.patterns]
+        self.searches = [None] * nrules  # (bound on first use: patterns compile lazily)
         self.builtin = np.asarray([bool(b) for b in rules.builtin] or [False], dtype=np.uint8)
         self.search_py = rules._search
         rows = [*rules.free_by_len, rules.free_regex]  # the last row: lines over line_max
@@ -693,9 +693,13 @@ cdef class LineMatcher:
         for j in range(L.nt):
             r = L.tbuf[j]
             if self.builtin[r]:
+                search = self.searches[r]
+                if search is None:  # the first search: compile (a LazyPattern) and bind
+                    pattern = self.patterns[r]
+                    search = self.searches[r] = getattr(pattern, "compiled", pattern).search
                 # (pos, endpos, concurrent=False: lines are short, releasing and taking
                 # back the GIL around each search cost 7% of its instructions, measured.)
-                m = self.searches[r](line_text, None, None, False)
+                m = search(line_text, None, None, False)
             else:
                 L.budgeted = True  # the budget may cut this search short: not cached
                 m = self.search_py(r, self.patterns[r], line_text, budget)

@@ -19,7 +19,7 @@ import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import regex
@@ -31,6 +31,7 @@ from .docscan import ScanTables
 from .fold import core as core_key
 from .fold import edge_classes, variants
 from .matcher import phrase_matcher
+from .pattern import LazyPattern
 from .prefilter import DIGIT, required_chars, required_literals, start_literals
 
 _PREFIX, _CONTAINS, _ANCHOR = 0, 1, 2
@@ -56,13 +57,14 @@ class Budget:
             return True
         return rule.id in self.timed_out
 
-    def search(self, rule: Rule, pattern: regex.Pattern[str], text: str) -> regex.Match[str] | None:
+    def search(self, rule: Rule, pattern: Regex, text: str) -> regex.Match[str] | None:
         if rule.builtin:
-            # Built-in patterns are vetted (load-time probes, the test-suite's examples and
-            # corpus runs); a timeout costs ~1.7 µs a call, more than the search itself.
+            # Built-in patterns are vetted (the test-suite's probes, examples and corpus
+            # runs); a timeout costs ~1.7 µs a call, more than the search itself.
             return pattern.search(text)
         if self._skip(rule):
             return None
+        pattern = _ready(pattern)  # (a first use compiles: not on the document's clock)
         start = time.perf_counter()
         try:
             return pattern.search(text, timeout=self.remaining)
@@ -72,11 +74,12 @@ class Budget:
         finally:
             self.remaining -= time.perf_counter() - start
 
-    def finditer(self, rule: Rule, pattern: regex.Pattern[str], text: str) -> list[regex.Match[str]]:
+    def finditer(self, rule: Rule, pattern: Regex, text: str) -> list[regex.Match[str]]:
         if rule.builtin:
             return list(pattern.finditer(text))
         if self._skip(rule):
             return []
+        pattern = _ready(pattern)
         start = time.perf_counter()
         try:
             return list(pattern.finditer(text, timeout=self.remaining))
@@ -85,6 +88,14 @@ class Budget:
             return []
         finally:
             self.remaining -= time.perf_counter() - start
+
+
+#: A rule's regex: compiled, or compiled on first use.
+Regex: TypeAlias = "LazyPattern | regex.Pattern[str]"
+
+
+def _ready(pattern: Regex) -> regex.Pattern[str]:
+    return pattern.compiled if isinstance(pattern, LazyPattern) else pattern
 
 
 def select_rules(packs: Sequence[Pack], select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:
@@ -139,23 +150,23 @@ class CompiledRules:
         phrase_index: dict[str, int] = {}
         entries: list[list[tuple[int, int]]] = []
         #: Anchor-less line regex rules: (rule index, pattern, condition bit).
-        self.free_regex: list[tuple[int, regex.Pattern[str], int]] = []
-        self.anchored: dict[int, regex.Pattern[str]] = {}
+        self.free_regex: list[tuple[int, LazyPattern, int]] = []
+        self.anchored: dict[int, LazyPattern] = {}
         #: Line regex rules -> literals (symbols included) one of which every line the rule
         #: matches contains: tested with ``in`` on the folded line before the search (rules
         #: whose anchors imply the test have none; a necessary condition left out never
         #: changes a result, only the searches run).
         self.symbols: dict[int, tuple[str, ...]] = {}
-        self.span_rules: list[tuple[int, regex.Pattern[str], regex.Pattern[str] | None]] = []
+        self.span_rules: list[tuple[int, LazyPattern, regex.Pattern[str] | None]] = []
         span_chars: list[str | None] = []
-        by_char: dict[int, tuple[regex.Pattern[str], str, tuple[str, ...]]] = {}
+        by_char: dict[int, tuple[LazyPattern, str, tuple[str, ...]]] = {}
         for i, rule in enumerate(self.rules):
             if rule.unit == "span":
                 # Anchors of a span rule prefilter the *raw* line by their first characters.
                 first = sorted({v for p in rule.phrases for v in variants(p[0])})
                 chars = "".join(regex.escape(c) for c in first)
                 prefilter = regex.compile(f"[{chars}]") if first else None
-                self.span_rules.append((i, regex.compile(rule.pattern or ""), prefilter))
+                self.span_rules.append((i, LazyPattern(rule.pattern or ""), prefilter))
                 span_chars.append("".join(first) if first else None)
                 continue
             if rule.match == "exact":
@@ -165,7 +176,7 @@ class CompiledRules:
             mode = {"prefix": _PREFIX, "contains": _CONTAINS}.get(rule.match, _ANCHOR)
             phrases = rule.phrases
             if rule.match == "regex":
-                compiled = regex.compile(rule.pattern or "")
+                compiled = LazyPattern(rule.pattern or "")
                 if phrases and all(_LETTER_OR_DIGIT.fullmatch(p) for p in phrases):
                     # Single letter/digit anchors: core() never strips letters and digits, so
                     # one occurs in the core iff it occurs in the folded line -- a character
@@ -392,7 +403,7 @@ class CompiledRules:
             reduced |= int(table[min(ord(ch), DOMAIN)])
         return int(self.masks.blocked(np.array([reduced], dtype=np.uint64))[0])
 
-    def _search(self, i: int, pattern: regex.Pattern[str], folded: str, budget: Budget) -> bool:
+    def _search(self, i: int, pattern: Regex, folded: str, budget: Budget) -> bool:
         if self.builtin[i]:
             return pattern.search(folded) is not None
         return budget.search(self.rules[i], pattern, folded) is not None
@@ -474,7 +485,7 @@ def _conditions(
     condition: dict[int, int] = {}
     for i in [*sorted(free), *sorted(needs), *sorted(anchored)]:
         pattern = rules[i].pattern or ""
-        atoms = consumed_atoms(pattern)
+        atoms = consumed_atoms(pattern, valid=True)
         need = needs.get(i)
         if need is None and i not in anchored:
             literals = required_literals(pattern, symbols=True)

@@ -108,13 +108,15 @@ def casefold_table() -> np.ndarray:
     """Code point (below ``charset.DOMAIN``) -> its casefold when that is one character and
     not whitespace, :data:`BLANK` when it is whitespace, else :data:`MULTI`: the native
     :func:`norms`' and :func:`repeats`' table (read-only)."""
-    from ..charset import DOMAIN, domain_text
+    from ..charset import DOMAIN
 
     # Every character's casefold in one C-level call: the characters joined by a separator
     # no casefold produces, then each casefold's length and (if one) its code point.
     sep = "\U0010ffff"
-    folded = np.frombuffer(sep.join(domain_text()).casefold().encode("utf-32-le", "surrogatepass"),
-                           dtype=np.uint32)
+    joined = np.full(2 * DOMAIN - 1, ord(sep), dtype="<u4")  # (sep.join(domain_text()), 10x faster)
+    joined[0::2] = np.arange(DOMAIN)
+    text = joined.tobytes().decode("utf-32-le", "surrogatepass")
+    folded = np.frombuffer(text.casefold().encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     ends = np.append(np.flatnonzero(folded == ord(sep)), len(folded))
     starts = np.concatenate(([0], ends[:-1] + 1))
     single = ends - starts == 1

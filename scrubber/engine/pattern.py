@@ -18,9 +18,11 @@ import regex
 
 class LazyPattern:
     """``regex.compile(pattern)``, made on first use; ``search`` and ``finditer`` as the
-    compiled pattern's. Threads racing to the first use each compile: the same pattern."""
+    compiled pattern's. The first use binds them on the instance, so later calls are the
+    compiled pattern's own methods (no wrapper: span rules call ``finditer`` on every
+    candidate block). Threads racing to the first use each compile: the same pattern."""
 
-    __slots__ = ("_compiled", "pattern")
+    __slots__ = ("__dict__", "_compiled", "pattern")
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
@@ -30,7 +32,9 @@ class LazyPattern:
     def compiled(self) -> regex.Pattern[str]:
         compiled = self._compiled
         if compiled is None:
-            compiled = self._compiled = regex.compile(self.pattern)
+            compiled = regex.compile(self.pattern)
+            self.__dict__.update(search=compiled.search, finditer=compiled.finditer)
+            self._compiled = compiled
         return compiled
 
     @property
@@ -38,10 +42,10 @@ class LazyPattern:
         return self._compiled is not None
 
     def search(self, string: str, *args: Any, **kwargs: Any) -> regex.Match[str] | None:
-        return self.compiled.search(string, *args, **kwargs)
+        return self.compiled.search(string, *args, **kwargs)  # (first call only)
 
     def finditer(self, string: str, *args: Any, **kwargs: Any) -> Iterator[regex.Match[str]]:
-        return self.compiled.finditer(string, *args, **kwargs)
+        return self.compiled.finditer(string, *args, **kwargs)  # (first call only)
 
     def __repr__(self) -> str:
         return f"LazyPattern({self.pattern!r})"

@@ -209,3 +209,17 @@ def test_stale_bounds_are_not_read() -> None:
     scan = DocScan(copied.source, copied.blocks, _RULES.scan_tables, _S.config, copied.bounds)
     assert scan.starts.tolist() == [b.start for b in other.blocks]
     assert _S.scrub_document(copied, text_mode=True) == _S.scrub(other.source)
+
+
+def test_fold_codes_are_the_fold_table() -> None:
+    """The native scan's code table (set from the pairs in one vector step) is FOLD_TABLE:
+    its folds below 0x30000, every other code point itself."""
+    import numpy as np
+
+    from scrubber.engine.docscan import FOLD_CODES
+    from scrubber.engine.fold import FOLD_TABLE
+
+    expected = np.arange(0x110000, dtype=np.uint32)
+    expected[: len(FOLD_TABLE)] = [ord(t) if isinstance(t, str) else t for t in FOLD_TABLE]
+    codes = FOLD_CODES
+    assert (codes == expected).all() and (codes != np.arange(0x110000)).sum() > 9000

@@ -109,7 +109,12 @@ class EtlOptions:
 
 
 def _dumps(obj: object) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
+    """One JSON line, UTF-8. A lone surrogate (a record's ``"\\ud800"`` escape, common in
+    scraped text) cannot be UTF-8: that record is written with ``\\u`` escapes instead."""
+    try:
+        return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(obj) + "\n").encode("ascii")
 
 
 def _annotate(record: dict[str, Any], result: Result | None, error: ItemError | None,

@@ -287,3 +287,18 @@ def test_plain_files_are_read_by_the_workers_compressed_ones_by_the_parent(tmp_p
     assert ranges == [(a, min(a + 1000, size)) for a in range(0, size, 1000)]
     assert {t[0] for t in tasks if t[1] == 1} == {"jsonl"}  # gzip: the parent decompresses
     assert {t[0] for t in _stream_tasks("jsonl", [str(plain)], Stats(), False)} == {"jsonl"}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_lone_surrogate_in_a_record_is_written_escaped(tmp_path, scrubber: Scrubber, jobs) -> None:
+    """A "\\ud800" escape (scraped JSON has them) parses to a lone surrogate, which UTF-8
+    cannot hold: the record is written with \\u escapes instead of stopping the run."""
+    text = "Share this article\n\nA body paragraph \ud800 that is long enough to stay, with words."
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text(json.dumps({"id": 1, "text": text}) + "\n" + json.dumps({"id": 2, "text": "plain é"}) + "\n",
+                   encoding="ascii")
+    assert main(["clean", "--jsonl", str(src), "--out", str(out), "--jobs", jobs, "-q"]) == 0
+    rows = [json.loads(line) for line in out.read_bytes().decode("utf-8").splitlines()]
+    assert [r["id"] for r in rows] == [1, 2]
+    assert rows[0]["clean_text"] == scrubber.scrub(text).text and "\ud800" in rows[0]["clean_text"]
+    assert b"\\ud800" in out.read_bytes() and "plain é".encode() in out.read_bytes()

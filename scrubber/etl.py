@@ -144,7 +144,7 @@ def jsonl_chunk(state: tuple[Scrubber, EtlOptions], where: str, block: bytes) ->
         stats.bytes += len(line)
         try:
             record = json.loads(line)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # (RecursionError: nested too deeply)
             error = ItemError("invalid-json", type(exc).__name__, str(exc))
             record = None
         else:

@@ -302,3 +302,11 @@ def test_a_lone_surrogate_in_a_record_is_written_escaped(tmp_path, scrubber: Scr
     assert [r["id"] for r in rows] == [1, 2]
     assert rows[0]["clean_text"] == scrubber.scrub(text).text and "\ud800" in rows[0]["clean_text"]
     assert b"\\ud800" in out.read_bytes() and "plain é".encode() in out.read_bytes()
+
+
+def test_a_record_nested_too_deeply_is_reported_not_fatal(tmp_path, capsys) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}\n" + json.dumps({"text": "a body line"}) + "\n")
+    assert main(["clean", "--jsonl", str(src), "--out", str(out)]) == 1
+    assert [json.loads(line)["text"] for line in out.read_text().splitlines()] == ["a body line"]
+    assert f"{src}:1: invalid-json: RecursionError" in capsys.readouterr().err

@@ -119,12 +119,30 @@ def _dumps(obj: object) -> bytes:
 
 def _annotate(record: dict[str, Any], result: Result | None, error: ItemError | None,
               opts: EtlOptions) -> None:
-    record["clean_text"] = result.text if result else None
-    record["title"] = result.title if result else None
+    record.update(_added(result, error, opts))
+
+
+def _added(result: Result | None, error: ItemError | None, opts: EtlOptions) -> dict[str, Any]:
+    """The fields a JSONL record gets: clean_text, title (removals, error)."""
+    added: dict[str, Any] = {"clean_text": result.text if result else None,
+                             "title": result.title if result else None}
     if opts.with_removals:
-        record["removals"] = [asdict(r) for r in result.removals] if result else None
+        added["removals"] = [asdict(r) for r in result.removals] if result else None
     if error is not None:
-        record["error"] = str(error)
+        added["error"] = str(error)
+    return added
+
+
+def _spliced(line: bytes, record: dict[str, Any], added: dict[str, Any]) -> bytes | None:
+    """``line`` (a JSON object, valid UTF-8) with ``added`` written in before its closing
+    brace: the record's own fields stay byte for byte as the input had them (numbers, escapes
+    and spacing included) and are not serialised again -- half of the output's bytes. None
+    where a field to add is already in the record (it is replaced in place instead)."""
+    if not added.keys().isdisjoint(record):
+        return None
+    body = line.rstrip(b" \t\r\n").removeprefix(b"\xef\xbb\xbf")
+    tail = _dumps(added)  # {"clean_text": ...}\n
+    return body[:-1] + (b", " if record else b"") + tail[1:]
 
 
 def jsonl_chunk(state: tuple[Scrubber, EtlOptions], where: str, block: bytes) -> tuple[bytes, Stats]:
@@ -142,8 +160,12 @@ def jsonl_chunk(state: tuple[Scrubber, EtlOptions], where: str, block: bytes) ->
             continue
         stats.docs += 1
         stats.bytes += len(line)
+        utf8 = False
         try:
-            record = json.loads(line)
+            try:  # (decoded here: a line that is UTF-8 can be written back as it is)
+                record, utf8 = json.loads(line.decode("utf-8-sig")), True
+            except UnicodeDecodeError:  # UTF-16/32, or surrogates: json.loads reads those
+                record, utf8 = json.loads(line), False
         except (ValueError, RecursionError) as exc:  # (RecursionError: nested too deeply)
             error = ItemError("invalid-json", type(exc).__name__, str(exc))
             record = None
@@ -155,8 +177,12 @@ def jsonl_chunk(state: tuple[Scrubber, EtlOptions], where: str, block: bytes) ->
             error = done.error
             if done.result is not None:
                 stats.count(done.result)
-            _annotate(record, done.result, error, opts)
-            out.append(_dumps(record))
+            added = _added(done.result, error, opts)
+            written = _spliced(line, record, added) if utf8 else None
+            if written is None:
+                record.update(added)
+                written = _dumps(record)
+            out.append(written)
         if error is not None:
             stats.fail(where, error, n)
             if opts.fail_fast:

@@ -310,3 +310,28 @@ def test_a_record_nested_too_deeply_is_reported_not_fatal(tmp_path, capsys) -> N
     assert main(["clean", "--jsonl", str(src), "--out", str(out)]) == 1
     assert [json.loads(line)["text"] for line in out.read_text().splitlines()] == ["a body line"]
     assert f"{src}:1: invalid-json: RecursionError" in capsys.readouterr().err
+
+
+def test_records_keep_their_fields_byte_for_byte(tmp_path, scrubber: Scrubber) -> None:
+    """A record's own fields are written back as the input had them (number forms, escapes,
+    spacing); the new fields follow. A field the output sets that the record already has is
+    replaced in place (one key, not two); a BOM, and bytes that are not UTF-8 (an encoded
+    surrogate, which json reads), still give one JSON line per record."""
+    text = "Share this article\n\nA body paragraph that is long enough to stay, with words and a point."
+    lines = [
+        b'\xef\xbb\xbf{"id":1.10,"big":12345678901234567890,"x":"\\u00e9","text":' + json.dumps(text).encode() + b"}",
+        b'{"text": "plain words", "title": "old", "clean_text": 3}',
+        b'  { }  ',
+        b'{"text": "a \xed\xa0\x80 b"}',
+    ]
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_bytes(b"\r\n".join(lines) + b"\r\n")
+    assert main(["clean", "--jsonl", str(src), "--out", str(out), "-q"]) == 1  # ({ } has no text)
+    written = out.read_bytes().split(b"\n")[:-1]
+    assert written[0].startswith(lines[0][3:-1] + b', "clean_text": ')
+    rows = [json.loads(line) for line in written]
+    assert rows[0]["clean_text"] == scrubber.scrub(text).text and rows[0]["id"] == 1.1
+    assert written[1].count(b'"title"') == 1 and written[1].count(b'"clean_text"') == 1
+    assert rows[1] == {"text": "plain words", "title": None, "clean_text": "plain words"}
+    assert rows[2]["error"].startswith("missing-field") and rows[2]["clean_text"] is None
+    assert rows[3]["clean_text"] == scrubber.scrub("a \ud800 b").text

@@ -163,7 +163,7 @@ def _lines_result(state: State, flags: list[str]) -> Result:
     if gone and total > 0 and gone > state.config.max_removed_share * total:
         return Result(replay(source, ()), None, source, Removals(source, ()), tuple([GUARD_FLAG, *flags]))
     title = state.doc.blocks[state.title].text if state.title is not None else state.doc.title
-    removals = Removals.deferred(source, functools.partial(_REMOVAL_ROWS, ranges, verdicts))
+    removals = Removals.deferred(source, functools.partial(_REMOVAL_ROWS, ranges, verdicts), verdicts)
     return Result(_CUT(source, ranges), title, source, removals, tuple(flags))
 
 

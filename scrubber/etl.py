@@ -77,8 +77,8 @@ class Stats:
 
     def count(self, result: Result) -> None:
         removals = result.removals
-        if isinstance(removals, Removals):  # counted from its rows: no Removal objects built
-            self.removals.update([row[3] for row in removals.rows])
+        if isinstance(removals, Removals):  # counted without Removal objects (or rows)
+            self.removals.update(removals.categories())
         else:
             self.removals.update(r.category for r in removals)
 

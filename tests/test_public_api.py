@@ -74,6 +74,28 @@ def test_deferred_removals_make_their_rows_once_when_first_read() -> None:
     assert pickle.loads(pickle.dumps(scrubber.Removals.deferred("ab\ncd\nef", make))) == eager
 
 
+def test_removal_categories_are_counted_without_the_rows() -> None:
+    """``Removals.categories()``: the count per category; for the engine's deferred
+    removals (one verdict-like object per row) without making the rows."""
+    from collections import Counter
+
+    from scrubber.engine.state import Verdict
+
+    nav, promo = Verdict("R-1", "navigation"), Verdict("R-2", "promo")
+
+    def never() -> list:
+        raise AssertionError("rows made")
+
+    deferred = scrubber.Removals.deferred("ab\ncd\nef", never, [nav, promo, nav])
+    assert deferred.categories() == Counter({"navigation": 2, "promo": 1})
+    rows = ((0, 2, "R-1", "navigation", ""), (3, 5, "R-2", "promo", ""))
+    assert scrubber.Removals("ab\ncd\nef", rows).categories() == Counter({"navigation": 1, "promo": 1})
+    result = scrub("Home > News\n\nShare this article\n\n" + "A body paragraph, long enough to stay. " * 3
+                   + "\n\nShare this article")
+    expected = Counter(r.category for r in result.removals)
+    assert scrub(result.source).removals.categories() == expected and sum(expected.values()) >= 2
+
+
 def test_unknown_option_is_a_type_error() -> None:
     with pytest.raises(TypeError, match="unknown option"):
         scrub("x", dedupe=False)

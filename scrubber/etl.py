@@ -77,10 +77,12 @@ class Stats:
 
     def count(self, result: Result) -> None:
         removals = result.removals
+        counts = self.removals
         if isinstance(removals, Removals):  # counted without Removal objects (or rows)
-            self.removals.update(removals.categories())
+            for category, n in removals.categories().items():
+                counts[category] += n
         else:
-            self.removals.update(r.category for r in removals)
+            counts.update(r.category for r in removals)
 
     def __iadd__(self, other: Stats) -> Stats:
         self.docs += other.docs
@@ -112,9 +114,13 @@ def _dumps(obj: object) -> bytes:
     """One JSON line, UTF-8. A lone surrogate (a record's ``"\\ud800"`` escape, common in
     scraped text) cannot be UTF-8: that record is written with ``\\u`` escapes instead."""
     try:
-        return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
+        return (_ENCODER.encode(obj) + "\n").encode("utf-8")
     except UnicodeEncodeError:
         return (json.dumps(obj) + "\n").encode("ascii")
+
+
+#: json.dumps(obj, ensure_ascii=False) builds an encoder a call: one, kept (stateless).
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def _annotate(record: dict[str, Any], result: Result | None, error: ItemError | None,

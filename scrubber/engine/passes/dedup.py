@@ -42,6 +42,8 @@ def run(state: State) -> None:
         indices, texts = _CANDIDATES(state.doc.blocks, verdict, cfg.dup_min_chars, _ITEM)
     else:
         indices, texts = candidates(state, cfg.dup_min_chars)
+    if len(texts) < 2:  # (nothing to repeat: short documents are many in ETL runs)
+        return
     found = state.rules.repeats(texts, cfg.contained_min_chars)
     for index, repeat in itertools.compress(zip(indices, found, strict=True), found):
         verdict[index] = EXACT if repeat == REPEATED else CONTAINED

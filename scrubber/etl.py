@@ -21,6 +21,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -147,8 +148,24 @@ def _spliced(line: bytes, record: dict[str, Any], added: dict[str, Any]) -> byte
     if not added.keys().isdisjoint(record):
         return None
     body = line.rstrip(b" \t\r\n").removeprefix(b"\xef\xbb\xbf")
-    tail = _dumps(added)  # {"clean_text": ...}\n
-    return body[:-1] + (b", " if record else b"") + tail[1:]
+    return body[:-1] + (b", " if record else b"") + _members(added) + b"}\n"
+
+
+def _members(fields: dict[str, Any]) -> bytes:
+    """``_dumps(fields)`` without its braces and newline, strings written by json's own
+    string encoder directly (the encoder object's set-up cost more than short records' text)."""
+    parts = []
+    for key, value in fields.items():  # (our own keys: plain ASCII names)
+        if value is None:
+            parts.append(f'"{key}": null')
+        elif type(value) is str:
+            parts.append(f'"{key}": {encode_basestring(value)}')
+        else:
+            parts.append(f'"{key}": {_ENCODER.encode(value)}')
+    try:
+        return ", ".join(parts).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: as _dumps writes it
+        return _dumps(fields)[1:-2]
 
 
 def jsonl_chunk(state: tuple[Scrubber, EtlOptions], where: str, block: bytes) -> tuple[bytes, Stats]:
@@ -169,7 +186,8 @@ def jsonl_chunk(state: tuple[Scrubber, EtlOptions], where: str, block: bytes) ->
         utf8 = False
         try:
             try:  # (decoded here: a line that is UTF-8 can be written back as it is)
-                record, utf8 = json.loads(line.decode("utf-8-sig")), True
+                text = line.decode("utf-8")  # (then the BOM off: "utf-8-sig" decodes in Python)
+                record, utf8 = json.loads(text[1:] if text.startswith("\ufeff") else text), True
             except UnicodeDecodeError:  # UTF-16/32, or surrogates: json.loads reads those
                 record, utf8 = json.loads(line), False
         except (ValueError, RecursionError) as exc:  # (RecursionError: nested too deeply)

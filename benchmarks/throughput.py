@@ -1,7 +1,8 @@
 """Throughput: text MB/s per core, HTML pages/s against trafilatura, and --jobs scaling.
 
     python benchmarks/throughput.py /path/to/datasets [--sets a,b] [--passes 3] [--max-pages N]
-                                    [--scale-mb 40] [--many-mb 20] [--skip-html] [--skip-scaling]
+                                    [--scale-mb 40] [--many-mb 20] [--short-records 100000]
+                                    [--skip-html] [--skip-scaling]
 
 * text: ``Scrubber.scrub`` over every ``input_fulltext`` and ``input_trafilatura`` text of
   each set, in one process (= one core); median of ``--passes`` passes, each with a fresh
@@ -13,7 +14,8 @@
   repeated to ``--scale-mb`` (the cache is off: the repeats would all be found in it), wall
   and CPU time (the CLI's workers read byte ranges of the file and hand back output bytes;
   equal CPU per MB at both settings means no parallel overhead, whatever else runs on the
-  machine); and ``Scrubber.scrub_many(jobs=1|2)`` on the texts repeated to ``--many-mb`` and
+  machine); the same command on ``--short-records`` records of one paragraph each (the
+  cost per record); and ``Scrubber.scrub_many(jobs=1|2)`` on the texts repeated to ``--many-mb`` and
   on the HTML pages, where documents and results are pickled through the parent (fresh
   Scrubbers, cache off).
 """
@@ -120,6 +122,26 @@ def bench_cli_scaling(texts: list[str], target_mb: float) -> None:
         print(f"cli    outputs of --jobs 1 and 2 identical: {same}")
 
 
+def bench_short_records(texts: list[str], count: int) -> None:
+    """``scrubber clean --jsonl`` on short records: the paragraphs of the texts, one a record
+    (``count`` of them, repeated as needed): the fixed cost per record, not per byte."""
+    paras = [p.strip() for t in texts for p in t.split("\n\n") if p.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "short.jsonl"
+        with src.open("w", encoding="utf-8") as f:
+            for i in range(count):
+                f.write(json.dumps({"id": i, "text": paras[i % len(paras)]}, ensure_ascii=False) + "\n")
+        size = src.stat().st_size
+        out = Path(tmp) / "out.jsonl"
+        cmd = [sys.executable, "-m", "scrubber", "clean", "--jsonl", str(src), "--out", str(out),
+               "--line-cache", "0", "-q"]
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=False)
+        secs = time.perf_counter() - t0
+        print(f"cli    short records  {count:,} records, {size / count:,.0f} bytes on average  "
+              f"{secs:6.2f} s  {count / secs:9,.0f} records/s (one process, start-up included)")
+
+
 def _children_cpu() -> float:
     """CPU seconds of finished child processes (and their reaped workers)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -149,6 +171,7 @@ def main() -> None:
     ap.add_argument("--max-pages", type=int, default=0)
     ap.add_argument("--scale-mb", type=float, default=40)
     ap.add_argument("--many-mb", type=float, default=20, help="text MB for the scrub_many scaling")
+    ap.add_argument("--short-records", type=int, default=100_000, help="records for the short-record run")
     ap.add_argument("--skip-html", action="store_true")
     ap.add_argument("--skip-scaling", action="store_true")
     ap.add_argument("--inputs", default="input_fulltext,input_trafilatura",
@@ -164,6 +187,7 @@ def main() -> None:
         bench_html(pages, args.passes)
     if not args.skip_scaling:
         bench_cli_scaling(texts, args.scale_mb)
+        bench_short_records(texts, args.short_records)
         bench_many(_repeated(texts, args.many_mb), False, "text  ")
         if pages:
             bench_many(pages, True, "html  ")

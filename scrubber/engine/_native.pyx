@@ -42,10 +42,33 @@ cdef enum:  # the bits of docscan's tables
     _FIELD = (1 << 21) - 1
 
 
-def scan(source, const int64_t[::1] starts, const int64_t[::1] ends, const uint32_t[::1] fold_codes,
-         const uint64_t[::1] mask_table, const uint64_t[::1] missing, uint64_t bad, int shift,
-         const uint16_t[::1] raw_table, const uint64_t[::1] weights, int64_t min_cjk, int64_t min_words,
-         int domain):
+cdef class Scanner:
+    """:func:`scan` with its tables bound once (a rule set's :class:`~.docscan.ScanTables`):
+    a call per document then takes only the document's arrays (each typed-array argument
+    costs a buffer check per call, a microsecond that short documents feel)."""
+
+    cdef const uint32_t[::1] fold_codes
+    cdef const uint64_t[::1] mask_table, missing, weights
+    cdef const uint16_t[::1] raw_table
+    cdef uint64_t bad
+    cdef int shift, domain
+
+    def __init__(self, const uint32_t[::1] fold_codes, const uint64_t[::1] mask_table,
+                 const uint64_t[::1] missing, uint64_t bad, int shift, const uint16_t[::1] raw_table,
+                 const uint64_t[::1] weights, int domain):
+        self.fold_codes, self.mask_table, self.missing = fold_codes, mask_table, missing
+        self.bad, self.shift, self.raw_table, self.weights, self.domain = bad, shift, raw_table, weights, domain
+
+    def __call__(self, source, const int64_t[::1] starts, const int64_t[::1] ends, int64_t min_cjk,
+                 int64_t min_words):
+        return scan(source, starts, ends, self.fold_codes, self.mask_table, self.missing, self.bad, self.shift,
+                    self.raw_table, self.weights, min_cjk, min_words, self.domain)
+
+
+cpdef scan(source, const int64_t[::1] starts, const int64_t[::1] ends, const uint32_t[::1] fold_codes,
+           const uint64_t[::1] mask_table, const uint64_t[::1] missing, uint64_t bad, int shift,
+           const uint16_t[::1] raw_table, const uint64_t[::1] weights, int64_t min_cjk, int64_t min_words,
+           int domain):
     """``(folded, blocked, span_bits, prose)`` exactly as :class:`~.docscan.DocScan` computes them.
 
     ``mask_table`` is empty when the rules have no character conditions (``blocked`` all 0).

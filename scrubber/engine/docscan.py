@@ -101,13 +101,14 @@ class ScanTables:
 
     def __init__(self, masks: CharMasks | None, span_table: np.ndarray | None, *, pure: bool = False) -> None:
         self.masks = masks if masks is not None and masks.size else None
-        #: The native scan (:mod:`._native`), unless it is not built or ``pure`` was asked.
-        self.native = None if pure else native_scan()
         raw = _prose_table().astype(np.uint16)
         raw |= span_table.astype(np.uint16) << 8 if span_table is not None else np.uint16(0xFF00)
         raw.flags.writeable = False
         self.raw = raw
         self.weights = _weights()
+        #: The native scan (:class:`._native.Scanner`, these tables bound): ``native(source,
+        #: starts, ends, min_cjk, min_words)``; None when not built or ``pure`` was asked.
+        self.native = None if pure else native_scanner(self)
 
 
 class DocScan:
@@ -133,14 +134,8 @@ class DocScan:
             starts = self.starts = np.fromiter((b.start for b in blocks), dtype=np.int64, count=n)
             ends = self.ends = np.fromiter((b.end for b in blocks), dtype=np.int64, count=n)
         if tables.native is not None:
-            masks = tables.masks
             self.folded, self.blocked, self.span_bits, self.prose = tables.native(
-                source, starts, ends, FOLD_CODES,
-                masks.table if masks is not None else _NO_MASKS,
-                masks.missing if masks is not None else _NO_MASKS,
-                int(masks.bad) if masks is not None else 0, int(masks.shift) if masks is not None else 0,
-                tables.raw, tables.weights, config.body_min_cjk, config.body_min_words, DOMAIN,
-            )
+                source, starts, ends, config.body_min_cjk, config.body_min_words)
             return
         window = self.WINDOW
         if len(source) <= window:
@@ -179,13 +174,21 @@ def _matches(bounds: tuple[np.ndarray, np.ndarray], blocks: Sequence[Block]) -> 
                           and int(ends[0]) == blocks[0].end and int(starts[-1]) == blocks[-1].start)
 
 
-def native_scan() -> Callable[..., tuple[str, list[int], list[int], list[bool | None]]] | None:
-    """:func:`._native.scan` when the native core is built, else None."""
+#: What the native scanner returns: ``(folded, blocked, span_bits, prose)``.
+ScanFacts = tuple[str, list[int], list[int], list[bool | None]]
+
+
+def native_scanner(tables: ScanTables) -> Callable[..., ScanFacts] | None:
+    """:class:`._native.Scanner` over ``tables`` when the native core is built, else None."""
     try:
-        from ._native import scan
+        from ._native import Scanner
     except ImportError:
         return None
-    return scan
+    masks = tables.masks
+    return Scanner(FOLD_CODES, masks.table if masks is not None else _NO_MASKS,
+                   masks.missing if masks is not None else _NO_MASKS,
+                   int(masks.bad) if masks is not None else 0, int(masks.shift) if masks is not None else 0,
+                   tables.raw, tables.weights, DOMAIN)
 
 
 def _fold(text: str) -> tuple[str, np.ndarray, np.ndarray]:

@@ -416,6 +416,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
     kind = "warc" if args.warc else "jsonl" if args.jsonl else "files"
     out: str | None = args.out
     out_dir = out if out and (os.path.isdir(out) or out.endswith(("/", os.sep))) else None
+    clash = _overwritten(kind, names, out, out_dir)
+    if clash is not None:
+        print(f"scrubber: error: the output would overwrite the input {clash} before it is read "
+              "(choose another --out)", file=sys.stderr)
+        return 2
     if out_dir:
         os.makedirs(out_dir, exist_ok=True)
     if kind == "files":
@@ -454,6 +459,26 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if not args.quiet:
         print(summary(total, time.perf_counter() - started), file=sys.stderr)
     return 2 if total.stopped else 1 if total.failed else 0
+
+
+def _overwritten(kind: str, names: list[str], out: str | None, out_dir: str | None) -> str | None:
+    """An input that the output file would truncate before it is read (``--out`` naming an
+    input, or a JSONL/WARC input's file under ``--out DIR/``), or None. Files cleaned one to
+    one into their own directory are fine: each is read whole before its output is written."""
+    for name in names:
+        if name == "-" or not os.path.exists(name):
+            continue
+        if out_dir:
+            if kind == "files":
+                continue
+            target = _target(out_dir, name, ".jsonl" if kind == "warc" else None)
+        elif out and out != "-":
+            target = out
+        else:
+            continue
+        if os.path.exists(target) and os.path.samefile(target, name):
+            return name
+    return None
 
 
 def _encoding(name: str) -> str:

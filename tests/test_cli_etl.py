@@ -335,3 +335,21 @@ def test_records_keep_their_fields_byte_for_byte(tmp_path, scrubber: Scrubber) -
     assert rows[1] == {"text": "plain words", "title": None, "clean_text": "plain words"}
     assert rows[2]["error"].startswith("missing-field") and rows[2]["clean_text"] is None
     assert rows[3]["clean_text"] == scrubber.scrub("a \ud800 b").text
+
+
+def test_an_output_that_would_overwrite_its_input_is_refused(tmp_path, fixtures, capsys, monkeypatch) -> None:
+    """``--out`` naming an input (by any path) would truncate it before it is read: the run
+    stops with exit 2 and the input intact. Text files cleaned into their own directory are
+    read whole first, so that stays allowed."""
+    src, _ = _jsonl(tmp_path, fixtures, bad=False)
+    before = src.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    for args in (["--jsonl", str(src), "--out", "./in.jsonl"], ["--jsonl", "in.jsonl", "--out", f"{tmp_path}/"],
+                 [str(src), str(tmp_path / "other.txt"), "--out", str(src)]):
+        (tmp_path / "other.txt").write_text("x")
+        assert main(["clean", *args, "-q"]) == 2
+        assert "would overwrite the input" in capsys.readouterr().err and src.read_bytes() == before
+    note = tmp_path / "note.txt"
+    note.write_text(BOILER, encoding="utf-8")
+    assert main(["clean", str(note), "--out", f"{tmp_path}/", "-q"]) == 0
+    assert "Share this article" not in note.read_text(encoding="utf-8")

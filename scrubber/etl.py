@@ -421,6 +421,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
         print(f"scrubber: error: the output would overwrite the input {clash} before it is read "
               "(choose another --out)", file=sys.stderr)
         return 2
+    shared = _shared_target(kind, names, out_dir)
+    if shared is not None:
+        print(f"scrubber: error: inputs {shared[0]} and {shared[1]} would both be written to "
+              f"{shared[2]} (same file name; run them separately)", file=sys.stderr)
+        return 2
     if out_dir:
         os.makedirs(out_dir, exist_ok=True)
     if kind == "files":
@@ -478,6 +483,20 @@ def _overwritten(kind: str, names: list[str], out: str | None, out_dir: str | No
             continue
         if os.path.exists(target) and os.path.samefile(target, name):
             return name
+    return None
+
+
+def _shared_target(kind: str, names: list[str], out_dir: str | None) -> tuple[str, str, str] | None:
+    """Two inputs whose outputs under ``--out DIR/`` have the same path (``a/x.jsonl`` and
+    ``b/x.jsonl``: the second would overwrite the first's), or None."""
+    if not out_dir:
+        return None
+    seen: dict[str, str] = {}
+    for name in dict.fromkeys(names):  # (an input named twice is one input)
+        target = os.path.normpath(_target(out_dir, name, ".jsonl" if kind == "warc" else None))
+        if target in seen:
+            return seen[target], name, target
+        seen[target] = name
     return None
 
 

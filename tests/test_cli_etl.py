@@ -353,3 +353,16 @@ def test_an_output_that_would_overwrite_its_input_is_refused(tmp_path, fixtures,
     note.write_text(BOILER, encoding="utf-8")
     assert main(["clean", str(note), "--out", f"{tmp_path}/", "-q"]) == 0
     assert "Share this article" not in note.read_text(encoding="utf-8")
+
+
+def test_two_inputs_with_one_output_name_are_refused(tmp_path, fixtures, capsys) -> None:
+    """Under ``--out DIR/`` each input's output is DIR/<its file name>: two inputs named alike
+    in different directories would share it (the second overwriting the first's)."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    one, _ = _jsonl(tmp_path / "a", fixtures, bad=False)
+    two, _ = _jsonl(tmp_path / "b", fixtures, bad=False)
+    out = tmp_path / "out"
+    assert main(["clean", "--jsonl", str(one), str(two), "--out", f"{out}/", "-q"]) == 2
+    assert "would both be written to" in capsys.readouterr().err and not (out / "in.jsonl").exists()
+    assert main(["clean", "--jsonl", str(one), "--out", f"{out}/", "-q"]) == 0

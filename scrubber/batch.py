@@ -50,7 +50,7 @@ R = TypeVar("R")
 
 #: Why an item failed (``ItemError.reason``).
 REASONS = ("wrong-type", "missing-field", "undecodable", "too-large", "invalid-input", "internal",
-           "invalid-json", "unreadable")
+           "invalid-json", "unreadable", "unwritable")
 
 
 @dataclass(frozen=True, slots=True)

@@ -281,8 +281,17 @@ def files_chunk(state: tuple[Scrubber, EtlOptions], paths: list[str],
         stats.count(done.result)
         body = render(done.result, opts, path)
         if target is not None:
-            with open_output(target) as sink:
-                sink.write(body)
+            try:
+                with open_output(target) as sink:
+                    sink.write(body)
+            except OSError as exc:  # (this file's output: the others may still be written)
+                reason = f"{target}: {exc.strerror or exc}"
+                stats.fail(path, ItemError("unwritable", type(exc).__name__, reason))
+                done_files.append((path, b"", ""))
+                if opts.fail_fast:
+                    stats.stopped = True
+                    break
+                continue
             body = b""
         done_files.append((path, body, done.result.explain() if opts.explain else ""))
     return done_files, stats
@@ -375,26 +384,47 @@ def _target(out_dir: str, name: str, suffix: str | None) -> str:
     return os.path.join(out_dir, base)
 
 
+class _Unwritable(Exception):
+    """The output cannot be opened or written (a full disk, a missing directory): the run
+    stops with this message."""
+
+
 class _Sinks:
-    """Where output goes: one stream, or one file per input under a directory."""
+    """Where output goes: one stream, or one file per input under a directory. OSErrors come
+    out as :class:`_Unwritable`, naming the output."""
 
     def __init__(self, out: str | None, out_dir: str | None, names: list[str], suffix: str | None) -> None:
         self.dir, self.names, self.suffix = out_dir, names, suffix
         self.index = -1
-        self.sink: Output | None = None if out_dir else open_output(out or "-")
+        self.name = out or "-"
+        self.sink: Output | None = None if out_dir else self._open(self.name)
 
-    def get(self, index: int) -> Output:
+    def _open(self, name: str) -> Output:
+        try:
+            return open_output(name)
+        except OSError as exc:
+            raise _Unwritable(f"cannot write {name}: {exc.strerror or exc}") from None
+
+    def write(self, index: int, data: bytes) -> None:
+        """Write ``data`` to input ``index``'s output."""
         if self.dir and index != self.index:
             self.close()
-            self.sink = open_output(_target(self.dir, self.names[index], self.suffix))
+            self.name = _target(self.dir, self.names[index], self.suffix)
+            self.sink = self._open(self.name)
             self.index = index
         assert self.sink is not None
-        return self.sink
+        try:
+            self.sink.write(data)
+        except OSError as exc:
+            raise _Unwritable(f"cannot write {self.name}: {exc.strerror or exc}") from None
 
     def close(self) -> None:
         if self.sink is not None:
-            self.sink.close()
-            self.sink = None
+            sink, self.sink = self.sink, None
+            try:
+                sink.close()
+            except OSError as exc:
+                raise _Unwritable(f"cannot write {self.name}: {exc.strerror or exc}") from None
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -430,40 +460,49 @@ def run(args: argparse.Namespace, config: Config) -> int:
         os.makedirs(out_dir, exist_ok=True)
     if kind == "files":
         tasks: Iterator[Task] = _file_tasks(names, out_dir)
-        sinks = _Sinks(out, out_dir, names, None)
     else:
         tasks = _stream_tasks(kind, names, total, opts.fail_fast, ranged=resolve_jobs(args.jobs) > 1)
-        sinks = _Sinks(out, out_dir, names, ".jsonl" if kind == "warc" else None)
+    try:
+        _drain(tasks, _Sinks(out, out_dir, names, ".jsonl" if kind == "warc" else None), kind,
+               (scrubber, opts), total, args)
+    except _Unwritable as exc:
+        print(f"scrubber: error: {exc}", file=sys.stderr)
+        return 2
+    if not args.quiet:
+        print(summary(total, time.perf_counter() - started), file=sys.stderr)
+    return 2 if total.stopped else 1 if total.failed else 0
+
+
+def _drain(tasks: Iterator[Task], sinks: _Sinks, kind: str, state: tuple[Scrubber, EtlOptions], total: Stats,
+           args: argparse.Namespace) -> None:
+    """Run the tasks, write their output in input order and add their Stats to ``total``."""
     bar = _progress(args)
     first_doc = True
-    lines_before = [0] * len(names)  # per JSONL input: the lines of the tasks done so far
+    lines_before = [0] * len(sinks.names)  # per JSONL input: the lines of the tasks done so far
     try:
-        for index, chunk, stats in run_chunks(_task, tasks, state=(scrubber, opts), jobs=args.jobs):
+        for index, chunk, stats in run_chunks(_task, tasks, state=state, jobs=args.jobs):
             if kind == "jsonl":
                 lines_before[index] += stats.after_lines(lines_before[index]).lines
             total += stats
             if bar is not None:
                 bar.update(stats.docs)
             if kind != "files":
-                sinks.get(index).write(chunk)
+                sinks.write(index, chunk)
             else:
                 for path, body, explanation in chunk:
                     if body and sinks.sink is not None:
-                        if not first_doc and not opts.json:
-                            sinks.sink.write(b"\f\n")
-                        sinks.sink.write(body)
+                        if not first_doc and not state[1].json:
+                            sinks.write(0, b"\f\n")
+                        sinks.write(0, body)
                         first_doc = False
                     if explanation:
                         print(f"==> {path} <==\n{explanation}", file=sys.stderr)
             if stats.stopped:
                 break
     finally:
-        sinks.close()
         if bar is not None:
             bar.close()
-    if not args.quiet:
-        print(summary(total, time.perf_counter() - started), file=sys.stderr)
-    return 2 if total.stopped else 1 if total.failed else 0
+        sinks.close()
 
 
 def _overwritten(kind: str, names: list[str], out: str | None, out_dir: str | None) -> str | None:

@@ -366,3 +366,22 @@ def test_two_inputs_with_one_output_name_are_refused(tmp_path, fixtures, capsys)
     assert main(["clean", "--jsonl", str(one), str(two), "--out", f"{out}/", "-q"]) == 2
     assert "would both be written to" in capsys.readouterr().err and not (out / "in.jsonl").exists()
     assert main(["clean", "--jsonl", str(one), "--out", f"{out}/", "-q"]) == 0
+
+
+def test_output_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path, fixtures, capsys) -> None:
+    """A missing output directory or a full disk: exit 2 and a message naming the output
+    (one file of many under --out DIR/: that file fails, the others are written)."""
+    src, _ = _jsonl(tmp_path, fixtures, bad=False)
+    assert main(["clean", "--jsonl", str(src), "--out", str(tmp_path / "no" / "such" / "x.jsonl")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+    if Path("/dev/full").exists():
+        assert main(["clean", "--jsonl", str(src), "--out", "/dev/full", "--jobs", "2"]) == 2
+        assert "cannot write /dev/full" in capsys.readouterr().err
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(BOILER, encoding="utf-8")
+    b.write_text(BOILER, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.txt").mkdir()  # a directory where a.txt's output should go
+    assert main(["clean", str(a), str(b), "--out", f"{out}/"]) == 1
+    assert "unwritable" in capsys.readouterr().err and "Share this article" not in (out / "b.txt").read_text()

@@ -134,8 +134,8 @@ def _clean(args: argparse.Namespace) -> int:
     try:
         with open_input(args.file) as stream:
             data = stream.read()
-    except OSError as exc:
-        return _fail(f"cannot read {args.file}: {exc.strerror or exc}")
+    except Exception as exc:  # missing, or a damaged compressed stream (EOFError, zlib.error ...)
+        return _fail(f"cannot read {args.file}: {getattr(exc, 'strerror', None) or exc}")
     if args.html or looks_like_html(args.file, data):
         return _print(scrubber.scrub_html(data), args)
     try:

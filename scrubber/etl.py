@@ -111,6 +111,12 @@ class EtlOptions:
     encoding: str = "utf-8-sig"
 
 
+def unreadable(exc: BaseException) -> ItemError:
+    """An input that could not be read: a missing file, or a damaged or truncated compressed
+    stream (gzip raises EOFError or zlib.error, xz LZMAError, zstd ZstdError)."""
+    return ItemError("unreadable", type(exc).__name__, str(getattr(exc, "strerror", None) or exc))
+
+
 def _dumps(obj: object) -> bytes:
     """One JSON line, UTF-8. A lone surrogate (a record's ``"\\ud800"`` escape, common in
     scraped text) cannot be UTF-8: that record is written with ``\\u`` escapes instead."""
@@ -222,7 +228,7 @@ def jsonl_range(state: tuple[Scrubber, EtlOptions], path: str, start: int, end: 
         block, _ = read_line_range(path, start, end)
     except OSError as exc:
         stats = Stats(docs=1)
-        stats.fail(path, ItemError("unreadable", type(exc).__name__, str(exc.strerror or exc)))
+        stats.fail(path, unreadable(exc))
         stats.stopped = state[1].fail_fast
         return b"", stats
     return jsonl_chunk(state, path, block)
@@ -266,10 +272,10 @@ def files_chunk(state: tuple[Scrubber, EtlOptions], paths: list[str],
             stats.bytes += len(data)
             item: str | bytes = data if opts.html else data.decode(opts.encoding)
             done = _attempt(scrubber, 0, item, opts.html, None)
-        except OSError as exc:
-            done = Scrubbed(0, None, ItemError("unreadable", type(exc).__name__, str(exc.strerror or exc)))
         except (UnicodeDecodeError, LookupError) as exc:
             done = Scrubbed(0, None, ItemError("undecodable", type(exc).__name__, str(exc)))
+        except Exception as exc:  # reading or decompressing (a truncated .gz: EOFError)
+            done = Scrubbed(0, None, unreadable(exc))
         if done.result is None:
             assert done.error is not None
             stats.fail(path, done.error)
@@ -361,9 +367,9 @@ def _stream_tasks(kind: str, names: list[str], failed: Stats, fail_fast: bool,
             with open_input(name) as stream:
                 for block, _ in iter_line_blocks(stream, CHUNK_BYTES):
                     yield ("jsonl", index, name, block)
-        except OSError as exc:
+        except Exception as exc:  # reading or decompressing: the input's failure, the run goes on
             failed.docs += 1
-            failed.fail(name, ItemError("unreadable", type(exc).__name__, str(exc.strerror or exc)))
+            failed.fail(name, unreadable(exc))
             if fail_fast:
                 failed.stopped = True
                 return

@@ -385,3 +385,31 @@ def test_output_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path, fix
     (out / "a.txt").mkdir()  # a directory where a.txt's output should go
     assert main(["clean", str(a), str(b), "--out", f"{out}/"]) == 1
     assert "unwritable" in capsys.readouterr().err and "Share this article" not in (out / "b.txt").read_text()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_truncated_or_damaged_gzip_input_is_reported_and_the_run_goes_on(tmp_path, jobs, capsys) -> None:
+    """A partial download (truncated .gz) or a damaged one: its records before the damage are
+    cleaned, the file is an 'unreadable' failure, and the next input is still done."""
+    data = b"".join(json.dumps({"id": i, "text": f"Body line {i} that is long enough."}).encode() + b"\n"
+                    for i in range(40_000))
+    packed = gzip.compress(data)
+    cut, bad, good = tmp_path / "cut.jsonl.gz", tmp_path / "bad.jsonl.gz", tmp_path / "good.jsonl"
+    cut.write_bytes(packed[: len(packed) * 3 // 4])
+    bad.write_bytes(packed[:200] + b"x" * 5000)
+    good.write_bytes(data[: data.index(b"\n", 1000) + 1])
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "--jsonl", str(cut), str(bad), str(good), "--out", str(out), "--jobs", jobs]) == 1
+    err = capsys.readouterr().err
+    assert f"{cut}: unreadable: EOFError" in err and f"{bad}: unreadable: error" in err
+    ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+    good_ids = [json.loads(line)["id"] for line in good.read_text().splitlines()]
+    assert ids[-len(good_ids):] == good_ids and len(ids) > len(good_ids) + 1000
+
+
+def test_a_truncated_gzip_file_alone_is_an_error_message(tmp_path, capsys) -> None:
+    path = tmp_path / "cut.txt.gz"
+    words = [f"w{i * 7919 % 10007}" for i in range(50_000)]  # (text that does not compress away)
+    path.write_bytes(gzip.compress(" ".join(words).encode())[:5000])
+    assert main(["clean", str(path)]) == 2
+    assert f"cannot read {path}" in capsys.readouterr().err

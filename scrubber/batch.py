@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import signal
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -148,6 +149,10 @@ def _init_worker(state: Any) -> None:
     Scrubber is rebuilt from its Config once per worker)."""
     global _WORKER_STATE
     _WORKER_STATE = state
+    # Ctrl-C reaches the whole process group: the parent alone handles it (it stops the run
+    # and shuts the pool down); workers ignore it rather than each raising KeyboardInterrupt
+    # wherever they happen to be.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _call(fn: Callable[..., R], *task: Any) -> R:

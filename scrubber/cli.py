@@ -13,8 +13,8 @@ progress bar shows when stderr is a terminal and a summary is printed on stderr 
 Several plain-text documents on one stream are separated by a line holding a form feed.
 
 Exit codes: 0 success; 1 ``rules check`` found failing examples, or a batch run completed but
-some documents failed (each is reported); 2 usage, pack or input errors, or ``--fail-fast``
-stopped a batch run.
+some documents failed (each is reported); 2 usage, pack or input errors, an output that cannot
+be written, or ``--fail-fast`` stopped a batch run; 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from .io import open_input
 from .result import Result
 from .rules.check import check_rules
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -203,6 +203,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except BrokenPipeError:  # `scrubber clean big.txt | head`
         return EXIT_OK
+    except KeyboardInterrupt:  # Ctrl-C: the workers ignore it; the pool is shut down on the way out
+        print("scrubber: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

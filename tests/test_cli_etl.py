@@ -413,3 +413,25 @@ def test_a_truncated_gzip_file_alone_is_an_error_message(tmp_path, capsys) -> No
     path.write_bytes(gzip.compress(" ".join(words).encode())[:5000])
     assert main(["clean", str(path)]) == 2
     assert f"cannot read {path}" in capsys.readouterr().err
+
+
+def test_ctrl_c_stops_a_jobs_run_with_one_message(tmp_path) -> None:
+    """SIGINT to the process group (what Ctrl-C sends): exit 130, 'interrupted', no
+    traceback from the parent or the workers, no process left."""
+    import os
+    import signal
+    import time
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    with src.open("w") as f:
+        for i in range(200_000):
+            f.write(json.dumps({"id": i, "text": f"Share this article\n\nBody paragraph {i} of some length."}) + "\n")
+    proc = subprocess.Popen([sys.executable, "-m", "scrubber", "clean", "--jsonl", str(src), "--out", str(out),
+                             "--jobs", "2", "--line-cache", "0"], stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not (out.exists() and out.stat().st_size) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    err = proc.communicate(timeout=60)[1].decode()
+    assert proc.returncode == 130 and "scrubber: interrupted" in err and "Traceback" not in err

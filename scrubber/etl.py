@@ -421,6 +421,8 @@ class _Sinks:
         assert self.sink is not None
         try:
             self.sink.write(data)
+        except BrokenPipeError:  # `scrubber clean --jsonl x | head`: the reader is done
+            raise
         except OSError as exc:
             raise _Unwritable(f"cannot write {self.name}: {exc.strerror or exc}") from None
 
@@ -429,6 +431,8 @@ class _Sinks:
             sink, self.sink = self.sink, None
             try:
                 sink.close()
+            except BrokenPipeError:
+                raise
             except OSError as exc:
                 raise _Unwritable(f"cannot write {self.name}: {exc.strerror or exc}") from None
 

@@ -435,3 +435,19 @@ def test_ctrl_c_stops_a_jobs_run_with_one_message(tmp_path) -> None:
     os.killpg(proc.pid, signal.SIGINT)
     err = proc.communicate(timeout=60)[1].decode()
     assert proc.returncode == 130 and "scrubber: interrupted" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path, jobs) -> None:
+    """`scrubber clean --jsonl big.jsonl | head`: the pipe closes under the writer; the run
+    ends with exit 0 and nothing on stderr (no 'cannot write', no traceback)."""
+    src = tmp_path / "in.jsonl"
+    with src.open("w") as f:
+        for i in range(60_000):
+            f.write(json.dumps({"id": i, "text": f"Body paragraph {i}, long enough to be kept as it is."}) + "\n")
+    proc = subprocess.Popen([sys.executable, "-m", "scrubber", "clean", "--jsonl", str(src), "--jobs", jobs, "-q"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.read(1000)
+    proc.stdout.close()
+    err = proc.communicate(timeout=120)[1].decode()
+    assert proc.returncode == 0 and err == ""

@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import pickle
 import signal
 from array import array
 from collections import deque
@@ -255,7 +256,8 @@ def run_chunks(
     With ``jobs > 1`` the tasks run in a process pool holding at most ``window`` tasks in
     flight (default ``2 * jobs``), so a long input never piles up in memory. ``fn`` must be
     a module-level function; tasks and results are pickled, ``state`` is inherited (fork)
-    or pickled once per worker (spawn) -- never per task.
+    or pickled once per worker (spawn) -- never per task. A task whose arguments cannot be
+    pickled (a record holding a lambda or a lock) runs in this process instead.
     """
     n = resolve_jobs(jobs)
     if n == 1:
@@ -265,24 +267,37 @@ def run_chunks(
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     limit = max(1, window or 2 * n)
+    here = functools.partial(fn, state)
     with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=(state,)) as pool:
-        pending: deque[Future[R]] = deque()
+        pending: deque[tuple[Future[R], tuple[Any, ...]]] = deque()
         for task in tasks:
-            pending.append(pool.submit(_call, fn, *task))
+            pending.append((pool.submit(_call, fn, *task), task))
             while len(pending) >= limit:
-                yield from _drain(pending, ordered)
+                yield from _drain(pending, ordered, here)
         while pending:
-            yield from _drain(pending, ordered)
+            yield from _drain(pending, ordered, here)
 
 
-def _drain(pending: deque[Future[R]], ordered: bool) -> Iterator[R]:
+#: What pickling a task's arguments raises when one of them does not pickle.
+_UNPICKLABLE = (pickle.PicklingError, TypeError, AttributeError)
+
+
+def _drain(pending: deque[tuple[Future[R], tuple[Any, ...]]], ordered: bool,
+           here: Callable[..., R]) -> Iterator[R]:
     if ordered:
-        yield pending.popleft().result()
+        yield _outcome(*pending.popleft(), here)
         return
-    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-    for fut in [f for f in pending if f in done]:
-        pending.remove(fut)
-        yield fut.result()
+    done, _ = wait([fut for fut, _ in pending], return_when=FIRST_COMPLETED)
+    for entry in [e for e in pending if e[0] in done]:
+        pending.remove(entry)
+        yield _outcome(*entry, here)
+
+
+def _outcome(fut: Future[R], task: tuple[Any, ...], here: Callable[..., R]) -> R:
+    try:
+        return fut.result()
+    except _UNPICKLABLE:  # (the task never reached a worker: run it here)
+        return here(*task)
 
 
 def scrub_many(

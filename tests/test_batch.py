@@ -114,3 +114,16 @@ def test_html_records_use_scrub_html(scrubber: Scrubber) -> None:
     assert got[0].result == expected
     assert got[1].result == scrubber.scrub_html(page.encode())
     assert got[2].error is not None and got[2].error.reason == "wrong-type"
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_records_that_do_not_pickle_are_cleaned_all_the_same(scrubber: Scrubber, ordered) -> None:
+    """A record holding a lambda or a lock cannot be sent to a worker: its chunk is cleaned
+    in this process instead of failing the whole run."""
+    import threading
+
+    text = "Share this article\n\nA body paragraph that is long enough to stay where it is, surely."
+    items = [{"text": text, "callback": lambda: 1}, text, {"text": text, "lock": threading.Lock()}, text * 2]
+    got = sorted(scrubber.scrub_many(items, jobs=2, chunksize=1, ordered=ordered), key=lambda g: g.index)
+    assert [g.index for g in got] == [0, 1, 2, 3] and all(g.ok for g in got)
+    assert [g.result for g in got] == [scrubber.scrub(t) for t in (text, text, text, text * 2)]

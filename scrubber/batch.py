@@ -29,19 +29,14 @@ their share of a file themselves and hand back output bytes.
 from __future__ import annotations
 
 import functools
-import multiprocessing
-import os
-import pickle
-import signal
 from array import array
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from . import errors
+from .pool import resolve_jobs, run_chunks
 from .result import Removals, Result
 
 if TYPE_CHECKING:
@@ -140,26 +135,6 @@ def _attempt(scrubber: Scrubber, index: int, item: object, html: bool, field: st
         return Scrubbed(index, None, ItemError.from_exception(exc))
 
 
-# --- worker side ---------------------------------------------------------------------------
-
-_WORKER_STATE: Any = None
-
-
-def _init_worker(state: Any) -> None:
-    """Pool initializer: keep the state (forked: inherited; spawned: unpickled once, so a
-    Scrubber is rebuilt from its Config once per worker)."""
-    global _WORKER_STATE
-    _WORKER_STATE = state
-    # Ctrl-C reaches the whole process group: the parent alone handles it (it stops the run
-    # and shuts the pool down); workers ignore it rather than each raising KeyboardInterrupt
-    # wherever they happen to be.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _call(fn: Callable[..., R], *task: Any) -> R:
-    return fn(_WORKER_STATE, *task)
-
-
 def _scrub_chunk(
     scrubber: Scrubber, start: int, items: list[object], html: bool, field: str | None
 ) -> list[Scrubbed]:
@@ -207,6 +182,14 @@ def _scrub_chunk_shipped(
     return out, list(kinds)
 
 
+def _crashed_chunk(task: tuple[Any, ...]) -> tuple[list[Scrubbed], list[Any]]:
+    """The outcome of a chunk whose worker died cleaning it, even alone (:mod:`.pool`): each
+    item an ``internal`` failure, the run goes on."""
+    start, items = task[0], task[1]
+    error = ItemError("internal", "WorkerCrashed", "the worker process died cleaning this item's chunk")
+    return [Scrubbed(start + i, None, error) for i in range(len(items))], []
+
+
 def _unship(shipped: tuple[list[Scrubbed | _Shipped], list[tuple[str, str, str]]],
             sources: list[str | None], start: int) -> Iterator[Scrubbed]:
     """The Scrubbed of a chunk from :func:`_scrub_chunk_shipped`, sources put back (the
@@ -231,73 +214,6 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
-
-
-def resolve_jobs(jobs: int | None) -> int:
-    """``None`` or 1: in-process; 0 or negative: one per CPU; n: n processes."""
-    if jobs is None:
-        return 1
-    if jobs <= 0:
-        return os.cpu_count() or 1
-    return jobs
-
-
-def run_chunks(
-    fn: Callable[..., R],
-    tasks: Iterable[tuple[Any, ...]],
-    *,
-    state: Any,
-    jobs: int | None = None,
-    ordered: bool = True,
-    window: int | None = None,
-) -> Iterator[R]:
-    """Yield ``fn(state, *task)`` for every task.
-
-    With ``jobs > 1`` the tasks run in a process pool holding at most ``window`` tasks in
-    flight (default ``2 * jobs``), so a long input never piles up in memory. ``fn`` must be
-    a module-level function; tasks and results are pickled, ``state`` is inherited (fork)
-    or pickled once per worker (spawn) -- never per task. A task whose arguments cannot be
-    pickled (a record holding a lambda or a lock) runs in this process instead.
-    """
-    n = resolve_jobs(jobs)
-    if n == 1:
-        for task in tasks:
-            yield fn(state, *task)
-        return
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    limit = max(1, window or 2 * n)
-    here = functools.partial(fn, state)
-    with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=(state,)) as pool:
-        pending: deque[tuple[Future[R], tuple[Any, ...]]] = deque()
-        for task in tasks:
-            pending.append((pool.submit(_call, fn, *task), task))
-            while len(pending) >= limit:
-                yield from _drain(pending, ordered, here)
-        while pending:
-            yield from _drain(pending, ordered, here)
-
-
-#: What pickling a task's arguments raises when one of them does not pickle.
-_UNPICKLABLE = (pickle.PicklingError, TypeError, AttributeError)
-
-
-def _drain(pending: deque[tuple[Future[R], tuple[Any, ...]]], ordered: bool,
-           here: Callable[..., R]) -> Iterator[R]:
-    if ordered:
-        yield _outcome(*pending.popleft(), here)
-        return
-    done, _ = wait([fut for fut, _ in pending], return_when=FIRST_COMPLETED)
-    for entry in [e for e in pending if e[0] in done]:
-        pending.remove(entry)
-        yield _outcome(*entry, here)
-
-
-def _outcome(fut: Future[R], task: tuple[Any, ...], here: Callable[..., R]) -> R:
-    try:
-        return fut.result()
-    except _UNPICKLABLE:  # (the task never reached a worker: run it here)
-        return here(*task)
 
 
 def scrub_many(
@@ -354,7 +270,7 @@ def _over_workers(scrubber: Scrubber, chunks: Iterator[list[object]], chunksize:
             yield start, chunk, html, field
 
     for shipped in run_chunks(_scrub_chunk_shipped, tasks(), state=scrubber, jobs=jobs, ordered=ordered,
-                              window=window):
+                              window=window, crashed=_crashed_chunk):
         first = shipped[0][0]  # (the chunk's first item: its index is the chunk's start)
         start = first[0] if isinstance(first, tuple) else first.index
         yield _unship(shipped, sources.pop(start), start)

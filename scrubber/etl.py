@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ._core import Scrubber
-from .batch import ItemError, Scrubbed, _attempt, resolve_jobs, run_chunks
+from .batch import ItemError, Scrubbed, _attempt
 from .config import Config
 from .io import (
     Output,
@@ -38,6 +38,7 @@ from .io import (
     read_line_range,
     split_block,
 )
+from .pool import resolve_jobs, run_chunks
 from .result import Removals, Result
 
 
@@ -328,6 +329,29 @@ def _task(state: tuple[Scrubber, EtlOptions], kind: str, index: int, *payload: A
     return index, out, stats
 
 
+def _crashed_task(task: Task) -> tuple[int, Any, Stats]:
+    """The outcome of a task whose worker died running it, even alone (:mod:`.pool`): each
+    of its records or files an ``internal`` failure (nothing written for them), the run goes
+    on."""
+    kind, index, *payload = task
+    error = ItemError("internal", "WorkerCrashed", "the worker process died cleaning this task's records")
+    stats = Stats()
+    if kind in ("jsonl", "jsonl_range"):
+        name = payload[0]
+        block = payload[1] if kind == "jsonl" else read_line_range(name, payload[1], payload[2])[0]
+        lines = split_block(block)
+        stats.lines = len(lines)
+        places = [(name, n) for n, line in enumerate(lines, 1) if line.strip()]
+    elif kind == "warc":
+        places = [(f"{payload[0]}: {page.url or page.record_id}", None) for page in payload[1]]
+    else:
+        places = [(path, None) for path in payload[0]]
+    for where, line in places:
+        stats.docs += 1
+        stats.fail(where, error, line)
+    return index, [] if kind == "files" else b"", stats
+
+
 def _byte_ranges(name: str, size: int) -> list[tuple[int, int]] | None:
     """``[start, end)`` ranges of about ``size`` bytes tiling the plain (uncompressed, regular)
     file ``name`` as it is now, or None for stdin, a pipe or a compressed file."""
@@ -490,7 +514,8 @@ def _drain(tasks: Iterator[Task], sinks: _Sinks, kind: str, state: tuple[Scrubbe
     first_doc = True
     lines_before = [0] * len(sinks.names)  # per JSONL input: the lines of the tasks done so far
     try:
-        for index, chunk, stats in run_chunks(_task, tasks, state=state, jobs=args.jobs):
+        results = run_chunks(_task, tasks, state=state, jobs=args.jobs, crashed=_crashed_task)
+        for index, chunk, stats in results:
             if kind == "jsonl":
                 lines_before[index] += stats.after_lines(lines_before[index]).lines
             total += stats

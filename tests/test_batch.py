@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
@@ -127,3 +128,45 @@ def test_records_that_do_not_pickle_are_cleaned_all_the_same(scrubber: Scrubber,
     got = sorted(scrubber.scrub_many(items, jobs=2, chunksize=1, ordered=ordered), key=lambda g: g.index)
     assert [g.index for g in got] == [0, 1, 2, 3] and all(g.ok for g in got)
     assert [g.result for g in got] == [scrubber.scrub(t) for t in (text, text, text, text * 2)]
+
+
+def _dies_on(state: object, x: object) -> object:
+    """A task function for the pool tests: kills its worker on "die"."""
+    import os
+
+    if x == "die":
+        os._exit(3)
+    return (state, x)
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_a_task_that_kills_its_worker_gets_crashed_and_the_others_their_results(ordered) -> None:
+    from scrubber.pool import run_chunks
+
+    tasks = [(i,) for i in range(6)] + [("die",)] + [(i,) for i in range(6, 12)]
+    got = list(run_chunks(_dies_on, tasks, state="s", jobs=2, ordered=ordered, window=3,
+                          crashed=lambda task: ("crashed", task[0])))
+    expected = [("s", i) for i in range(6)] + [("crashed", "die")] + [("s", i) for i in range(6, 12)]
+    assert got == expected if ordered else sorted(got, key=str) == sorted(expected, key=str)
+    with pytest.raises(BrokenProcessPool):  # without ``crashed``: raised, as a pool does
+        list(run_chunks(_dies_on, tasks, state="s", jobs=2))
+
+
+def test_scrub_many_survives_a_worker_that_dies(scrubber: Scrubber, monkeypatch) -> None:
+    """A document that kills its worker (here: a patched scrub(); in life an out-of-memory
+    kill or a crash in a C extension) fails alone, as 'internal'; the others are cleaned."""
+    import os
+
+    real = Scrubber.scrub
+
+    def scrub(self: Scrubber, text: str) -> object:
+        if text == "boom":
+            os._exit(9)
+        return real(self, text)
+
+    monkeypatch.setattr(Scrubber, "scrub", scrub)  # (inherited by the forked workers)
+    items = ["first text here", "boom", "third text here", "fourth", "fifth"]
+    got = list(scrubber.scrub_many(items, jobs=2, chunksize=1))
+    assert [g.index for g in got] == [0, 1, 2, 3, 4]
+    assert got[1].error is not None and got[1].error.reason == "internal"
+    assert [g.result.text for g in got if g.ok] == ["first text here", "third text here", "fourth", "fifth"]

@@ -451,3 +451,30 @@ def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path, jobs) -> None:
     proc.stdout.close()
     err = proc.communicate(timeout=120)[1].decode()
     assert proc.returncode == 0 and err == ""
+
+
+@pytest.mark.parametrize("name", ["in.jsonl", "in.jsonl.gz"])
+def test_a_record_that_kills_its_worker_fails_alone(tmp_path, monkeypatch, capsys, name) -> None:
+    """--jobs 2, a record whose cleaning kills the worker process: the records of its task
+    are reported (internal: WorkerCrashed, with their lines) and not written; every other
+    record is."""
+    import os
+
+    real = Scrubber.scrub
+
+    def scrub(self: Scrubber, text: str) -> object:
+        if text == "boom":
+            os._exit(9)
+        return real(self, text)
+
+    monkeypatch.setattr(Scrubber, "scrub", scrub)  # (inherited by the forked workers)
+    monkeypatch.setattr("scrubber.etl.CHUNK_BYTES", 200)
+    lines = [json.dumps({"id": i, "text": "boom" if i == 40 else f"Body line {i}, kept."}) for i in range(80)]
+    data = ("\n".join(lines) + "\n").encode()
+    src, out = tmp_path / name, tmp_path / "out.jsonl"
+    src.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    assert main(["clean", "--jsonl", str(src), "--out", str(out), "--jobs", "2"]) == 1
+    err = capsys.readouterr().err
+    assert f"{src}:41: internal: WorkerCrashed" in err
+    ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
+    assert 40 not in ids and len(ids) >= 75 and ids == sorted(ids)

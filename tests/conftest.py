@@ -19,3 +19,21 @@ def scrubber() -> Scrubber:
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture
+def boom_kills_the_worker(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Scrubber.scrub patched to kill its process on the text "boom" (a stand-in for an
+    out-of-memory kill or a crash in a C extension); forked workers inherit the patch.
+    Returns the text."""
+    import os
+
+    real = Scrubber.scrub
+
+    def scrub(self: Scrubber, text: str) -> object:
+        if text == "boom":
+            os._exit(9)
+        return real(self, text)
+
+    monkeypatch.setattr(Scrubber, "scrub", scrub)
+    return "boom"

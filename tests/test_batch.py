@@ -152,20 +152,10 @@ def test_a_task_that_kills_its_worker_gets_crashed_and_the_others_their_results(
         list(run_chunks(_dies_on, tasks, state="s", jobs=2))
 
 
-def test_scrub_many_survives_a_worker_that_dies(scrubber: Scrubber, monkeypatch) -> None:
+def test_scrub_many_survives_a_worker_that_dies(scrubber: Scrubber, boom_kills_the_worker: str) -> None:
     """A document that kills its worker (here: a patched scrub(); in life an out-of-memory
     kill or a crash in a C extension) fails alone, as 'internal'; the others are cleaned."""
-    import os
-
-    real = Scrubber.scrub
-
-    def scrub(self: Scrubber, text: str) -> object:
-        if text == "boom":
-            os._exit(9)
-        return real(self, text)
-
-    monkeypatch.setattr(Scrubber, "scrub", scrub)  # (inherited by the forked workers)
-    items = ["first text here", "boom", "third text here", "fourth", "fifth"]
+    items = ["first text here", boom_kills_the_worker, "third text here", "fourth", "fifth"]
     got = list(scrubber.scrub_many(items, jobs=2, chunksize=1))
     assert [g.index for g in got] == [0, 1, 2, 3, 4]
     assert got[1].error is not None and got[1].error.reason == "internal"

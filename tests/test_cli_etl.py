@@ -454,22 +454,14 @@ def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path, jobs) -> None:
 
 
 @pytest.mark.parametrize("name", ["in.jsonl", "in.jsonl.gz"])
-def test_a_record_that_kills_its_worker_fails_alone(tmp_path, monkeypatch, capsys, name) -> None:
+def test_a_record_that_kills_its_worker_fails_alone(tmp_path, monkeypatch, capsys, name,
+                                                    boom_kills_the_worker) -> None:
     """--jobs 2, a record whose cleaning kills the worker process: the records of its task
     are reported (internal: WorkerCrashed, with their lines) and not written; every other
     record is."""
-    import os
-
-    real = Scrubber.scrub
-
-    def scrub(self: Scrubber, text: str) -> object:
-        if text == "boom":
-            os._exit(9)
-        return real(self, text)
-
-    monkeypatch.setattr(Scrubber, "scrub", scrub)  # (inherited by the forked workers)
     monkeypatch.setattr("scrubber.etl.CHUNK_BYTES", 200)
-    lines = [json.dumps({"id": i, "text": "boom" if i == 40 else f"Body line {i}, kept."}) for i in range(80)]
+    boom = boom_kills_the_worker
+    lines = [json.dumps({"id": i, "text": boom if i == 40 else f"Body line {i}, kept."}) for i in range(80)]
     data = ("\n".join(lines) + "\n").encode()
     src, out = tmp_path / name, tmp_path / "out.jsonl"
     src.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)

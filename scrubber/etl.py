@@ -38,7 +38,7 @@ from .io import (
     read_line_range,
     split_block,
 )
-from .pool import resolve_jobs, run_chunks
+from .pool import Task, resolve_jobs, run_chunks
 from .result import Removals, Result
 
 
@@ -320,7 +320,6 @@ def render(result: Result, opts: EtlOptions, name: str | None = None) -> bytes:
 #: Files per task, WARC pages per task, and JSONL bytes per task (a few tenths of a second
 #: of cleaning: small enough to balance the workers, large enough to hide the pickling).
 FILES_PER_TASK, PAGES_PER_TASK, CHUNK_BYTES = 16, 16, 256 << 10
-Task = tuple[Any, ...]
 
 
 def _task(state: tuple[Scrubber, EtlOptions], kind: str, index: int, *payload: Any) -> tuple[int, Any, Stats]:
@@ -418,6 +417,9 @@ class _Unwritable(Exception):
     """The output cannot be opened or written (a full disk, a missing directory): the run
     stops with this message."""
 
+    def __init__(self, name: str, exc: OSError) -> None:
+        super().__init__(f"cannot write {name}: {exc.strerror or exc}")
+
 
 class _Sinks:
     """Where output goes: one stream, or one file per input under a directory. OSErrors come
@@ -433,7 +435,7 @@ class _Sinks:
         try:
             return open_output(name)
         except OSError as exc:
-            raise _Unwritable(f"cannot write {name}: {exc.strerror or exc}") from None
+            raise _Unwritable(name, exc) from None
 
     def write(self, index: int, data: bytes) -> None:
         """Write ``data`` to input ``index``'s output."""
@@ -448,7 +450,7 @@ class _Sinks:
         except BrokenPipeError:  # `scrubber clean --jsonl x | head`: the reader is done
             raise
         except OSError as exc:
-            raise _Unwritable(f"cannot write {self.name}: {exc.strerror or exc}") from None
+            raise _Unwritable(self.name, exc) from None
 
     def close(self) -> None:
         if self.sink is not None:
@@ -458,7 +460,7 @@ class _Sinks:
             except BrokenPipeError:
                 raise
             except OSError as exc:
-                raise _Unwritable(f"cannot write {self.name}: {exc.strerror or exc}") from None
+                raise _Unwritable(self.name, exc) from None
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

@@ -23,7 +23,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from .errors import InputError
 
@@ -53,13 +53,107 @@ def _wrap_reader(raw: BinaryIO, kind: str | None) -> BinaryIO:
     if kind == "gzip":
         return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
     if kind == "zstd":
-        reader = _zstd().ZstdDecompressor().stream_reader(raw, read_across_frames=True)  # type: ignore[attr-defined]
-        return io.BufferedReader(reader, 1 << 16)  # line iteration
+        frames = _ZstdFrames(raw)
+        reader = _zstd().ZstdDecompressor().stream_reader(frames, read_across_frames=True)  # type: ignore[attr-defined]
+        return io.BufferedReader(_ZstdReader(reader, frames), 1 << 16)  # line iteration
     if kind == "bz2":
         return bz2.BZ2File(raw, "rb")  # type: ignore[return-value]
     if kind == "xz":
         return lzma.LZMAFile(raw, "rb")  # type: ignore[return-value]
     return raw
+
+
+class _ZstdFrames:
+    """A zstd file read through, its frames' structure followed as the bytes pass, so that a
+    file that ends inside a frame (a partial download) can raise ``EOFError`` as gzip, bz2
+    and xz do (:class:`_ZstdReader`): ``zstandard``'s stream reader ends such a stream
+    quietly, and the records after the last whole line would be lost without a word.
+
+    Only headers are read (RFC 8878: frame header, 3-byte block headers, checksum, skippable
+    frames); block contents are counted past, a few steps a block of up to 128 KB."""
+
+    _MAGIC, _SKIPPABLE = b"\x28\xb5\x2f\xfd", b"\x2a\x4d\x18"
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self._state, self._need, self._skip = "magic", 4, 0
+        self._buf = bytearray()
+        self._checksum = False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        if data:
+            self._feed(data)
+        return data
+
+    @property
+    def truncated(self) -> bool:
+        """The bytes so far end inside a frame (only meaningful once they have all been read)."""
+        return self._state != "lost" and (self._state != "magic" or bool(self._buf) or self._skip > 0)
+
+    def _feed(self, data: bytes) -> None:
+        i, n = 0, len(data)
+        while i < n and self._state != "lost":
+            if self._skip:
+                k = min(self._skip, n - i)
+                self._skip -= k
+                i += k
+                continue
+            take = min(self._need - len(self._buf), n - i)
+            self._buf += data[i : i + take]
+            i += take
+            if len(self._buf) == self._need:
+                head = bytes(self._buf)
+                self._buf.clear()
+                self._step(head)
+
+    def _step(self, head: bytes) -> None:
+        state = self._state
+        if state == "magic":
+            if head == self._MAGIC:
+                self._state, self._need = "descriptor", 1
+            elif head[1:] == self._SKIPPABLE and head[0] & 0xF0 == 0x50:
+                self._state, self._need = "skippable", 4
+            else:  # not zstd: the decompressor reports it
+                self._state = "lost"
+        elif state == "descriptor":
+            fhd = head[0]
+            single = fhd >> 5 & 1
+            self._checksum = bool(fhd >> 2 & 1)
+            self._skip = (0 if single else 1) + (0, 1, 2, 4)[fhd & 3] + (single, 2, 4, 8)[fhd >> 6]
+            self._state, self._need = "block", 3
+        elif state == "block":
+            header = int.from_bytes(head, "little")
+            last, kind, size = header & 1, header >> 1 & 3, header >> 3
+            self._skip = 1 if kind == 1 else size  # (an RLE block holds one byte)
+            if last:
+                self._skip += 4 if self._checksum else 0
+                self._state, self._need = "magic", 4
+        else:  # skippable: its length, then that many bytes
+            self._skip = int.from_bytes(head, "little")
+            self._state, self._need = "magic", 4
+
+
+class _ZstdReader(io.RawIOBase):
+    """``zstandard``'s stream reader, raising ``EOFError`` where the stream ends inside a
+    frame -- after everything before that was decompressed has been read (raising from the
+    source's read instead would drop what the reader had decompressed in that call)."""
+
+    def __init__(self, reader: BinaryIO, frames: _ZstdFrames) -> None:
+        self._reader, self._frames = reader, frames
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        n = self._reader.readinto(b)
+        if not n and self._frames.truncated:
+            raise EOFError("zstd stream ended before the end of its frame")
+        return n
+
+    def close(self) -> None:
+        self._reader.close()
+        super().close()
 
 
 def compression_by_magic(head: bytes) -> str | None:
@@ -123,18 +217,62 @@ def iter_line_blocks(stream: BinaryIO, size: int = 1 << 20) -> Iterator[tuple[by
     block one bytes object ending with a ``\\n`` (the last one as the stream ends) and
     ``lines`` the number of lines in it. One object a block, not one a line: the blocks are
     pickled to worker processes, and the reader is the parent's share of a ``--jobs`` run.
-    A line longer than ``size`` comes whole, in a block of its own."""
+    A line longer than ``size`` comes whole, in a block of its own.
+
+    A stream that fails part way (a truncated or damaged compressed file) first gives every
+    whole line read before the failure, then raises it: the lines before the damage are not
+    lost with the read that met it."""
     pending: list[bytes] = []  # the start of a line longer than what was read so far
-    while data := stream.read(size):
+    failure: BaseException | None = None
+    while True:
+        try:
+            data = _read_upto(stream, size)
+        except _Salvaged as salvaged:
+            data, failure = salvaged.data, salvaged.error
         cut = data.rfind(b"\n") + 1
-        if not cut:
+        if cut:
+            block = b"".join([*pending, data[:cut]]) if pending else data[:cut]
+            pending = [data[cut:]] if cut < len(data) else []
+            yield block, block.count(b"\n")
+        elif data:
             pending.append(data)
-            continue
-        block = b"".join([*pending, data[:cut]]) if pending else data[:cut]
-        pending = [data[cut:]] if cut < len(data) else []
-        yield block, block.count(b"\n")
+        if failure is not None:
+            raise failure  # (the partial line after the last whole one is the damage)
+        if not data:
+            break
     if pending:
         yield b"".join(pending), 1
+
+
+class _Salvaged(Exception):
+    """A read that failed after some data came: the data, and the failure to raise next."""
+
+    def __init__(self, data: bytes, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.data, self.error = data, error
+
+
+def _read_upto(stream: BinaryIO, size: int) -> bytes:
+    """Up to ``size`` bytes (fewer only at the end). By ``read1`` where the stream has it:
+    a decompressing reader's ``read(size)`` drops what it decompressed in that call when it
+    then meets the damage; ``read1`` hands back each piece as it comes."""
+    read1 = getattr(stream, "read1", None)
+    if read1 is None:
+        return stream.read(size)
+    parts: list[bytes] = []
+    got = 0
+    while got < size:
+        try:
+            piece = read1(size - got)
+        except Exception as exc:  # (EOFError, zlib.error, LZMAError, ZstdError, OSError ...)
+            if not parts:
+                raise
+            raise _Salvaged(b"".join(parts), exc) from None
+        if not piece:
+            break
+        parts.append(piece)
+        got += len(piece)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def split_block(block: bytes) -> list[bytes]:

@@ -374,13 +374,19 @@ def _stream_tasks(kind: str, names: list[str], failed: Stats, fail_fast: bool,
         try:
             if kind == "warc":
                 chunk: list[Any] = []
-                for page in iter_warc_pages(name):
-                    chunk.append(page)
-                    if len(chunk) >= PAGES_PER_TASK:
-                        yield ("warc", index, name, chunk)
-                        chunk = []
+                failure: Exception | None = None
+                try:
+                    for page in iter_warc_pages(name):
+                        chunk.append(page)
+                        if len(chunk) >= PAGES_PER_TASK:
+                            yield ("warc", index, name, chunk)
+                            chunk = []
+                except Exception as exc:  # (a file that fails part way: the pages before it are done too)
+                    failure = exc
                 if chunk:
                     yield ("warc", index, name, chunk)
+                if failure is not None:
+                    raise failure
                 continue
             ranges = _byte_ranges(name, CHUNK_BYTES) if ranged else None
             if ranges is not None:

@@ -333,17 +333,28 @@ def iter_warc_pages(name: str) -> Iterator[WarcPage]:
     return _iter_fastwarc(name)
 
 
+def _cut_record(url: str | None, got: int, expected: int) -> EOFError:
+    return EOFError(f"the file ends inside the WARC record of {url or 'a page'} "
+                    f"({got:,} of its {expected:,} bytes): it is truncated")
+
+
 def _iter_fastwarc(name: str) -> Iterator[WarcPage]:
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     source = sys.stdin.buffer if name == "-" else name  # FastWARC detects gzip / zstd / lz4
-    for rec in ArchiveIterator(source, record_types=WarcRecordType.response, parse_http=True,
-                               auto_decode="all"):
+    for rec in ArchiveIterator(source, record_types=WarcRecordType.response, parse_http=False):
+        h = rec.headers
+        # The block read whole first: a record cut by the end of the file (a partial
+        # download) comes back short and quietly -- its text a fragment, cleaned as a page.
+        block = rec.reader.read()
+        if len(block) < rec.content_length:
+            raise _cut_record(h.get("WARC-Target-URI"), len(block), rec.content_length)
+        rec.set_bytes_content(block)
+        rec.parse_http(auto_decode="all")
         http = rec.http_headers
         ctype = http.get("Content-Type") if http is not None else None
         if not _is_html(ctype):
             continue
-        h = rec.headers
         yield WarcPage(h.get("WARC-Target-URI"), h.get("WARC-Date"), rec.record_id, ctype,
                        rec.reader.read())
 
@@ -353,17 +364,61 @@ def _iter_warcio(name: str) -> Iterator[WarcPage]:
         from warcio.archiveiterator import ArchiveIterator
     except ImportError:
         raise InputError("WARC input needs 'fastwarc' or 'warcio' (pip install 'scrubber[warc]')") from None
-    stream = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115
+    # Decompressed here (warcio's own gzip reading ends a cut .warc.gz quietly, its last
+    # member dropped), by a reader that hands back every byte before a failure first.
+    stream = _Deferred(open_input(name))
     try:
-        for rec in ArchiveIterator(stream):
-            if rec.rec_type != "response" or rec.http_headers is None:
-                continue
-            ctype = rec.http_headers.get_header("Content-Type")
-            if not _is_html(ctype):
-                continue
-            h = rec.rec_headers
-            yield WarcPage(h.get_header("WARC-Target-URI"), h.get_header("WARC-Date"),
-                           h.get_header("WARC-Record-ID"), ctype, rec.content_stream().read())
+        yield from _warcio_pages(ArchiveIterator(stream))
+    except _Failure as failure:  # (not an EOFError inside warcio: it takes those for the end)
+        raise failure.error from None
     finally:
         if name != "-":
             stream.close()
+
+
+def _warcio_pages(records: Iterator[Any]) -> Iterator[WarcPage]:
+    """The HTML responses of warcio's records; a record cut short by the end of the file
+    raises (see :func:`_iter_fastwarc`)."""
+    for rec in records:
+        if rec.rec_type != "response":
+            continue
+        h = rec.rec_headers
+        ctype = rec.http_headers.get_header("Content-Type") if rec.http_headers is not None else None
+        body = rec.content_stream().read() if _is_html(ctype) else b""
+        rec.raw_stream.read()  # (the rest of the block, past an encoding's end)
+        if rec.raw_stream.limit:  # the file ended first
+            length = int(h.get_header("Content-Length") or 0)
+            raise _cut_record(h.get_header("WARC-Target-URI"), length - rec.raw_stream.limit, length)
+        if not _is_html(ctype):
+            continue
+        yield WarcPage(h.get_header("WARC-Target-URI"), h.get_header("WARC-Date"),
+                       h.get_header("WARC-Record-ID"), ctype, body)
+
+
+class _Failure(Exception):
+    """A read failure carried through a reader that would take it for something else."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Deferred:
+    """A binary stream whose ``read`` gives what came before a failure (a truncated or
+    damaged compressed file) and raises it on the next call (see :func:`_read_upto`)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._failure: BaseException | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        if self._failure is not None:
+            raise _Failure(self._failure)
+        try:
+            return _read_upto(self._stream, size if size is not None and size >= 0 else 1 << 62)
+        except _Salvaged as salvaged:
+            self._failure = salvaged.error
+            return salvaged.data
+
+    def close(self) -> None:
+        self._stream.close()

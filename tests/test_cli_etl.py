@@ -140,18 +140,24 @@ def test_missing_input_is_reported_not_fatal(tmp_path, fixtures, capsys) -> None
     assert "unreadable" in capsys.readouterr().err
 
 
-def _warc(path: Path, pages: list[tuple[str, str, bytes]]) -> None:
+def _warc(path: Path, pages: list[tuple[str, str, bytes]]) -> list[tuple[int, int]]:
+    """Write the pages as request and response records; the file offsets ``[start, end)``
+    of each response record."""
     warcio = pytest.importorskip("warcio")  # the 'warc' extra
     from warcio.statusandheaders import StatusAndHeaders
 
+    spans = []
     with open(path, "wb") as stream:
         writer = warcio.warcwriter.WARCWriter(stream, gzip=str(path).endswith(".gz"))
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
         for url, ctype, body in pages:
             headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
             writer.write_record(writer.create_warc_record(url, "request", payload=BytesIO(b"GET /")))
+            start = stream.tell()
             writer.write_record(writer.create_warc_record(url, "response", payload=BytesIO(body),
                                                           http_headers=headers))
+            spans.append((start, stream.tell()))
+    return spans
 
 
 PAGE = """<html><head><meta charset="utf-8"><title>Page {n}</title></head><body>
@@ -178,6 +184,30 @@ def test_warc_html_responses_to_jsonl(tmp_path, scrubber: Scrubber, name) -> Non
         assert row["clean_text"] == result.text and row["title"] == result.title
         assert row["record_id"].startswith("<urn:uuid:") and row["date"][:2] == "20"
         assert set(row) == {"url", "date", "record_id", "clean_text", "title"}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
+@pytest.mark.parametrize("reader", ["fastwarc", "warcio"])
+def test_a_truncated_warc_keeps_every_whole_page_and_says_so(tmp_path, monkeypatch, capsys, name, jobs,
+                                                            reader) -> None:
+    """A WARC file cut inside a response record (a partial download): every page before it
+    is cleaned -- also those read since the last full task of pages -- the cut page is not
+    (its text is a fragment), and the file is reported unreadable. Both readers quietly
+    handed back the cut page as if whole."""
+    pytest.importorskip(reader)
+    if reader == "warcio":  # the fallback when FastWARC is not installed
+        monkeypatch.setitem(sys.modules, "fastwarc", None)
+    pages = [(f"https://example.com/{n}", "text/html; charset=utf-8", PAGE.format(n=n).encode() * 3)
+             for n in range(21)]  # (one full task of 16 pages and 5 more)
+    path = tmp_path / name
+    spans = _warc(path, pages)
+    start, end = spans[-1]
+    path.write_bytes(path.read_bytes()[: (start + end) // 2])
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "--warc", str(path), "--out", str(out), "--jobs", jobs]) == 1
+    assert f"{path}: unreadable: EOFError" in capsys.readouterr().err
+    assert [row["url"] for row in _read_jsonl(out)] == [url for url, _, _ in pages[:-1]]
 
 
 def test_warc_readers_agree(tmp_path) -> None:

@@ -244,7 +244,11 @@ def warc_chunk(state: tuple[Scrubber, EtlOptions], where: str, pages: list[Any])
     for page in pages:
         stats.docs += 1
         stats.bytes += len(page.body)
-        done = _attempt(scrubber, 0, page.body, True, None)
+        if page.error is None:
+            done = _attempt(scrubber, 0, page.body, True, None)
+        else:  # its HTTP body could not be decoded (io.WarcPage.error)
+            kind, _, message = page.error.partition(": ")
+            done = Scrubbed(0, None, ItemError("undecodable", kind, message))
         record: dict[str, Any] = {"url": page.url, "date": page.date, "record_id": page.record_id}
         _annotate(record, done.result, done.error, opts)
         out.append(_dumps(record))

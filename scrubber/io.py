@@ -315,6 +315,9 @@ class WarcPage:
     record_id: str | None
     content_type: str | None
     body: bytes
+    #: Why the body could not be read (a broken chunked or compressed HTTP encoding): the
+    #: page is reported as failed, the file's other pages go on.
+    error: str | None = None
 
 
 def _is_html(content_type: str | None) -> bool:
@@ -349,14 +352,35 @@ def _iter_fastwarc(name: str) -> Iterator[WarcPage]:
         block = rec.reader.read()
         if len(block) < rec.content_length:
             raise _cut_record(h.get("WARC-Target-URI"), len(block), rec.content_length)
-        rec.set_bytes_content(block)
+        page = _http_page(h.get("WARC-Target-URI"), h.get("WARC-Date"), rec.record_id, h.get("Content-Type"),
+                          block)
+        if page is not None:
+            yield page
+
+
+def _http_page(url: str | None, date: str | None, record_id: str | None, warc_type: str | None,
+               block: bytes) -> WarcPage | None:
+    """The HTML page of a response record's block (None: not HTML), its HTTP parsed and
+    decoded in a record of its own: a broken chunked or compressed body leaves the archive's
+    reader unusable, which would end the file there; this way that page alone fails."""
+    from fastwarc.warc import WarcRecord
+
+    kind = " ".join((warc_type or "application/http").split()).encode("utf-8", "replace")  # (one header line)
+    head = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n"
+    rec = WarcRecord.from_bytes(head % (kind, len(block)) + block)
+    try:
         rec.parse_http(auto_decode="all")
-        http = rec.http_headers
-        ctype = http.get("Content-Type") if http is not None else None
-        if not _is_html(ctype):
-            continue
-        yield WarcPage(h.get("WARC-Target-URI"), h.get("WARC-Date"), rec.record_id, ctype,
-                       rec.reader.read())
+    except OSError as exc:  # (HTTP headers that do not parse: a page we cannot read)
+        return WarcPage(url, date, record_id, None, b"", f"{type(exc).__name__}: {exc}")
+    http = rec.http_headers
+    ctype = http.get("Content-Type") if http is not None else None
+    if not _is_html(ctype):
+        return None
+    try:
+        body = rec.reader.read()
+    except OSError as exc:
+        return WarcPage(url, date, record_id, ctype, b"", f"{type(exc).__name__}: {exc}")
+    return WarcPage(url, date, record_id, ctype, body)
 
 
 def _iter_warcio(name: str) -> Iterator[WarcPage]:

@@ -210,6 +210,39 @@ def test_a_truncated_warc_keeps_every_whole_page_and_says_so(tmp_path, monkeypat
     assert [row["url"] for row in _read_jsonl(out)] == [url for url, _, _ in pages[:-1]]
 
 
+def _raw_response(uri: str, block: bytes) -> bytes:
+    """A WARC response record written by hand (warcio will not write a broken one)."""
+    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{uri.rsplit('/', 1)[1]:0>8}-0000-0000-"
+            f"0000-000000000000>\r\nWARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Target-URI: {uri}\r\n"
+            f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(block)}\r\n\r\n")
+    return head.encode() + block + b"\r\n\r\n"
+
+
+@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
+def test_a_page_whose_http_body_does_not_decode_fails_alone(tmp_path, capsys, name) -> None:
+    """A response whose chunked encoding is broken (servers lie): FastWARC's reader raised
+    and was left unusable, so the file's later pages were lost; now that page is an
+    'undecodable' failure and the pages after it are cleaned."""
+    pytest.importorskip("fastwarc")
+    pages = {n: PAGE.format(n=n).encode() for n in range(4)}
+
+    def http(body: bytes, extra: str = "") -> bytes:
+        return f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n{extra}\r\n".encode() + body
+
+    records = [_raw_response(f"https://example.com/{n}", http(pages[n])) for n in (0, 1)]
+    records.append(_raw_response("https://example.com/9", http(b"zz\r\nabc", "Transfer-Encoding: chunked\r\n")))
+    records += [_raw_response(f"https://example.com/{n}", http(pages[n])) for n in (2, 3)]
+    path = tmp_path / name
+    data = b"".join(records)
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "--warc", str(path), "--out", str(out)]) == 1
+    assert "https://example.com/9: undecodable: OSError" in capsys.readouterr().err
+    rows = _read_jsonl(out)
+    assert [row["url"] for row in rows] == [f"https://example.com/{n}" for n in (0, 1, 9, 2, 3)]
+    assert "error" in rows[2] and all(row["clean_text"] for row in rows if row is not rows[2])
+
+
 def test_warc_readers_agree(tmp_path) -> None:
     pytest.importorskip("fastwarc")
     from scrubber.io import _iter_fastwarc, _iter_warcio

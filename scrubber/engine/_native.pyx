@@ -244,6 +244,7 @@ cdef class LineMatcher:
     cdef const uint64_t[::1] sbits      # per state: OR of the anchor bits of every phrase ending here
     cdef const int32_t[::1] ostart      # per state: its special phrases (ending here) ...
     cdef const int32_t[::1] ophrase
+    cdef const uint8_t[::1] states     # per state: a _State record (emask, sbits, its run, fail, ostart)
     cdef const int32_t[::1] plen        # per phrase: length
     cdef const int32_t[::1] pstart      # per phrase: rule lists as [contains | prefix | plain]
     cdef const int32_t[::1] pmid1
@@ -368,6 +369,7 @@ cdef class LineMatcher:
         self.nroot = nroot
         self.root, self.estart, self.echar, self.emask, self.enext = root, estart, echar, emask, enext
         self.fail, self.sbits, self.ostart, self.ophrase = fail, sbits, ostart, ophrase
+        self.states = _state_records(estart, emask, fail, sbits, ostart).view(np.uint8)
 
     cdef object _core(self, str folded, Py_ssize_t s, Py_ssize_t e, object line_text):
         """``fold.core(folded[s:e])`` (``line_text``) by the tables; the Python function
@@ -548,6 +550,7 @@ cdef class LineMatcher:
         A.root, A.nroot = &self.root[0], self.nroot
         A.estart, A.echar, A.emask, A.enext = &self.estart[0], &self.echar[0], &self.emask[0], &self.enext[0]
         A.fail, A.sbits, A.ostart, A.ophrase = &self.fail[0], &self.sbits[0], &self.ostart[0], &self.ophrase[0]
+        A.st = <const _State *> &self.states[0]
         A.plen, A.pstart, A.pmid1, A.pmid2 = &self.plen[0], &self.pstart[0], &self.pmid1[0], &self.pmid2[0]
         A.pend, A.prules, A.limit = &self.pend[0], &self.prules[0], &self.limit[0]
 
@@ -838,8 +841,35 @@ def _automaton(phrases, anchor_bits, special, int32_t nroot):
             ostart_a, ophrase_a)
 
 
+def _state_records(estart, emask, fail, sbits, ostart):
+    """The automaton's per-state arrays as one array of _State records (same layout: the
+    fields in order, no padding)."""
+    n = len(fail)
+    st = np.zeros(n, dtype=_STATE_DTYPE)
+    st["emask"], st["sbits"], st["fail"] = emask[:n], sbits[:n], fail
+    st["estart"], st["eend"] = estart[:n], estart[1 : n + 1]
+    st["ostart"] = np.where(ostart[1 : n + 1] > ostart[:n], ostart[:n], -1)
+    return st
+
+
+_STATE_DTYPE = np.dtype([("emask", "<u8"), ("sbits", "<u8"), ("estart", "<i4"), ("eend", "<i4"),
+                         ("fail", "<i4"), ("ostart", "<i4")])
+assert _STATE_DTYPE.itemsize == sizeof(_State)
+
+
+cdef struct _State:
+    # What the walk reads of a state, in one 32-byte record (one cache line, not five).
+    uint64_t emask      # bit _char_bit(c) of each character of its run of transitions
+    uint64_t sbits      # OR of the anchor bits of every phrase ending here
+    int32_t estart      # its run of transitions: echar/enext[estart:eend]
+    int32_t eend
+    int32_t fail
+    int32_t ostart      # its special phrases start at ophrase[ostart] (-1: it has none)
+
+
 cdef struct _Auto:
     # LineMatcher's automaton and rule tables, as pointers (see the attributes there).
+    const _State *st
     const int32_t *root
     int32_t nroot
     const int32_t *estart
@@ -863,9 +893,10 @@ cdef inline int32_t _step(const _Auto *A, int32_t state, Py_UCS4 c, uint64_t cbi
     """The goto transition of ``state`` on ``c`` from its own run (-1: none); ``cbit``:
     ``1 << _char_bit(c)``."""
     cdef int32_t lo, hi, mid, k
-    if not A.emask[state] & cbit:  # (most lookups fail: answered without a search)
+    cdef const _State *S = &A.st[state]
+    if not S.emask & cbit:  # (most lookups fail: answered without a search)
         return -1
-    lo, hi = A.estart[state], A.estart[state + 1]
+    lo, hi = S.estart, S.eend
     while hi - lo > 8:  # the run is sorted: halve it while long, then scan
         mid = (lo + hi) >> 1
         if A.echar[mid] > c:
@@ -883,7 +914,7 @@ cdef uint64_t _walk(const _Src *src, Py_ssize_t n, const _Auto *A, _Line *L) noe
     anchors without a condition bit recorded in ``L``; returns the OR of the condition bits
     of the phrases found."""
     cdef Py_ssize_t pos
-    cdef int32_t state = 0, nxt, rooted, j, j2, p
+    cdef int32_t state = 0, nxt, rooted, j, j2, p, o
     cdef uint64_t live = 0, cbit
     cdef Py_UCS4 c
     for pos in range(n):
@@ -900,13 +931,16 @@ cdef uint64_t _walk(const _Src *src, Py_ssize_t n, const _Auto *A, _Line *L) noe
             nxt = _step(A, state, c, cbit)
             if nxt >= 0:
                 break
-            state = A.fail[state]
+            state = A.st[state].fail
         if state == 0:  # the root: its dense table, or its own run beyond the table
             nxt = rooted if c < <Py_UCS4> A.nroot else _step(A, 0, c, cbit)
         if nxt >= 0:
             state = nxt
-        live |= A.sbits[state]
-        for j in range(A.ostart[state], A.ostart[state + 1]):
+        live |= A.st[state].sbits
+        o = A.st[state].ostart
+        if o < 0:
+            continue
+        for j in range(o, A.ostart[state + 1]):
             p = A.ophrase[j]
             for j2 in range(A.pstart[p], A.pmid1[p]):  # contains
                 _record_hit(A.limit, L, A.prules[j2])

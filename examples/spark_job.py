@@ -9,7 +9,8 @@ record's ``url``, if any).
 WARC: the list of files is distributed, one task per file; each task streams its file with
 FastWARC (local, HDFS-mounted or any fsspec URL) and yields the HTML responses, which
 :func:`scrubber.spark.scrub_column` cleans as HTML. Output rows: url, date, record_id,
-clean_text, title, scrub_error.
+clean_text, title, scrub_error, read_error (a page whose HTTP body does not decode; a row
+of its own for a file cut short, after the file's whole pages).
 Every executor needs ``pip install 'scrubber[spark,warc]'`` (or ship a packed virtualenv).
 """
 
@@ -26,18 +27,27 @@ from scrubber.spark import scrub_column
 
 
 def warc_rows(path: str) -> Iterator[tuple[Any, ...]]:
-    """(url, date, record_id, html bytes) of each HTML response in one WARC file."""
+    """(url, date, record_id, html bytes, read_error) of each HTML response in one WARC file.
+
+    A page whose HTTP body does not decode has ``read_error`` set (and no html); a file that
+    cannot be read to its end (truncated, damaged) keeps the pages before the damage and adds
+    one row with no url and the file's ``read_error``: one bad file never fails the job (a
+    task that raised would be retried, then fail it)."""
     from scrubber.io import iter_warc_pages
 
-    for page in iter_warc_pages(path):
-        yield page.url, page.date, page.record_id, bytearray(page.body)
+    try:
+        for page in iter_warc_pages(path):
+            yield page.url, page.date, page.record_id, bytearray(page.body), page.error
+    except Exception as exc:
+        yield None, None, None, bytearray(), f"{path}: {type(exc).__name__}: {exc}"
 
 
 def read_warc(spark: SparkSession, pattern: str) -> DataFrame:
     """One partition per WARC file; rows stream out of each file, never whole files."""
     paths = sorted(glob.glob(pattern)) if "://" not in pattern else _list_remote(spark, pattern)
     rdd = spark.sparkContext.parallelize(paths, max(1, len(paths))).flatMap(warc_rows)
-    return spark.createDataFrame(rdd, "url string, date string, record_id string, html binary")
+    schema = "url string, date string, record_id string, html binary, read_error string"
+    return spark.createDataFrame(rdd, schema)
 
 
 def _list_remote(spark: SparkSession, pattern: str) -> list[str]:
@@ -49,7 +59,8 @@ def _list_remote(spark: SparkSession, pattern: str) -> list[str]:
     return sorted(str(s.getPath().toString()).replace("s3a://", "s3://", 1) for s in statuses)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, spark: SparkSession | None = None) -> None:
+    """Run the job (``spark``: a session to use and leave running, as the tests do)."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -63,7 +74,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--partitions", type=int, default=0, help="repartition JSONL input first")
     args = parser.parse_args(argv)
 
-    spark = SparkSession.builder.appName("scrubber-clean").getOrCreate()
+    own = spark is None
+    spark = spark or SparkSession.builder.appName("scrubber-clean").getOrCreate()
     if args.warc:
         df = scrub_column(read_warc(spark, args.warc), "html", html=True,
                           with_removals=args.with_removals).drop("html")
@@ -77,7 +89,8 @@ def main(argv: list[str] | None = None) -> None:
         writer.parquet(args.out)
     else:
         writer.option("compression", "gzip").json(args.out)
-    spark.stop()
+    if own:
+        spark.stop()
 
 
 if __name__ == "__main__":

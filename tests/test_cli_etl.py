@@ -140,26 +140,6 @@ def test_missing_input_is_reported_not_fatal(tmp_path, fixtures, capsys) -> None
     assert "unreadable" in capsys.readouterr().err
 
 
-def _warc(path: Path, pages: list[tuple[str, str, bytes]]) -> list[tuple[int, int]]:
-    """Write the pages as request and response records; the file offsets ``[start, end)``
-    of each response record."""
-    warcio = pytest.importorskip("warcio")  # the 'warc' extra
-    from warcio.statusandheaders import StatusAndHeaders
-
-    spans = []
-    with open(path, "wb") as stream:
-        writer = warcio.warcwriter.WARCWriter(stream, gzip=str(path).endswith(".gz"))
-        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
-        for url, ctype, body in pages:
-            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(url, "request", payload=BytesIO(b"GET /")))
-            start = stream.tell()
-            writer.write_record(writer.create_warc_record(url, "response", payload=BytesIO(body),
-                                                          http_headers=headers))
-            spans.append((start, stream.tell()))
-    return spans
-
-
 PAGE = """<html><head><meta charset="utf-8"><title>Page {n}</title></head><body>
 <nav><a href="/">Home</a> <a href="/news">News</a></nav>
 <article><h1>Headline {n}</h1><p>The article paragraph number {n} carries the content of this page,
@@ -168,12 +148,12 @@ with sentences long enough to be body text.</p><p>您的位置是一個很長的
 
 
 @pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
-def test_warc_html_responses_to_jsonl(tmp_path, scrubber: Scrubber, name) -> None:
+def test_warc_html_responses_to_jsonl(tmp_path, scrubber: Scrubber, name, write_warc) -> None:
     pages = [(f"https://example.com/{n}", "text/html; charset=utf-8", PAGE.format(n=n).encode())
              for n in range(12)]
     pages.insert(3, ("https://example.com/logo.png", "image/png", b"\x89PNG..."))
     path = tmp_path / name
-    _warc(path, pages)
+    write_warc(path, pages)
     out = tmp_path / "out.jsonl"
     assert main(["clean", "--warc", str(path), "--out", str(out), "--jobs", "2", "-q"]) == 0
     rows = _read_jsonl(out)
@@ -190,7 +170,7 @@ def test_warc_html_responses_to_jsonl(tmp_path, scrubber: Scrubber, name) -> Non
 @pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
 @pytest.mark.parametrize("reader", ["fastwarc", "warcio"])
 def test_a_truncated_warc_keeps_every_whole_page_and_says_so(tmp_path, monkeypatch, capsys, name, jobs,
-                                                            reader) -> None:
+                                                            reader, write_warc) -> None:
     """A WARC file cut inside a response record (a partial download): every page before it
     is cleaned -- also those read since the last full task of pages -- the cut page is not
     (its text is a fragment), and the file is reported unreadable. Both readers quietly
@@ -201,7 +181,7 @@ def test_a_truncated_warc_keeps_every_whole_page_and_says_so(tmp_path, monkeypat
     pages = [(f"https://example.com/{n}", "text/html; charset=utf-8", PAGE.format(n=n).encode() * 3)
              for n in range(21)]  # (one full task of 16 pages and 5 more)
     path = tmp_path / name
-    spans = _warc(path, pages)
+    spans = write_warc(path, pages)
     start, end = spans[-1]
     path.write_bytes(path.read_bytes()[: (start + end) // 2])
     out = tmp_path / "out.jsonl"
@@ -243,12 +223,12 @@ def test_a_page_whose_http_body_does_not_decode_fails_alone(tmp_path, capsys, na
     assert "error" in rows[2] and all(row["clean_text"] for row in rows if row is not rows[2])
 
 
-def test_warc_readers_agree(tmp_path) -> None:
+def test_warc_readers_agree(tmp_path, write_warc) -> None:
     pytest.importorskip("fastwarc")
     from scrubber.io import _iter_fastwarc, _iter_warcio
 
     path = tmp_path / "x.warc.gz"
-    _warc(path, [("https://e.com/", "text/html", b"<p>hi</p>"), ("https://e.com/i", "image/gif", b"GIF")])
+    write_warc(path, [("https://e.com/", "text/html", b"<p>hi</p>"), ("https://e.com/i", "image/gif", b"GIF")])
     assert list(_iter_fastwarc(str(path))) == list(_iter_warcio(str(path)))
     assert [p.url for p in _iter_warcio(str(path))] == ["https://e.com/"]
 

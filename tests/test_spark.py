@@ -106,3 +106,37 @@ def test_html_column_with_url(spark, scrubber: Scrubber) -> None:
     for row in out:
         expected = scrubber.scrub_html(bytes(row.html), row.url)
         assert (row.clean_text, row.title) == (expected.text, expected.title)
+
+
+def test_the_example_job_on_warc_files(spark, tmp_path, scrubber: Scrubber, write_warc) -> None:
+    """examples/spark_job.py --warc on two files, one cut inside its last record: every whole
+    page cleaned as scrub_html cleans it, the cut page not, and the cut file one row of its
+    own (the job does not fail)."""
+    import gzip
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    pytest.importorskip("fastwarc")
+    spec = importlib.util.spec_from_file_location(
+        "spark_job", Path(__file__).parent.parent / "examples" / "spark_job.py")
+    job = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(job)
+    page = ("<html><head><title>T{n}</title></head><body><nav><a href='/'>Home</a></nav><article><p>"
+            + "Paragraph {n} of the article, long enough to be the body of the page. " * 5
+            + "</p></article></body></html>")
+    pages = {f"https://e.com/{n}": page.format(n=n).encode() for n in range(9)}
+    items = [(url, "text/html", body) for url, body in pages.items()]
+    write_warc(tmp_path / "a.warc.gz", items[:4])
+    spans = write_warc(tmp_path / "b.warc", items[4:])
+    cut = tmp_path / "b.warc"
+    cut.write_bytes(cut.read_bytes()[: (spans[-1][0] + spans[-1][1]) // 2])
+    out = tmp_path / "out"
+    job.main(["--warc", str(tmp_path / "*.warc*"), "--out", str(out), "--format", "jsonl"], spark=spark)
+    rows = [json.loads(line) for part in sorted(out.glob("part-*.json.gz"))
+            for line in gzip.decompress(part.read_bytes()).decode().splitlines()]
+    by_url = {row.get("url"): row for row in rows}
+    assert set(by_url) == {*list(pages)[:8], None}  # (https://e.com/8 was cut)
+    for url in list(pages)[:8]:
+        assert by_url[url]["clean_text"] == scrubber.scrub_html(pages[url], url).text
+    assert "EOFError" in by_url[None]["read_error"] and str(cut) in by_url[None]["read_error"]

@@ -211,8 +211,19 @@ def _rows(flat: array, kinds: list[tuple[str, str, str]]) -> list[tuple[int, int
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items; an iterable that raises part way gives the items it gave
+    before as a last, shorter chunk, and then its exception."""
     it = iter(items)
-    while chunk := list(islice(it, size)):
+    while True:
+        chunk: list[T] = []
+        try:
+            chunk.extend(islice(it, size))
+        except Exception:
+            if chunk:
+                yield chunk
+            raise
+        if not chunk:
+            return
         yield chunk
 
 

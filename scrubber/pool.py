@@ -50,7 +50,8 @@ def run_chunks(
     window: int | None = None,
     crashed: Callable[[Task], R] | None = None,
 ) -> Iterator[R]:
-    """Yield ``fn(state, *task)`` for every task.
+    """Yield ``fn(state, *task)`` for every task (if ``tasks`` raises, for every task it gave
+    before, and then its exception).
 
     With ``jobs > 1`` the tasks run in a process pool holding at most ``window`` tasks in
     flight (default ``2 * jobs``), so a long input never piles up in memory. ``fn`` must be
@@ -66,13 +67,24 @@ def run_chunks(
     pools = _Pools(fn, state, n, crashed)
     limit = max(1, window or 2 * n)
     pending: deque[tuple[Future[R], Task]] = deque()
+    source = iter(tasks)
+    failure: Exception | None = None
     try:
-        for task in tasks:
+        while True:
+            try:
+                task = next(source)
+            except StopIteration:
+                break
+            except Exception as exc:  # the tasks' source failed: the tasks it gave are still done
+                failure = exc
+                break
             pending.append((pools.submit(task), task))
             while len(pending) >= limit:
                 yield from _drain(pending, ordered, pools)
         while pending:
             yield from _drain(pending, ordered, pools)
+        if failure is not None:
+            raise failure
     finally:
         pools.close()
 

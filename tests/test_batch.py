@@ -160,3 +160,25 @@ def test_scrub_many_survives_a_worker_that_dies(scrubber: Scrubber, boom_kills_t
     assert [g.index for g in got] == [0, 1, 2, 3, 4]
     assert got[1].error is not None and got[1].error.reason == "internal"
     assert [g.result.text for g in got if g.ok] == ["first text here", "third text here", "fourth", "fifth"]
+
+
+@pytest.mark.parametrize(("jobs", "ordered"), [(None, True), (2, True), (2, False)])
+def test_a_source_that_fails_part_way_gets_every_item_it_gave_cleaned_first(scrubber: Scrubber, jobs,
+                                                                           ordered) -> None:
+    """An input iterable that raises (a reader that meets a damaged file, a dropped
+    connection): the items it gave before are all cleaned and yielded -- those of a
+    partial chunk and the chunks in flight too -- and then its exception is raised, the
+    same for every ``jobs`` (the partial chunk and, with workers, the chunks in flight
+    were dropped)."""
+    texts = [f"Share this article\n\nBody paragraph number {i}, long enough to stay." for i in range(300)]
+
+    def source():
+        yield from texts
+        raise ConnectionError("the source broke")
+
+    got = []
+    with pytest.raises(ConnectionError, match="the source broke"):
+        for done in scrubber.scrub_many(source(), jobs=jobs, ordered=ordered):
+            got.append(done)
+    assert sorted(d.index for d in got) == list(range(300))
+    assert all(d.result.text == scrubber.scrub(texts[d.index]).text for d in got)

@@ -215,3 +215,12 @@ def test_matrix_case_is_bounded(case) -> None:
     record = MATRIX.run_case(case.name, timeout=MATRIX.TIMEOUT)
     assert MATRIX.acceptable(record, case.expect), record
     assert record["rss_mb"] < MATRIX.MAX_RSS_MB, record
+
+
+def test_a_lone_surrogate_in_a_str_page_becomes_the_replacement_character(scrubber: Scrubber) -> None:
+    """A str can hold a lone surrogate (a "\\ud800" escape in scraped JSON); lxml cannot. It
+    became "?", a character the page did not have; now U+FFFD marks the damage."""
+    body = "The quick brown fox {} jumps over the lazy dog, again and again, for a long time in the sun."
+    page = "<html><body><article><p>{}</p></article></body></html>"
+    result = scrubber.scrub_html(page.format(body.format("\ud800")))
+    assert result.text == body.format("\ufffd")

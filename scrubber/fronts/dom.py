@@ -36,6 +36,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 #: sequence) are deleted with ``bytes.translate``, the two noncharacters replaced.
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _NONCHARS = ("\ufffe".encode(), "\uffff".encode())
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
 _HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
@@ -89,8 +90,15 @@ def _blank(html: str) -> bool:
 
 
 def _utf8(html: str) -> bytes:
-    """``html`` without control characters, as UTF-8 (a regex over the str is ~5x slower)."""
-    data = html.encode("utf-8", "replace").translate(None, _CONTROL_BYTES)
+    """``html`` without control characters, as UTF-8 (a regex over the str is ~5x slower).
+    A lone surrogate (a str can hold one; no text can) becomes U+FFFD, the replacement
+    character, rather than the "?" of ``encode(errors="replace")``: a mark of damage, not
+    punctuation the page did not have."""
+    try:
+        data = html.encode("utf-8")
+    except UnicodeEncodeError:
+        data = _SURROGATE.sub("\ufffd", html).encode("utf-8")
+    data = data.translate(None, _CONTROL_BYTES)
     if "\ufffe" in html or "\uffff" in html:  # (a search of the str: ~20x faster)
         for nonchar in _NONCHARS:
             data = data.replace(nonchar, b"")

@@ -27,26 +27,28 @@ from scrubber.spark import scrub_column
 
 
 def warc_rows(path: str) -> Iterator[tuple[Any, ...]]:
-    """(url, date, record_id, html bytes, read_error) of each HTML response in one WARC file.
+    """(url, date, record_id, html bytes, charset, read_error) of each HTML response in one
+    WARC file (``charset``: from its HTTP Content-Type, which decodes the page first).
 
     A page whose HTTP body does not decode has ``read_error`` set (and no html); a file that
     cannot be read to its end (truncated, damaged) keeps the pages before the damage and adds
     one row with no url and the file's ``read_error``: one bad file never fails the job (a
     task that raised would be retried, then fail it)."""
-    from scrubber.io import iter_warc_pages
+    from scrubber.io import charset_of, iter_warc_pages
 
     try:
         for page in iter_warc_pages(path):
-            yield page.url, page.date, page.record_id, bytearray(page.body), page.error
+            yield (page.url, page.date, page.record_id, bytearray(page.body), charset_of(page.content_type),
+                   page.error)
     except Exception as exc:
-        yield None, None, None, bytearray(), f"{path}: {type(exc).__name__}: {exc}"
+        yield None, None, None, bytearray(), None, f"{path}: {type(exc).__name__}: {exc}"
 
 
 def read_warc(spark: SparkSession, pattern: str) -> DataFrame:
     """One partition per WARC file; rows stream out of each file, never whole files."""
     paths = sorted(glob.glob(pattern)) if "://" not in pattern else _list_remote(spark, pattern)
     rdd = spark.sparkContext.parallelize(paths, max(1, len(paths))).flatMap(warc_rows)
-    schema = "url string, date string, record_id string, html binary, read_error string"
+    schema = "url string, date string, record_id string, html binary, charset string, read_error string"
     return spark.createDataFrame(rdd, schema)
 
 
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None, spark: SparkSession | None = None) -> No
     spark = spark or SparkSession.builder.appName("scrubber-clean").getOrCreate()
     if args.warc:
         df = scrub_column(read_warc(spark, args.warc), "html", html=True,
-                          with_removals=args.with_removals).drop("html")
+                          with_removals=args.with_removals).drop("html", "charset")
     else:
         df = spark.read.json(args.jsonl)
         if args.partitions:

@@ -84,12 +84,17 @@ class Scrubber:
         return _result(state)
 
 
-    def scrub_html(self, html: bytes | str, url: str | None = None) -> Result:
+    def scrub_html(self, html: bytes | str, url: str | None = None, *, charset: str | None = None) -> Result:
         """Extract and clean the main text of an HTML page (bytes in any encoding, or str).
 
         ``Result.source`` is the page's visible text, one block per line; DOM-level removals
         (navigation, share bars, comments, text outside the main content) and text-rule
         removals are both in ``Result.removals``, so one explanation covers both layers.
+
+        ``charset``: the charset the bytes came with, if you have it (the HTTP response's
+        ``Content-Type``, e.g. ``requests``' ``response.encoding``): it goes before the
+        page's own ``<meta>`` declaration, as in a browser; without either, the charset is
+        detected, which short pages can defeat.
         """
         if not isinstance(html, (bytes, bytearray, str)):
             raise InputTypeError(f"scrub_html() takes bytes or str, got {type(html).__name__}")
@@ -99,7 +104,8 @@ class Scrubber:
             )
         from .fronts.html import parse_html
 
-        return self.scrub_document(parse_html(html, url=url, config=self.config), text_mode=False)
+        return self.scrub_document(parse_html(html, url=url, config=self.config, charset=charset),
+                                   text_mode=False)
 
     def scrub_many(
         self, items: Iterable[object], *, jobs: int | None = None, ordered: bool = True,
@@ -209,9 +215,10 @@ def scrub(text: str, **options: Any) -> Result:
     return scrubber_for(options).scrub(text)
 
 
-def scrub_html(html: bytes | str, url: str | None = None, **options: Any) -> Result:
+def scrub_html(html: bytes | str, url: str | None = None, *, charset: str | None = None,
+               **options: Any) -> Result:
     """Extract and clean an HTML page; see :meth:`Scrubber.scrub_html`."""
-    return scrubber_for(options).scrub_html(html, url)
+    return scrubber_for(options).scrub_html(html, url, charset=charset)
 
 
 def clean(text: str, **options: Any) -> str:

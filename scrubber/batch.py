@@ -103,17 +103,19 @@ class Scrubbed:
 
 def scrub_item(scrubber: Scrubber, item: object, *, html: bool = False, field: str | None = None) -> Result:
     """Clean one item as :func:`scrub_many` defines it; raises on bad input."""
-    url = None
+    url = charset = None
     if isinstance(item, Mapping):
         name = field or ("html" if html else "text")
         if name not in item:
             raise MissingFieldError(f"record has no field {name!r}")
-        url = item.get("url") if html else None
+        if html:  # (the page's URL, and the charset its bytes came with, when the record has them)
+            url, charset = item.get("url"), item.get("charset")
         item = item[name]
     if html:
         if not isinstance(item, (str, bytes, bytearray)):
             raise errors.InputTypeError(f"expected HTML as str or bytes, got {type(item).__name__}")
-        return scrubber.scrub_html(item, None if url is None else str(url))
+        return scrubber.scrub_html(item, None if url is None else str(url),
+                                   charset=charset if isinstance(charset, str) else None)
     if isinstance(item, (bytes, bytearray)):
         item = bytes(item).decode("utf-8-sig")
     return scrubber.scrub(item)  # type: ignore[arg-type]  # scrub() rejects non-str, typed

@@ -30,6 +30,7 @@ from .batch import ItemError, Scrubbed, _attempt
 from .config import Config
 from .io import (
     Output,
+    charset_of,
     compression_by_magic,
     iter_line_blocks,
     iter_warc_pages,
@@ -244,8 +245,9 @@ def warc_chunk(state: tuple[Scrubber, EtlOptions], where: str, pages: list[Any])
     for page in pages:
         stats.docs += 1
         stats.bytes += len(page.body)
-        if page.error is None:
-            done = _attempt(scrubber, 0, page.body, True, None)
+        if page.error is None:  # (with its URL and its HTTP charset: the page's decoding goes first by it)
+            record = {"html": page.body, "url": page.url, "charset": charset_of(page.content_type)}
+            done = _attempt(scrubber, 0, record, True, "html")
         else:  # its HTTP body could not be decoded (io.WarcPage.error)
             kind, _, message = page.error.partition(": ")
             done = Scrubbed(0, None, ItemError("undecodable", kind, message))

@@ -19,6 +19,7 @@ import bz2
 import gzip
 import io
 import lzma
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -318,6 +319,15 @@ class WarcPage:
     #: Why the body could not be read (a broken chunked or compressed HTTP encoding): the
     #: page is reported as failed, the file's other pages go on.
     error: str | None = None
+
+
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
+
+
+def charset_of(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a Content-Type header value, or None."""
+    match = _CHARSET.search(content_type) if content_type else None
+    return match.group(1) if match else None
 
 
 def _is_html(content_type: str | None) -> bool:

@@ -66,7 +66,8 @@ def scrub_column(
     """``df`` with the cleaned text of ``column`` added as ``output``.
 
     ``column`` holds plain text (string), or HTML pages (string or binary) with
-    ``html=True``; a ``url`` column, if ``df`` has one, is passed to ``scrub_html``. Added
+    ``html=True``; a ``url`` column and a ``charset`` column (the charset the page's bytes
+    came with, e.g. from its HTTP header), if ``df`` has them, are passed to ``scrub_html``. Added
     columns: ``output`` (null where the input is null or failed), ``title`` (``with_title``),
     ``removals`` (``with_removals``: rule_id, category, start, end, text, replacement) and
     ``error_column`` (why a row failed, else null; ``None`` to leave it out). Existing
@@ -88,15 +89,19 @@ def scrub_column(
     df = df.drop(*[c for c in df.columns if c in names])
     schema = T.StructType([*df.schema.fields, *(T.StructField(n, _spark_type(t)) for n, t in added)])
     url_column = "url" if html and "url" in df.columns else None
+    charset_column = "charset" if html and "charset" in df.columns else None
 
     def clean_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         scrubber = worker_scrubber(cfg)
         for batch in batches:
             values = batch.column(column).to_pylist()
             urls = batch.column(url_column).to_pylist() if url_column else [None] * len(values)
+            charsets = batch.column(charset_column).to_pylist() if charset_column else [None] * len(values)
             cols: dict[str, list[Any]] = {name: [] for name in names}
-            for value, url in zip(values, urls, strict=True):
-                item: Any = value if url is None or value is None else {"html": value, "url": url}
+            for value, url, charset in zip(values, urls, charsets, strict=True):
+                item: Any = value
+                if value is not None and (url is not None or charset is not None):
+                    item = {"html": value, "url": url, "charset": charset}
                 done = _attempt(scrubber, 0, item, html, None) if value is not None else None
                 result = done.result if done is not None else None
                 cols[output].append(result.text if result else None)

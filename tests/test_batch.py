@@ -182,3 +182,12 @@ def test_a_source_that_fails_part_way_gets_every_item_it_gave_cleaned_first(scru
             got.append(done)
     assert sorted(d.index for d in got) == list(range(300))
     assert all(d.result.text == scrubber.scrub(texts[d.index]).text for d in got)
+
+
+def test_html_records_may_carry_their_charset(scrubber: Scrubber) -> None:
+    """A record's ``charset`` (the one its bytes came with) decodes its HTML: short GBK text
+    that detection reads as Big5."""
+    raw = "<html><body><p>中文</p></body></html>".encode("gbk")
+    records = [{"html": raw, "charset": "gbk"}, {"html": raw}, {"html": raw, "charset": 42}]
+    got = [done.result.text for done in scrubber.scrub_many(records, html=True)]
+    assert got[0] == "中文" and got[1] != "中文" and got[2] == got[1]  # (a non-str charset is ignored)

@@ -223,6 +223,23 @@ def test_a_page_whose_http_body_does_not_decode_fails_alone(tmp_path, capsys, na
     assert "error" in rows[2] and all(row["clean_text"] for row in rows if row is not rows[2])
 
 
+@pytest.mark.parametrize("reader", ["fastwarc", "warcio"])
+def test_a_warc_page_is_decoded_by_its_http_charset(tmp_path, monkeypatch, write_warc, reader) -> None:
+    """A page whose charset is only in its HTTP header (no <meta>): short GBK text, which
+    detection reads as Big5, comes out as the Chinese it is."""
+    pytest.importorskip(reader)
+    if reader == "warcio":
+        monkeypatch.setitem(sys.modules, "fastwarc", None)
+    path = tmp_path / "zh.warc.gz"
+    write_warc(path, [("https://example.cn/a", "text/html; charset=GBK", "<html><body><p>中文</p></body></html>".encode("gbk")),
+                      ("https://example.cn/b", "text/html", "<html><body><p>中文</p></body></html>".encode("gbk"))])
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "--warc", str(path), "--out", str(out), "-q"]) == 0
+    rows = _read_jsonl(out)
+    assert rows[0]["clean_text"] == "中文"
+    assert rows[1]["clean_text"] != "中文"  # (no charset sent: detection's guess, the case above)
+
+
 def test_warc_readers_agree(tmp_path, write_warc) -> None:
     pytest.importorskip("fastwarc")
     from scrubber.io import _iter_fastwarc, _iter_warcio

@@ -224,3 +224,43 @@ def test_a_lone_surrogate_in_a_str_page_becomes_the_replacement_character(scrubb
     page = "<html><body><article><p>{}</p></article></body></html>"
     result = scrubber.scrub_html(page.format(body.format("\ud800")))
     assert result.text == body.format("\ufffd")
+
+
+# Short pages detection misreads (charset_normalizer: GBK as Big5 or CP949, ISO-8859-2 as ISO-8859-10,
+# KOI8-R as Shift-JIS), with no <meta> charset: the HTTP header's charset decodes them.
+SHORT_PAGES = [
+    ("gbk", "<html><body><p>简体中文</p></body></html>"),
+    ("iso-8859-2", "<html><body><p>Zażółć gęślą jaźń. Dzisiaj w Łodzi odbyło się spotkanie mieszkańców.</p></body></html>"),
+    ("koi8-r", "<html><body><p>Это короткий абзац.</p></body></html>"),
+]
+
+
+@pytest.mark.parametrize(("label", "page_text"), SHORT_PAGES)
+def test_the_transport_charset_decodes_what_detection_misreads(label: str, page_text: str) -> None:
+    from scrubber.fronts.decode import decode_bytes
+
+    raw = page_text.encode(label)
+    assert decode_bytes(raw)[0] != page_text  # (the case: detection alone gets it wrong)
+    text, flags = decode_bytes(raw, label.upper())
+    assert text == page_text and "charset:transport" in flags
+    body = page_text.split("<p>")[1].split("</p>")[0]
+    assert body in S.scrub_html(raw, charset=f" {label} ").source
+    assert body in scrubber.scrub_html(raw, charset=label, packs=PACKS).source
+
+
+def test_the_transport_charset_goes_first_but_not_blindly() -> None:
+    """BOM > transport > <meta> > detection; a Western transport label on valid UTF-8 reads
+    as UTF-8 (servers default to ISO-8859-1); a label the bytes do not fit, or an unknown
+    one, leaves the page's own declaration to decide."""
+    from scrubber.fronts.decode import decode_bytes
+
+    zh = "<html><head><meta charset='gbk'></head><body><p>中文新闻报道</p></body></html>"
+    assert decode_bytes(zh.encode("gbk"), "utf-8")[0] == zh  # (not UTF-8: the <meta> decides)
+    assert "charset_invalid:utf-8" in decode_bytes(zh.encode("gbk"), "utf-8")[1]
+    assert decode_bytes(zh.encode("gbk"), "no-such-charset")[0] == zh
+    utf8 = "<html><body><p>Déjà vu, naïve café</p></body></html>"
+    assert decode_bytes(utf8.encode(), "iso-8859-1") == (utf8, ["decoded:utf-8", "charset_mislabelled:cp1252",
+                                                                 "charset:transport"])
+    assert decode_bytes(b"\xef\xbb\xbf" + utf8.encode(), "gbk")[0] == utf8  # (the BOM first)
+    latin = "<html><head><meta charset='utf-8'></head><body><p>Déjà vu</p></body></html>"
+    assert decode_bytes(latin.encode("cp1252"), "windows-1252")[0] == latin  # (the header over the <meta>)

@@ -140,3 +140,13 @@ def test_the_example_job_on_warc_files(spark, tmp_path, scrubber: Scrubber, writ
     for url in list(pages)[:8]:
         assert by_url[url]["clean_text"] == scrubber.scrub_html(pages[url], url).text
     assert "EOFError" in by_url[None]["read_error"] and str(cut) in by_url[None]["read_error"]
+
+
+def test_html_column_with_a_charset_column(spark, scrubber: Scrubber) -> None:
+    """A ``charset`` column (from the pages' HTTP headers) decodes them: short GBK text that
+    detection reads as Big5."""
+    raw = bytearray("<html><body><p>中文</p></body></html>".encode("gbk"))
+    df = spark.createDataFrame([(raw, "gbk"), (raw, None)], "html binary, charset string")
+    rows = scrub_column(df, "html", html=True).collect()
+    assert rows[0]["clean_text"] == "中文" == scrubber.scrub_html(bytes(raw), charset="gbk").text
+    assert rows[1]["clean_text"] == scrubber.scrub_html(bytes(raw)).text != "中文"

@@ -1,7 +1,10 @@
 """Page bytes -> str, never guessing wrong silently.
 
-Order: byte-order mark; ``<meta charset>`` / ``http-equiv`` content-type / XML declaration
-in the head; then detection (UTF-8 first, then charset_normalizer). GB2312/GBK labels are
+Order (as browsers, WHATWG): byte-order mark; the transport's charset (an HTTP
+``Content-Type: ...; charset=``, when the caller has one); ``<meta charset>`` / ``http-equiv``
+content-type / XML declaration in the head; then detection (UTF-8 first, then
+charset_normalizer, which misreads short pages: a few lines of GBK as Big5, of ISO-8859-2 as
+ISO-8859-10). GB2312/GBK labels are
 read as GB18030 (a superset); a page declared latin-1/windows-1252/ASCII that is valid UTF-8
 is read as UTF-8. Undecodable bytes are replaced (flagged), never an exception.
 """
@@ -98,31 +101,49 @@ def _strict(raw: bytes, codec: str) -> str | None:
         return None
 
 
-def decode_bytes(raw: bytes) -> tuple[str, list[str]]:
-    """Decode page bytes; return the text and flags (``decoded:<codec>`` and any warnings)."""
+def _as_declared(raw: bytes, declared: str) -> tuple[str | None, list[str]]:
+    """``raw`` read as the charset it is said to be in: the text and flags, or None and a
+    ``charset_invalid`` flag when the bytes do not fit it."""
+    if declared in _WESTERN or declared == "utf-8":
+        text = _strict(raw, "utf-8")
+        if text is not None:
+            mislabelled = declared != "utf-8" and not raw.isascii()
+            return text, ["decoded:utf-8", *([f"charset_mislabelled:{declared}"] if mislabelled else [])]
+    text = _strict(raw, declared)
+    if text is not None:
+        return text, [f"decoded:{declared}"]
+    text = raw.decode(declared, errors="replace")
+    if text.count("\ufffd") <= _MAX_BAD_SHARE * (len(raw) - _ascii_count(raw)) + 2:
+        return text, [f"decoded:{declared}", "decode_errors_replaced"]
+    return None, [f"charset_invalid:{declared}"]
+
+
+def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[str]]:
+    """Decode page bytes; return the text and flags (``decoded:<codec>`` and any warnings).
+
+    ``transport``: the charset label the page came with (HTTP ``Content-Type``), if any; it
+    is tried before the page's own declaration, with the same checks (a Western label on
+    valid UTF-8 reads as UTF-8; a label the bytes do not fit falls back to the page's)."""
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             return raw[len(bom) :].decode(codec, errors="replace"), [f"decoded:{codec}", "charset:bom"]
-    declared = declared_charset(raw)
     flags: list[str] = []
-    if declared is not None:
-        if declared in _WESTERN or declared == "utf-8":
-            text = _strict(raw, "utf-8")
-            if text is not None:
-                if declared != "utf-8" and not raw.isascii():
-                    flags.append(f"charset_mislabelled:{declared}")
-                return text, ["decoded:utf-8", *flags]
-        text = _strict(raw, declared)
+    sent = codec_for(transport) if transport else None
+    if sent is not None:
+        text, more = _as_declared(raw, sent)
         if text is not None:
-            return text, [f"decoded:{declared}"]
-        text = raw.decode(declared, errors="replace")
-        if text.count("\ufffd") <= _MAX_BAD_SHARE * (len(raw) - _ascii_count(raw)) + 2:
-            return text, [f"decoded:{declared}", "decode_errors_replaced"]
-        flags.append(f"charset_invalid:{declared}")
+            return text, [*more, "charset:transport"]
+        flags += more  # (the bytes do not fit it: the page's own declaration, or detection)
+    declared = declared_charset(raw)
+    if declared is not None:
+        text, more = _as_declared(raw, declared)
+        if text is not None:
+            return text, [*more, *flags]
+        flags += more
     else:
         text = _strict(raw, "utf-8")
         if text is not None:
-            return text, ["decoded:utf-8"]
+            return text, ["decoded:utf-8", *flags]
     detected = _detect(raw)
     for codec in (detected, declared):
         if codec is not None:

@@ -47,12 +47,13 @@ _TITLE_SEP = re.compile(r"\s+[|\-–—:·»]\s+|\s*[_|｜]\s*|\s+-{2,}\s+")
 
 
 def parse_html(html: bytes | bytearray | str, url: str | None = None,
-               config: Config | None = None) -> Document:
-    """Build the Document of an HTML page (bytes in any encoding, or str); never raises on content."""
+               config: Config | None = None, charset: str | None = None) -> Document:
+    """Build the Document of an HTML page (bytes in any encoding, or str); never raises on
+    content. ``charset``: the label the bytes came with (HTTP ``Content-Type``), if known."""
     config = config if config is not None else Config()
     flags: list[str] = []
     if isinstance(html, (bytes, bytearray)):
-        text, flags = decode_bytes(bytes(html))
+        text, flags = decode_bytes(bytes(html), charset)
     else:
         text = html
     try:

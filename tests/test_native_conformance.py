@@ -22,7 +22,7 @@ from scrubber import Config, Scrubber
 from scrubber.document import Block
 from scrubber.engine.docscan import DocScan
 from scrubber.engine.fold import core
-from scrubber.engine.prefilter import DIGIT
+from scrubber.engine.prefilter import DIGIT, SPACE
 from scrubber.fronts.text import split_text
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -161,6 +161,26 @@ def test_stage_one_required_characters() -> None:
     # And it turns lines away: "Published March five" is not searched by the date rules.
     five = next(b.index for b, _, _ in rows if b.text == "Published March five")
     assert not set(native.get(five, [[], []])[1]) & set(digit_rules)
+    _same(text)
+
+
+def test_stage_one_required_whitespace() -> None:
+    """The ``SPACE`` gate (a rule that needs a ``\\s``) admits the same lines in both paths:
+    ASCII, ideographic and no-break spaces, a line with a character above the tables (the
+    regex decides there), lines without any; and it turns a line without whitespace away."""
+    rules = FAST.rules
+    space_rules = {i for i, chars in rules.chars.items() if SPACE in chars}
+    assert space_rules
+    lines = ["首页 新闻 体育 娱乐 财经 科技", "首页新闻体育娱乐财经科技", "首页\u3000新闻\u3000体育\u3000娱乐\u3000财经",
+             "首页\xa0新闻\xa0体育\xa0娱乐\xa0财经", "𠀀 首页 新闻 体育 娱乐", "𠀀首页新闻体育娱乐",
+             "more stories", "morestories", "分享到 | 微信 | 微博", "分享到|微信|微博", "\t", " "]
+    text = "\n".join(lines)
+    native, rows = _same_stage_one(text)
+    searched = {r for _, _, todo in rows for r in todo}
+    assert searched & space_rules
+    for line in ("首页新闻体育娱乐财经科技", "𠀀首页新闻体育娱乐"):
+        index = next(b.index for b, _, _ in rows if b.text == line)
+        assert not set(native.get(index, [[], []])[1]) & {i for i in space_rules if rules.chars[i] == (SPACE,)}
     _same(text)
 
 

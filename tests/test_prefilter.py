@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from scrubber import Scrubber
 from scrubber.engine.fold import core, fold
-from scrubber.engine.prefilter import DIGIT, required_chars, required_literals, start_literals
+from scrubber.engine.prefilter import DIGIT, SPACE, required_chars, required_literals, start_literals
 
 _RULES = Scrubber().rules
 
@@ -30,7 +30,8 @@ def _sound(pattern: str, line: str) -> None:
         assert key.startswith(starts), (pattern, line, starts)
     chars = required_chars(pattern)
     if chars:
-        assert any(regex.search(r"\d", folded) if c == DIGIT else c in folded for c in chars), (pattern, line, chars)
+        classes = {DIGIT: r"\d", SPACE: r"\s"}
+        assert any(regex.search(classes[c], folded) if c in classes else c in folded for c in chars), (pattern, line, chars)
 
 
 def test_builtin_patterns_on_their_examples() -> None:
@@ -121,6 +122,14 @@ def test_required_chars() -> None:
     assert compute_chars(r"^(?!.*:)share this$") is None  # a negative lookahead proves nothing
     assert compute_chars(r"^[^:|]+$") is None
     assert compute_chars(r"^share (?:this|it)$") is None  # letters and spaces: not worth a test
+    # Whitespace as ``\s``: most Chinese lines have none, so a rule that needs it is not
+    # searched on them; a symbol or a digit, where the pattern offers one, makes the gate.
+    assert compute_chars(r"^(?:\p{Han}{2}|ai)(?:\s+(?:\p{Han}{2}|ai)){4,}\s*$") == (SPACE,)
+    assert compute_chars(r"^(?=.*\S[\s|/·]+\S)(?:[\s|/·]|首页|登录)+$") == ("/", SPACE, "|", "·")
+    assert compute_chars(r"^(?:more|next)\s+\d+ stories$") == (DIGIT,)
+    assert compute_chars(r"^(?:more|next)\s*:\s+stories$") == (":",)
+    assert compute_chars(r"^(?:more|next)\s*stories$") is None  # (optional whitespace)
+    assert compute_chars(r"^[^\s]+$") is None and compute_chars(r"^[\s\S]+$") is None
 
 
 def test_start_literals_read_past_optional_groups() -> None:

@@ -27,7 +27,7 @@ from libc.stdlib cimport calloc, free
 import numpy as np
 import regex
 
-from .prefilter import DIGIT
+from .prefilter import DIGIT, SPACE
 
 from ._unicode cimport (
     PyUnicode_DATA, PyUnicode_KIND, PyUnicode_New, PyUnicode_READ,
@@ -272,6 +272,7 @@ cdef class LineMatcher:
     cdef const uint32_t[::1] chr_code   # ... chr_code[chr_start[r] : chr_start[r + 1]] (_DIGIT: any \d)
     cdef const uint64_t[::1] chr_mask   # per rule: those characters' bits (0 when _DIGIT is one)
     cdef object digit_py              # regex ``\d``'s search: lines holding characters beyond the tables
+    cdef object space_py              # ... and ``\s``'s
     cdef list patterns                # per rule: its line regex (a LazyPattern), or None
     cdef list searches                # ... and its compiled search method, once used
     cdef const uint8_t[::1] builtin   # per rule: built in (searched without the budget)
@@ -316,13 +317,14 @@ cdef class LineMatcher:
         for i in range(nrules):
             chr_start.append(len(chr_code))
             chars = rules.chars.get(i) or ()
-            chr_code += [_DIGIT if c == DIGIT else ord(c) for c in chars]
-            chr_mask.append(0 if DIGIT in chars else _chars_mask("".join(chars)))
+            chr_code += [_DIGIT if c == DIGIT else _SPACE if c == SPACE else ord(c) for c in chars]
+            chr_mask.append(0 if DIGIT in chars or SPACE in chars else _chars_mask("".join(chars)))
         chr_start.append(len(chr_code))
         self.chr_start = np.asarray(chr_start, dtype=np.int32)
         self.chr_code = np.asarray(chr_code or [0], dtype=np.uint32)
         self.chr_mask = np.asarray(chr_mask or [0], dtype=np.uint64)
         self.digit_py = regex.compile(r"\d").search
+        self.space_py = regex.compile(r"\s").search
         self.patterns = [rules.pattern.get(i) for i in range(nrules)]
         self.searches = [None] * nrules  # (bound on first use: patterns compile lazily)
         self.builtin = np.asarray([bool(b) for b in rules.builtin] or [False], dtype=np.uint8)
@@ -610,28 +612,35 @@ cdef class LineMatcher:
         return self._holds_char(r, line_text)
 
     cdef bint _holds_char(self, int32_t r, object line_text) except -1:
-        """The line holds one of rule ``r``'s required characters (``_DIGIT``: a ``\\d``
-        by the tables, or by the regex for a line with characters beyond them)."""
+        """The line holds one of rule ``r``'s required characters (``_DIGIT``: a ``\\d``,
+        ``_SPACE``: a ``\\s``, by the tables, or by the regex for a line with characters
+        beyond them)."""
         cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(line_text)
         cdef int kind = PyUnicode_KIND(line_text)
         cdef void *data = PyUnicode_DATA(line_text)
         cdef int32_t k, lo = self.chr_start[r], hi = self.chr_start[r + 1]
         cdef Py_UCS4 c
-        cdef bint digit = False, beyond = False
+        cdef uint8_t classes = 0  # edge bits of the classes asked for: 16 \d, 32 \s
+        cdef bint beyond = False
         for k in range(lo, hi):
             if self.chr_code[k] == _DIGIT:
-                digit = True
+                classes |= 16
+            elif self.chr_code[k] == _SPACE:
+                classes |= 32
         for i in range(n):
             c = PyUnicode_READ(kind, data, i)
             for k in range(lo, hi):
                 if self.chr_code[k] == c:
                     return True
-            if digit:
+            if classes:
                 if c >= <Py_UCS4> self.domain:
                     beyond = True
-                elif self.edge[c] & 16:
+                elif self.edge[c] & classes:
                     return True
-        return beyond and self.digit_py(line_text) is not None
+        if not beyond:
+            return False
+        return ((classes & 16 and self.digit_py(line_text) is not None)
+                or (classes & 32 and self.space_py(line_text) is not None))
 
     cdef int _search(self, object line_text, object budget, _Line *L) except -1:
         """Stage two, in match_lines' order (so a user rule's budget is spent as there)."""
@@ -1038,6 +1047,7 @@ cdef inline void _sort(int32_t *a, int32_t n) noexcept nogil:
 
 
 cdef uint32_t _DIGIT = 0xFFFFFFFF  # in chr_code: any character ``\d`` matches (no code point)
+cdef uint32_t _SPACE = 0xFFFFFFFE  # ... and any character ``\s`` matches
 
 
 cdef object _NOTHING = object()  # a line with nothing to report (in LineMatcher's per-call cache)

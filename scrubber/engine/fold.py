@@ -71,7 +71,7 @@ def core(folded: str) -> str:
 def edge_classes() -> np.ndarray:
     """Per code point below ``charset.DOMAIN``, the classes :func:`core` tests, as bits:
     1 ``_COMMON_EDGE``, 2 ``str.isalnum``, 4 ``[\\p{L}\\p{N}]``, 8 ``[\\p{L}\\p{N}\\p{M}]``; and
-    16 ``\\d`` (the line gate of :func:`.prefilter.required_chars`)
+    16 ``\\d`` and 32 ``\\s`` (the line gate of :func:`.prefilter.required_chars`)
     (read-only; computed by the very predicates the Python path uses, for the native core)."""
     from .charset import DOMAIN, domain_text, members
 
@@ -79,7 +79,7 @@ def edge_classes() -> np.ndarray:
     table = np.zeros(DOMAIN, dtype=np.uint8)
     table[[ord(ch) for ch in _COMMON_EDGE]] |= 1
     table[[i for i, ch in enumerate(everything) if ch.isalnum()]] |= 2
-    for bit, pattern in ((4, r"[\p{L}\p{N}]"), (8, r"[\p{L}\p{N}\p{M}]"), (16, r"\d")):
+    for bit, pattern in ((4, r"[\p{L}\p{N}]"), (8, r"[\p{L}\p{N}\p{M}]"), (16, r"\d"), (32, r"\s")):
         table[members(pattern)] |= bit
     table.flags.writeable = False
     return table

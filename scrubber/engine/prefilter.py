@@ -118,8 +118,9 @@ def required_chars(pattern: str) -> tuple[str, ...] | None:
 def compute_chars(pattern: str) -> tuple[str, ...] | None:
     """Characters, none a letter or whitespace, one of which every match of ``pattern``
     contains (``[:/]`` in ``photo\\s*[:/]``), :data:`DIGIT` standing for any character
-    ``\\d`` matches: a test of one scan of the line where the literal gates pass a line on a
-    common word. ``None`` when no such set is proven.
+    ``\\d`` matches and :data:`SPACE` for any ``\\s`` matches: a test of one scan of the
+    line where the literal gates pass a line on a common word. ``None`` when no such set is
+    proven.
 
     The characters are the pattern's own: the regex runs on the folded line, so a match
     holds them as written (none of them has case).
@@ -136,12 +137,20 @@ def compute_chars(pattern: str) -> tuple[str, ...] | None:
 _COMMON = 10
 #: In ``chars`` mode, "a decimal digit" (``\\d``, ``[0-9]``): any character ``\\d`` matches.
 DIGIT = "\\d"
+#: In ``chars`` mode, "whitespace" (``\\s``, a class holding ``\\s``): any character ``\\s``
+#: matches. Nearly every English line has one; most Chinese lines have none, and a rule
+#: that needs one (a menu of words between spaces) is then not searched on them.
+SPACE = "\\s"
 
 
 def _cost(factor: str) -> int:
-    """:func:`_rarity` of a ``chars`` factor (``DIGIT`` costs what a digit costs)."""
+    """:func:`_rarity` of a ``chars`` factor: ``DIGIT`` costs what a digit costs, ``SPACE``
+    more (most lines of Latin script have one): where a pattern offers a symbol or a digit
+    instead, that makes the gate."""
     if factor == DIGIT:
         return 4
+    if factor == SPACE:
+        return 6
     return _rarity(factor) if len(factor) == 1 else _COMMON
 
 
@@ -383,6 +392,11 @@ class _Parser:
         chars = self.p[start + 1 : self.i - 1]
         if self.mode == "chars" and chars == "0-9":
             return _Info(None, frozenset({DIGIT}))
+        if self.mode == "chars" and "\\s" in chars:  # ``[\\s|/·]``: whitespace or one of the symbols
+            rest = chars.replace("\\s", "")
+            if not rest or _plain_class(rest, self.mode):
+                return _Info(None, frozenset({SPACE, *rest}))
+            return _ANY
         if self.mode == "alnum" or not _plain_class(chars, self.mode):
             return _ANY
         return _Info(frozenset(chars), None, frozenset(chars), frozenset(chars))
@@ -392,6 +406,9 @@ class _Parser:
         if c == "d" and self.mode == "chars":
             self.i += 2
             return _Info(None, frozenset({DIGIT}))
+        if c == "s" and self.mode == "chars":
+            self.i += 2
+            return _Info(None, frozenset({SPACE}))
         if c in _CLASS_ESCAPES:
             self.i += 2
             if c in "pPN" and self.peek() == "{":

@@ -264,3 +264,34 @@ def test_the_transport_charset_goes_first_but_not_blindly() -> None:
     assert decode_bytes(b"\xef\xbb\xbf" + utf8.encode(), "gbk")[0] == utf8  # (the BOM first)
     latin = "<html><head><meta charset='utf-8'></head><body><p>Déjà vu</p></body></html>"
     assert decode_bytes(latin.encode("cp1252"), "windows-1252")[0] == latin  # (the header over the <meta>)
+
+
+_PAGE = ("<html><body><article><p>" + "The quick brown fox jumps over the lazy dog. " * 30
+         + "</p></article></body></html>").encode()
+
+
+@pytest.mark.parametrize("kind", ["gzip", "png", "jpeg", "pdf", "zip", "random", "random-after-space"])
+def test_binary_bytes_are_no_page(kind: str) -> None:
+    """Bytes that are no text at all (a gzip body without its Content-Encoding, an image or
+    a PDF served as text/html: common in crawls) gave pages of mojibake as clean text (13 KB
+    of it from 20 KB of random bytes); now an empty Result flagged ``html:binary``."""
+    import gzip
+    import random
+
+    noise = random.Random(5).randbytes(20_000)
+    raw = {"gzip": gzip.compress(_PAGE), "png": b"\x89PNG\r\n\x1a\n" + noise, "jpeg": b"\xff\xd8\xff\xe0" + noise,
+           "pdf": b"%PDF-1.4\n" + noise, "zip": b"PK\x03\x04" + noise, "random": noise,
+           "random-after-space": b"\n  " + noise}[kind]
+    result = S.scrub_html(raw)
+    assert result.text == "" and result.source == "" and "html:binary" in result.flags, result.flags
+
+
+def test_a_page_with_some_bad_bytes_is_still_a_page() -> None:
+    """Replacement characters in a page that is text (a few bytes broken, a charset nothing
+    decodes cleanly) do not make it binary."""
+    broken = _PAGE.replace(b"lazy", b"l\xffzy", 5)
+    result = S.scrub_html(broken)
+    assert "html:binary" not in result.flags and "The quick brown fox" in result.text
+    cyrillic = "<html><body><p>" + "Это длинный абзац на русском языке о погоде и городе. " * 10 + "</p></body></html>"
+    result = S.scrub_html(cyrillic.encode("utf-8")[:-40] + b"\xd0")  # (cut inside a character)
+    assert "html:binary" not in result.flags and "русском языке" in result.text

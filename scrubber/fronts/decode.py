@@ -4,7 +4,8 @@ Order (as browsers, WHATWG): byte-order mark; the transport's charset (an HTTP
 ``Content-Type: ...; charset=``, when the caller has one); ``<meta charset>`` / ``http-equiv``
 content-type / XML declaration in the head; then detection (UTF-8 first, then
 charset_normalizer, which misreads short pages: a few lines of GBK as Big5, of ISO-8859-2 as
-ISO-8859-10). GB2312/GBK labels are
+ISO-8859-10). Bytes that are no text (a binary format's magic number, or decoded to more than
+a tenth replacement characters) decode to nothing, flagged ``binary``. GB2312/GBK labels are
 read as GB18030 (a superset); a page declared latin-1/windows-1252/ASCII that is valid UTF-8
 is read as UTF-8. Undecodable bytes are replaced (flagged), never an exception.
 """
@@ -87,7 +88,10 @@ def _detect(raw: bytes) -> str | None:
         for match in matches:
             if match.encoding == "cp1252" and match.chaos <= best.chaos + 0.02:
                 return "cp1252"
-    return codec_for(best.encoding)
+    codec = codec_for(best.encoding)
+    if codec is not None and codec.startswith(("utf-16", "utf-32")) and raw.count(0) < len(raw) // 8:
+        return None  # (markup in UTF-16/32 is half or more NUL bytes: a guess without them is wrong)
+    return codec
 
 
 def _ascii_count(raw: bytes) -> int:
@@ -127,6 +131,8 @@ def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[st
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             return raw[len(bom) :].decode(codec, errors="replace"), [f"decoded:{codec}", "charset:bom"]
+    if is_binary(raw):
+        return "", ["binary"]
     flags: list[str] = []
     sent = codec_for(transport) if transport else None
     if sent is not None:
@@ -144,6 +150,11 @@ def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[st
         text = _strict(raw, "utf-8")
         if text is not None:
             return text, ["decoded:utf-8", *flags]
+        # UTF-8 but for a few bytes (a page cut inside a character, as crawls cut them at a
+        # size): detection would rather read it whole as something else (UTF-16, even).
+        text, replaced = _as_declared(raw, "utf-8")
+        if text is not None:
+            return text, [*replaced, *flags]
     detected = _detect(raw)
     for codec in (detected, declared):
         if codec is not None:
@@ -151,4 +162,23 @@ def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[st
             if text is not None:
                 return text, [f"decoded:{codec}", "charset:detected", *flags]
     codec = declared or detected or "utf-8"
-    return raw.decode(codec, errors="replace"), [f"decoded:{codec}", "decode_errors_replaced", *flags]
+    text = raw.decode(codec, errors="replace")
+    if text.count("\ufffd") > _BINARY_SHARE * len(text):
+        return "", [f"decoded:{codec}", "binary", *flags]
+    return text, [f"decoded:{codec}", "decode_errors_replaced", *flags]
+
+
+#: Leading bytes of formats that are no text (a body served as text/html that is gzip data
+#: without its Content-Encoding, an image, a PDF, an archive, a font, media).
+_MAGIC = (b"\x1f\x8b", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF-", b"PK\x03\x04",
+          b"\x28\xb5\x2f\xfd", b"wOFF", b"wOF2", b"OggS", b"\x1a\x45\xdf\xa3", b"\x00\x00\x01\x00", b"BM")
+#: Text decoded with more than this share of replacement characters is taken for binary.
+_BINARY_SHARE = 0.1
+
+
+def is_binary(raw: bytes) -> bool:
+    """``raw`` starts as a binary format does (after any blanks)."""
+    head = raw[:64].lstrip()
+    if head.startswith(b"BM"):  # (a bitmap: "BM" then its size; text may start "BM" too)
+        return len(head) > 6 and head[6:10] == b"\x00\x00\x00\x00"
+    return head.startswith(_MAGIC) or (head[:4] == b"RIFF" and head[8:12] in (b"WEBP", b"WAVE", b"AVI "))

@@ -54,6 +54,9 @@ def parse_html(html: bytes | bytearray | str, url: str | None = None,
     flags: list[str] = []
     if isinstance(html, (bytes, bytearray)):
         text, flags = decode_bytes(bytes(html), charset)
+        if "binary" in flags:  # (an image, a PDF, gzip data: no page, rather than pages of mojibake)
+            flags = [*(f for f in flags if f != "binary"), "html:binary"]
+            return Document(source="", blocks=[], title=None, flags=flags)
     else:
         text = html
     try:

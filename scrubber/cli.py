@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from ._core import Scrubber
 from .config import MAIN_CONTENT, Config
 from .errors import ScrubberError
-from .io import open_input
+from .io import looks_like_html, open_input
 from .result import Result
 from .rules.check import check_rules
 
@@ -112,18 +112,6 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _encoding(name: str) -> str:
     return "utf-8-sig" if name.lower().replace("-", "") in ("utf8", "utf8sig") else name
-
-
-_HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
-_HTML_STARTS = (b"<!doctype html", b"<html")
-
-
-def looks_like_html(name: str, data: bytes) -> bool:
-    """Unambiguous HTML: an .html/.htm name, or content opening with a doctype or <html>."""
-    if name.lower().removesuffix(".gz").removesuffix(".zst").endswith(_HTML_SUFFIXES):
-        return True
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith(_HTML_STARTS)
 
 
 def _clean(args: argparse.Namespace) -> int:

@@ -34,6 +34,7 @@ from .io import (
     compression_by_magic,
     iter_line_blocks,
     iter_warc_pages,
+    looks_like_html,
     open_input,
     open_output,
     read_line_range,
@@ -277,8 +278,9 @@ def files_chunk(state: tuple[Scrubber, EtlOptions], paths: list[str],
             with open_input(path) as stream:
                 data = stream.read()
             stats.bytes += len(data)
-            item: str | bytes = data if opts.html else data.decode(opts.encoding)
-            done = _attempt(scrubber, 0, item, opts.html, None)
+            html = opts.html or looks_like_html(path, data)  # (as one file alone is read)
+            item: str | bytes = data if html else data.decode(opts.encoding)
+            done = _attempt(scrubber, 0, item, html, None)
         except (UnicodeDecodeError, LookupError) as exc:
             done = Scrubbed(0, None, ItemError("undecodable", type(exc).__name__, str(exc)))
         except Exception as exc:  # reading or decompressing (a truncated .gz: EOFError)

@@ -162,6 +162,18 @@ def compression_by_magic(head: bytes) -> str | None:
     return next((k for magic, k in _MAGIC if head.startswith(magic)), None)
 
 
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+_HTML_STARTS = (b"<!doctype html", b"<html")
+
+
+def looks_like_html(name: str, data: bytes) -> bool:
+    """Unambiguous HTML: an .html/.htm name, or content opening with a doctype or <html>."""
+    if name.lower().removesuffix(".gz").removesuffix(".zst").endswith(_HTML_SUFFIXES):
+        return True
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(_HTML_STARTS)
+
+
 def open_input(name: str) -> BinaryIO:
     """Open ``name`` (``-``: stdin) for binary reading, decompressing by magic bytes."""
     raw: BinaryIO = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115

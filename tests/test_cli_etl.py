@@ -265,6 +265,24 @@ def test_single_file_html_is_detected(tmp_path, capsys) -> None:
     assert not looks_like_html("notes.txt", b"<b> is a tag, said the teacher.")
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_html_files_among_many_are_cleaned_as_html(tmp_path, fixtures, scrubber: Scrubber, jobs) -> None:
+    """Several files (or --out): each HTML file is detected as one file alone is (its name
+    or its opening), not cleaned as plain text with its tags; text files stay text."""
+    page = (fixtures / "html" / "article_en.html").read_bytes()
+    (tmp_path / "a.html").write_bytes(page)
+    (tmp_path / "b.txt").write_bytes(b"<!DOCTYPE html>" + page.split(b">", 1)[1])  # (detected by its opening)
+    (tmp_path / "c.txt").write_text("Share this article\n\nA paragraph of <b> plain text, long enough to stay.\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    names = [str(tmp_path / n) for n in ("a.html", "b.txt", "c.txt")]
+    assert main(["clean", *names, "--out", f"{out}/", "--jobs", jobs, "--no-title"]) == 0
+    expected = scrubber.scrub_html(page).text
+    assert (out / "a.html").read_text(encoding="utf-8").strip() == expected
+    assert "<p>" not in (out / "b.txt").read_text(encoding="utf-8")
+    assert (out / "c.txt").read_text(encoding="utf-8").strip() == "A paragraph of <b> plain text, long enough to stay."
+
+
 def test_cli_html_options_reach_the_config(capsys: pytest.CaptureFixture[str]) -> None:
     page = str(Path(__file__).resolve().parent.parent / "fixtures" / "html" / "article_en.html")
     assert main(["clean", "--json", "--main-content", "trafilatura", page]) == 0

@@ -284,6 +284,22 @@ def test_threads_share_one_native_matcher(tmp_path) -> None:
         assert [r.to_dict() for r in pool.map(scrubber.scrub, docs * 2)] == expected * 2
 
 
+def test_the_matchers_scratch_is_reused_and_its_line_ids_run_out_safely() -> None:
+    """Calls reuse the matcher's scratch (its stamps are not zeroed per call: line ids go on
+    rising); results are those of a fresh matcher, also across the point where the ids run
+    out and the stamps are zeroed."""
+    docs = [_document(random.Random(300 + k), 60) for k in range(6)]
+    expected = [Scrubber(Config(line_cache=0)).scrub(d).to_dict() for d in docs]
+    scrubber = Scrubber(Config(line_cache=0))
+    assert [scrubber.scrub(d).to_dict() for d in docs] == expected
+    spare = scrubber.rules.line_matcher.spare
+    assert len(spare) == 1 and spare[0].last > 100  # (one scratch, its ids gone on across calls)
+    for d, e in zip(docs, expected, strict=True):
+        spare[0].last = 0x7FFFFFF0 - 5  # (the next call's lines would run past the last id)
+        assert scrubber.scrub(d).to_dict() == e
+        assert spare[0].last < 1000
+
+
 _SPLIT_ALPHABET = [*"a中 \t\n\r\u3000\u200b\ufeff\x1c\x85\u2028\u2029\xa0\u3001\u2000\u200c\u180e", "\r\n", "😀"]
 
 

@@ -23,6 +23,7 @@ point of the tables; a line holding a character above them takes the Python func
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free
+from libc.string cimport memset
 
 import numpy as np
 import regex
@@ -219,6 +220,25 @@ cdef inline bint _prose(int64_t length, uint64_t wsum, int64_t runs, int64_t min
     return cjk >= min_cjk or runs >= min_words
 
 
+cdef class _Stamps:
+    """One match call's scratch: per rule, the id of the last line that added it to the hits
+    and to the anchors (sets without sets), then three buffers of rule indices for one line
+    (hits, anchors, rules to search). ``last``: the last line id given out; the next call
+    goes on from it, so the buffer is zeroed once, not every call."""
+
+    cdef int32_t *buf
+    cdef public int32_t last
+
+    def __cinit__(self, Py_ssize_t nrules):
+        self.buf = <int32_t *> calloc(5 * nrules, sizeof(int32_t))
+        if self.buf == NULL:
+            raise MemoryError()
+        self.last = 0
+
+    def __dealloc__(self):
+        free(self.buf)
+
+
 cdef class LineMatcher:
     """Stage one of ``match_lines`` for many blocks of one document, in C.
 
@@ -283,11 +303,13 @@ cdef class LineMatcher:
     cdef Py_ssize_t nfree_len
     cdef Py_ssize_t cache_max         # lines per generation of the cache (0: none)
     cdef dict young, old              # line text -> its result, across documents
+    cdef public list spare            # _Stamps that no call holds now
 
     def __init__(self, rules, edge_table, core_py, Py_ssize_t line_cache=0):
         self.core_py = core_py
         self.cache_max = line_cache
         self.young, self.old = {}, {}
+        self.spare = []
         self.exact = dict(rules.exact)
         self.exact_max = max(map(len, self.exact), default=-1)
         self.line_max = rules.line_max
@@ -428,71 +450,79 @@ cdef class LineMatcher:
         stage one only: ``(index, hits, todo, folded)`` (for the conformance tests).
         """
         cdef list out = []
-        # Per rule, the last line that added it to hits / anchors: sets without sets. Per
-        # call, not per matcher: a Scrubber (and its matcher) may serve many threads.
-        # (And three buffers of rule indices for one line: hits, anchors, rules to search.)
-        cdef int32_t *stamp = <int32_t *> calloc(5 * self.nrules, sizeof(int32_t))
-        if stamp == NULL:
-            raise MemoryError()
+        # The call's scratch (_Stamps): one a call, as a Scrubber (and its matcher) may serve
+        # many threads, but taken from the ones earlier calls left (list.pop and append are
+        # atomic under the GIL) rather than allocated and zeroed each time (20 KB a call).
+        stamps = self.spare.pop() if self.spare else _Stamps(self.nrules)
         try:
-            self._match(folded, starts, ends, blocked, todo, out, stamp, stamp + self.nrules, budget)
+            self._match(folded, starts, ends, blocked, todo, out, <_Stamps> stamps, budget)
         finally:
-            free(stamp)
+            self.spare.append(stamps)
         return out
 
     cdef _match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, list blocked, object todo,
-                list out, int32_t *stamp, int32_t *astamp, object budget):
+                list out, _Stamps stamps, object budget):
         cdef Py_ssize_t k, index, s, e
         cdef _Line L
         cdef object line_text, core, known
-        L.id = 0
-        L.stamp, L.astamp = stamp, astamp
+        cdef int32_t *stamp = stamps.buf
+        cdef Py_ssize_t lines = starts.shape[0] if todo is None else len(<list> todo)
+        # Line ids go on from the last call's, so no stamp left in the buffer equals one of
+        # this call's; zeroed only when they would run out.
+        if stamps.last > 0x7FFFFFF0 - lines:
+            memset(stamp, 0, 2 * self.nrules * sizeof(int32_t))
+            stamps.last = 0
+        L.id = stamps.last
+        L.stamp, L.astamp = stamp, stamp + self.nrules
         L.hbuf, L.abuf, L.tbuf = stamp + 2 * self.nrules, stamp + 3 * self.nrules, stamp + 4 * self.nrules
         # Menus and footers repeat lines: each distinct text is matched once per document (its
         # result depends on nothing else) and repeats share the result's lists.
         cdef dict seen = {}
         cdef bint every = todo is None
         cdef bint caching = budget is not None and self.cache_max > 0
-        for k in range(starts.shape[0] if every else len(<list> todo)):
-            if every:
-                index = k
-                if ends[k] - starts[k] > self.line_max:
+        try:
+            for k in range(starts.shape[0] if every else len(<list> todo)):
+                if every:
+                    index = k
+                    if ends[k] - starts[k] > self.line_max:
+                        continue
+                else:
+                    index = (<list> todo)[k]
+                s, e = starts[index], ends[index]
+                line_text = PyUnicode_Substring(folded, s, e)
+                known = self._cached(line_text) if caching else None
+                if known is None:
+                    known = seen.get(line_text)
+                if known is None:
+                    L.id += 1
+                    L.budgeted = False
+                    L.n, L.blk = e - s, blocked[index]
+                    L.nh = L.na = L.nt = 0
+                    L.chars_known = False
+                    core = self._core(folded, s, e, line_text)
+                    self._phrases(core, &L)
+                    self._gates(core, line_text, &L)
+                    if budget is not None:
+                        self._search(line_text, budget, &L)
+                    _sort(L.hbuf, L.nh)
+                    if budget is not None:
+                        known = [L.hbuf[j] for j in range(L.nh)] if L.nh else _NOTHING
+                    elif L.nh or L.nt:
+                        known = ([L.hbuf[j] for j in range(L.nh)], [L.tbuf[j] for j in range(L.nt)])
+                    else:
+                        known = _NOTHING
+                    if caching and not L.budgeted:
+                        self._remember(line_text, known)  # (found there by the rest of the document too)
+                    else:
+                        seen[line_text] = known
+                if known is _NOTHING:
                     continue
-            else:
-                index = (<list> todo)[k]
-            s, e = starts[index], ends[index]
-            line_text = PyUnicode_Substring(folded, s, e)
-            known = self._cached(line_text) if caching else None
-            if known is None:
-                known = seen.get(line_text)
-            if known is None:
-                L.id += 1
-                L.budgeted = False
-                L.n, L.blk = e - s, blocked[index]
-                L.nh = L.na = L.nt = 0
-                L.chars_known = False
-                core = self._core(folded, s, e, line_text)
-                self._phrases(core, &L)
-                self._gates(core, line_text, &L)
                 if budget is not None:
-                    self._search(line_text, budget, &L)
-                _sort(L.hbuf, L.nh)
-                if budget is not None:
-                    known = [L.hbuf[j] for j in range(L.nh)] if L.nh else _NOTHING
-                elif L.nh or L.nt:
-                    known = ([L.hbuf[j] for j in range(L.nh)], [L.tbuf[j] for j in range(L.nt)])
+                    out.append((index, known))
                 else:
-                    known = _NOTHING
-                if caching and not L.budgeted:
-                    self._remember(line_text, known)  # (found there by the rest of the document too)
-                else:
-                    seen[line_text] = known
-            if known is _NOTHING:
-                continue
-            if budget is not None:
-                out.append((index, known))
-            else:
-                out.append((index, (<tuple> known)[0], (<tuple> known)[1], line_text))
+                    out.append((index, (<tuple> known)[0], (<tuple> known)[1], line_text))
+        finally:
+            stamps.last = L.id
 
     cdef object _cached(self, object line_text):
         """The line's result from an earlier document, or None."""

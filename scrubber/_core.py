@@ -91,13 +91,16 @@ class Scrubber:
         (navigation, share bars, comments, text outside the main content) and text-rule
         removals are both in ``Result.removals``, so one explanation covers both layers.
 
-        ``charset``: the charset the bytes came with, if you have it (the HTTP response's
-        ``Content-Type``, e.g. ``requests``' ``response.encoding``): it goes before the
+        ``charset``: the charset the bytes came with, if you have it (the HTTP response's, e.g.
+        ``requests``' ``response.encoding``, or the whole ``Content-Type`` value): it goes before the
         page's own ``<meta>`` declaration, as in a browser; without either, the charset is
         detected, which short pages can defeat.
         """
         if not isinstance(html, (bytes, bytearray, str)):
             raise InputTypeError(f"scrub_html() takes bytes or str, got {type(html).__name__}")
+        for name, value in (("url", url), ("charset", charset)):
+            if value is not None and not isinstance(value, str):
+                raise InputTypeError(f"scrub_html()'s {name} is a str or None, got {type(value).__name__}")
         if len(html) > self.config.max_input_chars:
             raise LimitError(
                 f"input of {len(html):,} bytes exceeds max_input_chars={self.config.max_input_chars:,}"

@@ -19,7 +19,6 @@ import bz2
 import gzip
 import io
 import lzma
-import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from .errors import InputError
+from .fronts.decode import content_type_charset
 
 _MAGIC = (
     (b"\x1f\x8b", "gzip"),
@@ -333,13 +333,9 @@ class WarcPage:
     error: str | None = None
 
 
-_CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
-
-
 def charset_of(content_type: str | None) -> str | None:
-    """The ``charset`` parameter of a Content-Type header value, or None."""
-    match = _CHARSET.search(content_type) if content_type else None
-    return match.group(1) if match else None
+    """The ``charset`` parameter of a Content-Type header value (a WARC page's), or None."""
+    return content_type_charset(content_type)
 
 
 def _is_html(content_type: str | None) -> bool:

@@ -295,3 +295,15 @@ def test_a_page_with_some_bad_bytes_is_still_a_page() -> None:
     cyrillic = "<html><body><p>" + "Это длинный абзац на русском языке о погоде и городе. " * 10 + "</p></body></html>"
     result = S.scrub_html(cyrillic.encode("utf-8")[:-40] + b"\xd0")  # (cut inside a character)
     assert "html:binary" not in result.flags and "русском языке" in result.text
+
+
+def test_charset_and_url_arguments() -> None:
+    """``charset`` takes a label or a whole Content-Type value; ``url`` and ``charset`` of
+    another type are a typed error (they were an AttributeError or a TypeError from deep
+    inside)."""
+    raw = SHORT_PAGES[0][1].encode("gbk")
+    body = SHORT_PAGES[0][1].split("<p>")[1].split("</p>")[0]
+    assert body in S.scrub_html(raw, charset="text/html; charset=GBK").source
+    for bad in ({"charset": 936}, {"charset": b"gbk"}, {"url": 7}, {"url": b"https://e.com/"}):
+        with pytest.raises(InputTypeError):
+            S.scrub_html(raw, **bad)

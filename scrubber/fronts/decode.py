@@ -46,6 +46,16 @@ _SAMPLE = 65536
 _MAX_BAD_SHARE = 0.01
 
 
+_CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
+
+
+def content_type_charset(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a Content-Type header value (``text/html; charset=gbk``),
+    or None."""
+    match = _CHARSET_PARAM.search(content_type) if content_type else None
+    return match.group(1) if match else None
+
+
 def codec_for(label: str) -> str | None:
     """A Python codec name for a charset label, or None if unknown."""
     label = label.strip().strip("\"'").lower()
@@ -125,7 +135,8 @@ def _as_declared(raw: bytes, declared: str) -> tuple[str | None, list[str]]:
 def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[str]]:
     """Decode page bytes; return the text and flags (``decoded:<codec>`` and any warnings).
 
-    ``transport``: the charset label the page came with (HTTP ``Content-Type``), if any; it
+    ``transport``: the charset label the page came with (or its whole HTTP ``Content-Type``
+    value), if any; it
     is tried before the page's own declaration, with the same checks (a Western label on
     valid UTF-8 reads as UTF-8; a label the bytes do not fit falls back to the page's)."""
     for bom, codec in _BOMS:
@@ -134,7 +145,7 @@ def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[st
     if is_binary(raw):
         return "", ["binary"]
     flags: list[str] = []
-    sent = codec_for(transport) if transport else None
+    sent = codec_for(content_type_charset(transport) or transport) if transport else None
     if sent is not None:
         text, more = _as_declared(raw, sent)
         if text is not None:

@@ -307,3 +307,23 @@ def test_charset_and_url_arguments() -> None:
     for bad in ({"charset": 936}, {"charset": b"gbk"}, {"url": 7}, {"url": b"https://e.com/"}):
         with pytest.raises(InputTypeError):
             S.scrub_html(raw, **bad)
+
+
+def test_a_single_byte_label_does_not_turn_other_text_to_mojibake() -> None:
+    """Every byte means some character in a single-byte charset, so its label "fits" bytes
+    of any kind: valid UTF-8 under a Cyrillic label reads as UTF-8 (as under a Western one),
+    and a server's default ISO-8859-1 header gives way to the page's own multi-byte <meta>
+    under which the bytes decode cleanly (GBK pages behind old Apache defaults)."""
+    from scrubber.fronts.decode import decode_bytes
+
+    zh = "北京时间今天上午，国家统计局发布了最新的经济数据，显示经济运行总体平稳。" * 3
+    utf8_as_cyrillic = f'<html><head><meta charset="windows-1251"></head><body><p>{zh}</p></body></html>'
+    text, flags = decode_bytes(utf8_as_cyrillic.encode())
+    assert zh in text and "charset_mislabelled:cp1251" in flags
+    gbk_page = f'<html><head><meta charset="gb2312"></head><body><p>{zh}</p></body></html>'
+    text, flags = decode_bytes(gbk_page.encode("gbk"), "ISO-8859-1")
+    assert zh in text and "decoded:gb18030" in flags
+    ru = "Это длинный абзац на русском языке о погоде и городе. " * 3
+    genuine = f'<html><head><meta charset="windows-1251"></head><body><p>{ru}</p></body></html>'
+    assert decode_bytes(genuine.encode("cp1251"))[0] == genuine  # (a page the label fits stays so)
+    assert decode_bytes(genuine.encode("cp1251"), "windows-1251")[0] == genuine

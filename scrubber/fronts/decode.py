@@ -6,13 +6,15 @@ content-type / XML declaration in the head; then detection (UTF-8 first, then
 charset_normalizer, which misreads short pages: a few lines of GBK as Big5, of ISO-8859-2 as
 ISO-8859-10). Bytes that are no text (a binary format's magic number, or decoded to more than
 a tenth replacement characters) decode to nothing, flagged ``binary``. GB2312/GBK labels are
-read as GB18030 (a superset); a page declared latin-1/windows-1252/ASCII that is valid UTF-8
-is read as UTF-8. Undecodable bytes are replaced (flagged), never an exception.
+read as GB18030 (a superset); a page under a single-byte label (latin-1, windows-1251, ...)
+that is valid UTF-8 is read as UTF-8, and a single-byte HTTP label gives way to the page's own
+multi-byte <meta> the bytes fit. Undecodable bytes are replaced (flagged), never an exception.
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 
 _BOMS = (
@@ -35,8 +37,6 @@ _ALIASES = {
     "ascii": "cp1252", "big5": "big5hkscs", "shift_jis": "cp932", "euc-kr": "cp949",
     "x-sjis": "cp932", "unicode": "utf-8", "utf-16": "utf-8", "utf-32": "utf-8",
 }
-#: Declared single-byte Western labels under which valid UTF-8 bytes are read as UTF-8.
-_WESTERN = {"cp1252", "iso8859-15", "iso8859-1", "ascii"}
 #: How many bytes to scan for a declaration (a first pass, then the whole head).
 _HEAD = 4096
 _HEAD_MAX = 65536
@@ -115,10 +115,21 @@ def _strict(raw: bytes, codec: str) -> str | None:
         return None
 
 
+@functools.cache
+def _single_byte(codec: str) -> bool:
+    """One character a byte (cp1252, ISO-8859-*, KOI8-R ...): such a label fits bytes of any
+    kind, so it is weak evidence against UTF-8 or a page's own multi-byte declaration."""
+    try:
+        return len(b"\xc3\xa9\xe4\xb8\xad".decode(codec, "replace")) == 5
+    except LookupError:
+        return False
+
+
 def _as_declared(raw: bytes, declared: str) -> tuple[str | None, list[str]]:
     """``raw`` read as the charset it is said to be in: the text and flags, or None and a
-    ``charset_invalid`` flag when the bytes do not fit it."""
-    if declared in _WESTERN or declared == "utf-8":
+    ``charset_invalid`` flag when the bytes do not fit it. Valid UTF-8 under a single-byte
+    label reads as UTF-8 (genuine single-byte text is not valid UTF-8 beyond a few bytes)."""
+    if declared == "utf-8" or _single_byte(declared):
         text = _strict(raw, "utf-8")
         if text is not None:
             mislabelled = declared != "utf-8" and not raw.isascii()
@@ -137,7 +148,7 @@ def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[st
 
     ``transport``: the charset label the page came with (or its whole HTTP ``Content-Type``
     value), if any; it
-    is tried before the page's own declaration, with the same checks (a Western label on
+    is tried before the page's own declaration, with the same checks (a single-byte label on
     valid UTF-8 reads as UTF-8; a label the bytes do not fit falls back to the page's)."""
     for bom, codec in _BOMS:
         if raw.startswith(bom):
@@ -146,6 +157,14 @@ def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[st
         return "", ["binary"]
     flags: list[str] = []
     sent = codec_for(content_type_charset(transport) or transport) if transport else None
+    if sent is not None and _single_byte(sent):
+        # (a server's default ISO-8859-1 on a GBK page: the page's own multi-byte <meta> wins
+        # where the bytes fit it)
+        own = declared_charset(raw)
+        if own is not None and own != "utf-8" and not _single_byte(own):
+            text = _strict(raw, own)
+            if text is not None:
+                return text, [f"decoded:{own}", f"charset_mislabelled:{sent}"]
     if sent is not None:
         text, more = _as_declared(raw, sent)
         if text is not None:

@@ -327,3 +327,17 @@ def test_a_single_byte_label_does_not_turn_other_text_to_mojibake() -> None:
     genuine = f'<html><head><meta charset="windows-1251"></head><body><p>{ru}</p></body></html>'
     assert decode_bytes(genuine.encode("cp1251"))[0] == genuine  # (a page the label fits stays so)
     assert decode_bytes(genuine.encode("cp1251"), "windows-1251")[0] == genuine
+
+
+def test_a_western_http_label_on_text_that_is_mostly_not_western() -> None:
+    """A server's default ISO-8859-1 on a GBK page with no <meta>: a Western page is mostly
+    ASCII, so bytes mostly beyond it under a Western label go to detection (a French page
+    under the same label stays Western)."""
+    from scrubber.fronts.decode import decode_bytes
+
+    zh = "北京时间今天上午，国家统计局发布了最新的经济数据，显示经济运行总体平稳。" * 3
+    page = f"<html><body><p>{zh}</p></body></html>"
+    text, flags = decode_bytes(page.encode("gbk"), "iso-8859-1")
+    assert zh in text and "charset:detected" in flags
+    fr = "<html><body><p>" + "Le café de la rue Saint-Honoré était fermé ce matin, à cause de la grève. " * 3 + "</p></body></html>"
+    assert decode_bytes(fr.encode("cp1252"), "iso-8859-1") == (fr, ["decoded:cp1252", "charset:transport"])

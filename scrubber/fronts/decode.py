@@ -37,6 +37,10 @@ _ALIASES = {
     "ascii": "cp1252", "big5": "big5hkscs", "shift_jis": "cp932", "euc-kr": "cp949",
     "x-sjis": "cp932", "unicode": "utf-8", "utf-16": "utf-8", "utf-32": "utf-8",
 }
+#: Western single-byte labels (a server's default is one of them) ...
+_WESTERN = {"cp1252", "iso8859-15", "iso8859-1", "ascii"}
+#: ... under which text is rarely more than this share of non-ASCII bytes.
+_WESTERN_MAX_SHARE = 0.2
 #: How many bytes to scan for a declaration (a first pass, then the whole head).
 _HEAD = 4096
 _HEAD_MAX = 65536
@@ -143,6 +147,13 @@ def _as_declared(raw: bytes, declared: str) -> tuple[str | None, list[str]]:
     return None, [f"charset_invalid:{declared}"]
 
 
+def _not_western(raw: bytes, label: str) -> bool:
+    """A Western HTTP label (a server's default), no <meta>, and bytes mostly beyond ASCII,
+    which Western text is not: a case for detection."""
+    return (label in _WESTERN and _ascii_count(raw) < (1 - _WESTERN_MAX_SHARE) * len(raw)
+            and declared_charset(raw) is None)
+
+
 def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[str]]:
     """Decode page bytes; return the text and flags (``decoded:<codec>`` and any warnings).
 
@@ -167,6 +178,10 @@ def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[st
                 return text, [f"decoded:{own}", f"charset_mislabelled:{sent}"]
     if sent is not None:
         text, more = _as_declared(raw, sent)
+        if text is not None and more[0] != "decoded:utf-8" and _not_western(raw, sent):
+            found = _detect(raw)
+            if found is not None and not _single_byte(found) and (other := _strict(raw, found)) is not None:
+                return other, [f"decoded:{found}", "charset:detected", f"charset_mislabelled:{sent}"]
         if text is not None:
             return text, [*more, "charset:transport"]
         flags += more  # (the bytes do not fit it: the page's own declaration, or detection)

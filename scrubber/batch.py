@@ -7,7 +7,7 @@
 * ``bytes`` -- an HTML page in any encoding (``html=True``), or UTF-8 text (``html=False``);
 * a mapping (a dict record) -- the document is ``record[field]`` (``field`` defaults to
   ``"html"`` when ``html=True``, else ``"text"``), and with ``html=True`` the page URL is
-  ``record.get("url")``.
+  ``record.get("url")`` and the charset its bytes came with ``record.get("charset")``.
 
 Memory stays bounded: at most ``window`` chunks of ``chunksize`` items are in flight, whatever
 the length of the input. Workers (``jobs > 1``) are forked where the platform allows, so they

@@ -34,7 +34,7 @@ def warc_rows(path: str) -> Iterator[tuple[Any, ...]]:
     cannot be read to its end (truncated, damaged) keeps the pages before the damage and adds
     one row with no url and the file's ``read_error``: one bad file never fails the job (a
     task that raised would be retried, then fail it)."""
-    from scrubber.io import charset_of, iter_warc_pages
+    from scrubber.warc import charset_of, iter_warc_pages
 
     try:
         for page in iter_warc_pages(path):

@@ -30,10 +30,8 @@ from .batch import ItemError, Scrubbed, _attempt
 from .config import Config
 from .io import (
     Output,
-    charset_of,
     compression_by_magic,
     iter_line_blocks,
-    iter_warc_pages,
     looks_like_html,
     open_input,
     open_output,
@@ -42,6 +40,7 @@ from .io import (
 )
 from .pool import Task, resolve_jobs, run_chunks
 from .result import Removals, Result
+from .warc import charset_of, iter_warc_pages
 
 
 @dataclass
@@ -238,7 +237,7 @@ def jsonl_range(state: tuple[Scrubber, EtlOptions], path: str, start: int, end: 
 
 
 def warc_chunk(state: tuple[Scrubber, EtlOptions], where: str, pages: list[Any]) -> tuple[bytes, Stats]:
-    """Clean a chunk of :class:`~scrubber.io.WarcPage`: one JSON line per page with ``url``,
+    """Clean a chunk of :class:`~scrubber.warc.WarcPage`: one JSON line per page with ``url``,
     ``date``, ``record_id``, ``clean_text``, ``title`` (and ``removals``, or ``error``)."""
     scrubber, opts = state
     out: list[bytes] = []
@@ -249,7 +248,7 @@ def warc_chunk(state: tuple[Scrubber, EtlOptions], where: str, pages: list[Any])
         if page.error is None:  # (with its URL and its HTTP charset: the page's decoding goes first by it)
             record = {"html": page.body, "url": page.url, "charset": charset_of(page.content_type)}
             done = _attempt(scrubber, 0, record, True, "html")
-        else:  # its HTTP body could not be decoded (io.WarcPage.error)
+        else:  # its HTTP body could not be decoded (warc.WarcPage.error)
             kind, _, message = page.error.partition(": ")
             done = Scrubbed(0, None, ItemError("undecodable", kind, message))
         record: dict[str, Any] = {"url": page.url, "date": page.date, "record_id": page.record_id}

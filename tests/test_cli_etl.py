@@ -242,7 +242,7 @@ def test_a_warc_page_is_decoded_by_its_http_charset(tmp_path, monkeypatch, write
 
 def test_warc_readers_agree(tmp_path, write_warc) -> None:
     pytest.importorskip("fastwarc")
-    from scrubber.io import _iter_fastwarc, _iter_warcio
+    from scrubber.warc import _iter_fastwarc, _iter_warcio
 
     path = tmp_path / "x.warc.gz"
     write_warc(path, [("https://e.com/", "text/html", b"<p>hi</p>"), ("https://e.com/i", "image/gif", b"GIF")])

@@ -1,0 +1,136 @@
+"""WARC input: the HTML responses of a WARC file, as :class:`WarcPage` (FastWARC, else warcio).
+
+Both readers are made to say what they would not: a file cut inside a record (a partial
+download) raises ``EOFError`` after its whole pages, a page whose HTTP body does not decode is
+a page with an ``error`` (the file's other pages go on), and each page carries the charset of
+its HTTP ``Content-Type`` (:func:`charset_of`) for the decoder.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import InputError
+from .fronts.decode import content_type_charset
+from .io import CarriedFailure, SalvagingReader, open_input
+
+
+@dataclass(frozen=True, slots=True)
+class WarcPage:
+    """One HTML response of a WARC file."""
+
+    url: str | None
+    date: str | None
+    record_id: str | None
+    content_type: str | None
+    body: bytes
+    #: Why the body could not be read (a broken chunked or compressed HTTP encoding): the
+    #: page is reported as failed, the file's other pages go on.
+    error: str | None = None
+
+
+def charset_of(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a Content-Type header value (a WARC page's), or None."""
+    return content_type_charset(content_type)
+
+
+def _is_html(content_type: str | None) -> bool:
+    if not content_type:
+        return False
+    ct = content_type.lower()
+    return "html" in ct  # text/html, application/xhtml+xml
+
+
+def iter_warc_pages(name: str) -> Iterator[WarcPage]:
+    """The HTML ``response`` records of the WARC file ``name`` (``-``: stdin; .gz allowed)."""
+    try:
+        import fastwarc  # noqa: F401
+    except ImportError:
+        return _iter_warcio(name)
+    return _iter_fastwarc(name)
+
+
+def _cut_record(url: str | None, got: int, expected: int) -> EOFError:
+    return EOFError(f"the file ends inside the WARC record of {url or 'a page'} "
+                    f"({got:,} of its {expected:,} bytes): it is truncated")
+
+
+def _iter_fastwarc(name: str) -> Iterator[WarcPage]:
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    source = sys.stdin.buffer if name == "-" else name  # FastWARC detects gzip / zstd / lz4
+    for rec in ArchiveIterator(source, record_types=WarcRecordType.response, parse_http=False):
+        h = rec.headers
+        # The block read whole first: a record cut by the end of the file (a partial
+        # download) comes back short and quietly -- its text a fragment, cleaned as a page.
+        block = rec.reader.read()
+        if len(block) < rec.content_length:
+            raise _cut_record(h.get("WARC-Target-URI"), len(block), rec.content_length)
+        page = _http_page(h.get("WARC-Target-URI"), h.get("WARC-Date"), rec.record_id, h.get("Content-Type"),
+                          block)
+        if page is not None:
+            yield page
+
+
+def _http_page(url: str | None, date: str | None, record_id: str | None, warc_type: str | None,
+               block: bytes) -> WarcPage | None:
+    """The HTML page of a response record's block (None: not HTML), its HTTP parsed and
+    decoded in a record of its own: a broken chunked or compressed body leaves the archive's
+    reader unusable, which would end the file there; this way that page alone fails."""
+    from fastwarc.warc import WarcRecord
+
+    kind = " ".join((warc_type or "application/http").split()).encode("utf-8", "replace")  # (one header line)
+    head = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n"
+    rec = WarcRecord.from_bytes(head % (kind, len(block)) + block)
+    try:
+        rec.parse_http(auto_decode="all")
+    except OSError as exc:  # (HTTP headers that do not parse: a page we cannot read)
+        return WarcPage(url, date, record_id, None, b"", f"{type(exc).__name__}: {exc}")
+    http = rec.http_headers
+    ctype = http.get("Content-Type") if http is not None else None
+    if not _is_html(ctype):
+        return None
+    try:
+        body = rec.reader.read()
+    except OSError as exc:
+        return WarcPage(url, date, record_id, ctype, b"", f"{type(exc).__name__}: {exc}")
+    return WarcPage(url, date, record_id, ctype, body)
+
+
+def _iter_warcio(name: str) -> Iterator[WarcPage]:
+    try:
+        from warcio.archiveiterator import ArchiveIterator
+    except ImportError:
+        raise InputError("WARC input needs 'fastwarc' or 'warcio' (pip install 'scrubber[warc]')") from None
+    # Decompressed here (warcio's own gzip reading ends a cut .warc.gz quietly, its last
+    # member dropped), by a reader that hands back every byte before a failure first.
+    stream = SalvagingReader(open_input(name))
+    try:
+        yield from _warcio_pages(ArchiveIterator(stream))
+    except CarriedFailure as failure:  # (not an EOFError inside warcio: it takes those for the end)
+        raise failure.error from None
+    finally:
+        if name != "-":
+            stream.close()
+
+
+def _warcio_pages(records: Iterator[Any]) -> Iterator[WarcPage]:
+    """The HTML responses of warcio's records; a record cut short by the end of the file
+    raises (see :func:`_iter_fastwarc`)."""
+    for rec in records:
+        if rec.rec_type != "response":
+            continue
+        h = rec.rec_headers
+        ctype = rec.http_headers.get_header("Content-Type") if rec.http_headers is not None else None
+        body = rec.content_stream().read() if _is_html(ctype) else b""
+        rec.raw_stream.read()  # (the rest of the block, past an encoding's end)
+        if rec.raw_stream.limit:  # the file ended first
+            length = int(h.get_header("Content-Length") or 0)
+            raise _cut_record(h.get_header("WARC-Target-URI"), length - rec.raw_stream.limit, length)
+        if not _is_html(ctype):
+            continue
+        yield WarcPage(h.get_header("WARC-Target-URI"), h.get_header("WARC-Date"),
+                       h.get_header("WARC-Record-ID"), ctype, body)

@@ -341,3 +341,14 @@ def test_a_western_http_label_on_text_that_is_mostly_not_western() -> None:
     assert zh in text and "charset:detected" in flags
     fr = "<html><body><p>" + "Le café de la rue Saint-Honoré était fermé ce matin, à cause de la grève. " * 3 + "</p></body></html>"
     assert decode_bytes(fr.encode("cp1252"), "iso-8859-1") == (fr, ["decoded:cp1252", "charset:transport"])
+
+
+def test_a_few_latin_accents_are_not_taken_for_broken_utf8() -> None:
+    """A page with no declared charset, cp1252 with one or two accented letters, is not
+    valid UTF-8 for as few bytes as a UTF-8 page cut inside a character: what tells them
+    apart is the rest -- the cut page has valid UTF-8 characters, this one none."""
+    from scrubber.fronts.decode import decode_bytes
+
+    for words in ("Le café est ouvert", "Le café est fermé"):
+        page = f"<html><body><p>{words}, the rest is plain English text for the page here.</p></body></html>"
+        assert decode_bytes(page.encode("cp1252"))[0] == page

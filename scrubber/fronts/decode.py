@@ -147,6 +147,14 @@ def _as_declared(raw: bytes, declared: str) -> tuple[str | None, list[str]]:
     return None, [f"charset_invalid:{declared}"]
 
 
+def _mostly_utf8(text: str) -> bool:
+    """``text``, decoded as UTF-8 with some bytes replaced, holds ten times as many characters
+    beyond ASCII that did decode as replacements."""
+    bad = text.count("\ufffd")
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad
+    return good >= 10 * max(bad, 1)
+
+
 def _not_western(raw: bytes, label: str) -> bool:
     """A Western HTTP label (a server's default), no <meta>, and bytes mostly beyond ASCII,
     which Western text is not: a case for detection."""
@@ -196,9 +204,10 @@ def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[st
         if text is not None:
             return text, ["decoded:utf-8", *flags]
         # UTF-8 but for a few bytes (a page cut inside a character, as crawls cut them at a
-        # size): detection would rather read it whole as something else (UTF-16, even).
+        # size): detection would rather read it whole as something else (UTF-16, even). The
+        # rest must show it is UTF-8: a Latin page with an accent or two fails as few bytes.
         text, replaced = _as_declared(raw, "utf-8")
-        if text is not None:
+        if text is not None and _mostly_utf8(text):
             return text, [*replaced, *flags]
     detected = _detect(raw)
     for codec in (detected, declared):

@@ -155,20 +155,41 @@ def _mostly_utf8(text: str) -> bool:
     return good >= 10 * max(bad, 1)
 
 
-def _not_western(raw: bytes, label: str) -> bool:
-    """A Western HTTP label (a server's default), no <meta>, and bytes mostly beyond ASCII,
-    which Western text is not: a case for detection."""
-    return (label in _WESTERN and _ascii_count(raw) < (1 - _WESTERN_MAX_SHARE) * len(raw)
-            and declared_charset(raw) is None)
+def _by_transport(raw: bytes, sent: str) -> tuple[str | None, list[str]]:
+    """``raw`` by the charset it came with, or None (and flags) where that is doubtful and the
+    page's own declaration or detection should decide. Servers send a default label as
+    readily as the right one (ISO-8859-1, UTF-8), and a single-byte label fits any bytes:
+
+    * a single-byte HTTP label gives way to the page's own, different ``<meta>`` the bytes
+      fit without a replacement (the page's author over a server's default);
+    * a label under which bytes had to be replaced decides only for UTF-8 with no ``<meta>``
+      and the rest showing UTF-8 (:func:`_mostly_utf8`);
+    * under a Western label with no ``<meta>``, bytes mostly beyond ASCII (Western text is
+      mostly ASCII) are read as detection finds, if not Western and the bytes fit it."""
+    own = declared_charset(raw)
+    if own is not None and own != sent and _single_byte(sent):
+        text, flags = _as_declared(raw, own)
+        if text is not None and "decode_errors_replaced" not in flags:
+            return text, [*flags, f"charset_mislabelled:{sent}"]
+    text, flags = _as_declared(raw, sent)
+    if text is None:
+        return None, flags
+    if "decode_errors_replaced" in flags and not (sent == "utf-8" and own is None and _mostly_utf8(text)):
+        return None, [f"charset_invalid:{sent}"]
+    if (flags[0] != "decoded:utf-8" and sent in _WESTERN and own is None
+            and _ascii_count(raw) < (1 - _WESTERN_MAX_SHARE) * len(raw)):
+        found = _detect(raw)
+        if found is not None and found not in _WESTERN and (other := _strict(raw, found)) is not None:
+            return other, [f"decoded:{found}", "charset:detected", f"charset_mislabelled:{sent}"]
+    return text, [*flags, "charset:transport"]
 
 
 def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[str]]:
     """Decode page bytes; return the text and flags (``decoded:<codec>`` and any warnings).
 
     ``transport``: the charset label the page came with (or its whole HTTP ``Content-Type``
-    value), if any; it
-    is tried before the page's own declaration, with the same checks (a single-byte label on
-    valid UTF-8 reads as UTF-8; a label the bytes do not fit falls back to the page's)."""
+    value), if any: tried before the page's own declaration, with the checks of
+    :func:`_by_transport`."""
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             return raw[len(bom) :].decode(codec, errors="replace"), [f"decoded:{codec}", "charset:bom"]
@@ -176,23 +197,10 @@ def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[st
         return "", ["binary"]
     flags: list[str] = []
     sent = codec_for(content_type_charset(transport) or transport) if transport else None
-    if sent is not None and _single_byte(sent):
-        # (a server's default ISO-8859-1 on a GBK page: the page's own multi-byte <meta> wins
-        # where the bytes fit it)
-        own = declared_charset(raw)
-        if own is not None and own != "utf-8" and not _single_byte(own):
-            text = _strict(raw, own)
-            if text is not None:
-                return text, [f"decoded:{own}", f"charset_mislabelled:{sent}"]
     if sent is not None:
-        text, more = _as_declared(raw, sent)
-        if text is not None and more[0] != "decoded:utf-8" and _not_western(raw, sent):
-            found = _detect(raw)
-            if found is not None and not _single_byte(found) and (other := _strict(raw, found)) is not None:
-                return other, [f"decoded:{found}", "charset:detected", f"charset_mislabelled:{sent}"]
+        text, flags = _by_transport(raw, sent)
         if text is not None:
-            return text, [*more, "charset:transport"]
-        flags += more  # (the bytes do not fit it: the page's own declaration, or detection)
+            return text, flags
     declared = declared_charset(raw)
     if declared is not None:
         text, more = _as_declared(raw, declared)

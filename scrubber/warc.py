@@ -8,6 +8,7 @@ its HTTP ``Content-Type`` (:func:`charset_of`) for the decoder.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -58,21 +59,56 @@ def _cut_record(url: str | None, got: int, expected: int) -> EOFError:
                     f"({got:,} of its {expected:,} bytes): it is truncated")
 
 
+#: Blocks up to this size are read whole (nearly all: Common Crawl cuts records at 1 MiB) ...
+_WHOLE = 8 << 20
+#: ... larger ones' start first: its HTTP headers say whether the block is a page.
+_HEAD = 1 << 16
+#: The rest of a block that is no page is counted past in pieces this size.
+_PIECE = 1 << 20
+_CONTENT_TYPE = re.compile(rb"^content-type[ \t]*:[ \t]*([^\r\n]*)", re.IGNORECASE | re.MULTILINE)
+
+
 def _iter_fastwarc(name: str) -> Iterator[WarcPage]:
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     source = sys.stdin.buffer if name == "-" else name  # FastWARC detects gzip / zstd / lz4
     for rec in ArchiveIterator(source, record_types=WarcRecordType.response, parse_http=False):
         h = rec.headers
-        # The block read whole first: a record cut by the end of the file (a partial
+        # Every block is read to its end: a record cut by the end of the file (a partial
         # download) comes back short and quietly -- its text a fragment, cleaned as a page.
-        block = rec.reader.read()
-        if len(block) < rec.content_length:
-            raise _cut_record(h.get("WARC-Target-URI"), len(block), rec.content_length)
-        page = _http_page(h.get("WARC-Target-URI"), h.get("WARC-Date"), rec.record_id, h.get("Content-Type"),
-                          block)
-        if page is not None:
-            yield page
+        # A page's block is kept; any other (a video of gigabytes) is counted past in pieces.
+        block: bytes | None
+        if rec.content_length <= _WHOLE:
+            block = rec.reader.read()
+            got = len(block)
+        else:
+            head = rec.reader.read(_HEAD)
+            if _not_a_page(head):
+                got = len(head)
+                while piece := rec.reader.read(_PIECE):
+                    got += len(piece)
+                block = None
+            else:
+                block = head + rec.reader.read()
+                got = len(block)
+        if got < rec.content_length:
+            raise _cut_record(h.get("WARC-Target-URI"), got, rec.content_length)
+        if block is not None:
+            page = _http_page(h.get("WARC-Target-URI"), h.get("WARC-Date"), rec.record_id,
+                              h.get("Content-Type"), block)
+            if page is not None:
+                yield page
+
+
+def _not_a_page(head: bytes) -> bool:
+    """The HTTP headers at the start of a response block name a Content-Type that is no HTML
+    page (unsure -- no header end in sight, no Content-Type -- is False: the block is read
+    and FastWARC's own parse decides)."""
+    end = head.find(b"\r\n\r\n")
+    if end < 0:
+        return False
+    match = _CONTENT_TYPE.search(head, 0, end)
+    return match is not None and not _is_html(match.group(1).decode("latin-1"))
 
 
 def _http_page(url: str | None, date: str | None, record_id: str | None, warc_type: str | None,

@@ -643,3 +643,39 @@ def test_a_record_that_kills_its_worker_fails_alone(tmp_path, monkeypatch, capsy
     assert f"{src}:41: internal: WorkerCrashed" in err
     ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
     assert 40 not in ids and len(ids) >= 75 and ids == sorted(ids)
+
+
+def test_a_huge_non_html_record_is_skipped_without_being_held(tmp_path) -> None:
+    """A WARC may hold a video of gigabytes: its record is counted past (checked for
+    truncation) in pieces, never read into memory whole (reading every response's block
+    whole, to check its length, did that)."""
+    pytest.importorskip("fastwarc")
+    import resource
+
+    from scrubber.warc import _iter_fastwarc
+
+    size = 300 << 20
+    html = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>" + b"Body text of the page. " * 20 + b"</p>"
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\n\r\n"
+    path = tmp_path / "big.warc"
+    with path.open("wb") as f:
+        f.write(_raw_response("https://example.com/1", html))
+        f.write(_raw_response("https://example.com/2", b"")[:-4].replace(b"Content-Length: 0",
+                              f"Content-Length: {len(head) + size}".encode()))
+        f.write(head)
+        chunk = bytes(1 << 20)
+        for _ in range(size >> 20):
+            f.write(chunk)
+        f.write(b"\r\n\r\n")
+        f.write(_raw_response("https://example.com/3", html))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    urls = [page.url for page in _iter_fastwarc(str(path))]
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert urls == ["https://example.com/1", "https://example.com/3"]
+    assert grown_mb < 100, grown_mb
+    with path.open("r+b") as f:  # cut inside the video: the counted record is found short
+        f.truncate(size // 2)
+    pages = _iter_fastwarc(str(path))
+    assert next(pages).url == "https://example.com/1"
+    with pytest.raises(EOFError, match=r"example\.com/2"):
+        next(pages)

@@ -162,7 +162,8 @@ def _warcio_pages(records: Iterator[Any]) -> Iterator[WarcPage]:
         h = rec.rec_headers
         ctype = rec.http_headers.get_header("Content-Type") if rec.http_headers is not None else None
         body = rec.content_stream().read() if _is_html(ctype) else b""
-        rec.raw_stream.read()  # (the rest of the block, past an encoding's end)
+        while rec.raw_stream.read(_PIECE):  # (the rest of the block, past an encoding's end,
+            pass                              # in pieces: it may be a video of gigabytes)
         if rec.raw_stream.limit:  # the file ended first
             length = int(h.get_header("Content-Length") or 0)
             raise _cut_record(h.get_header("WARC-Target-URI"), length - rec.raw_stream.limit, length)

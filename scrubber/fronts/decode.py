@@ -1,14 +1,15 @@
 """Page bytes -> str, never guessing wrong silently.
 
 Order (as browsers, WHATWG): byte-order mark; the transport's charset (an HTTP
-``Content-Type: ...; charset=``, when the caller has one); ``<meta charset>`` / ``http-equiv``
+``Content-Type: ...; charset=``, when the caller has one; with the guards of
+:func:`_by_transport`, as servers send defaults); ``<meta charset>`` / ``http-equiv``
 content-type / XML declaration in the head; then detection (UTF-8 first, then
 charset_normalizer, which misreads short pages: a few lines of GBK as Big5, of ISO-8859-2 as
-ISO-8859-10). Bytes that are no text (a binary format's magic number, or decoded to more than
-a tenth replacement characters) decode to nothing, flagged ``binary``. GB2312/GBK labels are
-read as GB18030 (a superset); a page under a single-byte label (latin-1, windows-1251, ...)
-that is valid UTF-8 is read as UTF-8, and a single-byte HTTP label gives way to the page's own
-multi-byte <meta> the bytes fit. Undecodable bytes are replaced (flagged), never an exception.
+ISO-8859-10). GB2312/GBK labels are read as GB18030 (a superset); valid UTF-8 under a
+single-byte label (latin-1, windows-1251, ...) is read as UTF-8. Bytes that are no text (a
+binary format's magic number, or bytes no codec fits that are more than a twentieth control
+characters) decode to nothing, flagged ``binary``. Undecodable bytes are otherwise replaced
+(flagged), never an exception.
 """
 
 from __future__ import annotations
@@ -224,18 +225,19 @@ def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[st
             if text is not None:
                 return text, [f"decoded:{codec}", "charset:detected", *flags]
     codec = declared or detected or "utf-8"
-    text = raw.decode(codec, errors="replace")
-    if text.count("\ufffd") > _BINARY_SHARE * len(text):
-        return "", [f"decoded:{codec}", "binary", *flags]
-    return text, [f"decoded:{codec}", "decode_errors_replaced", *flags]
+    if len(raw) - len(raw.translate(None, _CONTROLS)) > _BINARY_SHARE * len(raw):
+        return "", [f"decoded:{codec}", "binary", *flags]  # (no codec fits, and it is no text)
+    return raw.decode(codec, errors="replace"), [f"decoded:{codec}", "decode_errors_replaced", *flags]
 
 
 #: Leading bytes of formats that are no text (a body served as text/html that is gzip data
 #: without its Content-Encoding, an image, a PDF, an archive, a font, media).
 _MAGIC = (b"\x1f\x8b", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF-", b"PK\x03\x04",
           b"\x28\xb5\x2f\xfd", b"wOFF", b"wOF2", b"OggS", b"\x1a\x45\xdf\xa3", b"\x00\x00\x01\x00", b"BM")
-#: Text decoded with more than this share of replacement characters is taken for binary.
-_BINARY_SHARE = 0.1
+#: Bytes no codec fits, more than this share of them C0 controls (not NUL, tab, line breaks,
+#: form feed: text has next to none; random or compressed data a tenth), are taken for binary.
+_CONTROLS = bytes(b for b in range(1, 32) if b not in (9, 10, 12, 13))
+_BINARY_SHARE = 0.05
 
 
 def is_binary(raw: bytes) -> bool:

@@ -139,7 +139,7 @@ def _as_declared(raw: bytes, declared: str) -> tuple[str | None, list[str]]:
         if text is not None:
             mislabelled = declared != "utf-8" and not raw.isascii()
             return text, ["decoded:utf-8", *([f"charset_mislabelled:{declared}"] if mislabelled else [])]
-    text = _strict(raw, declared)
+    text = _strict(raw, declared) if declared != "utf-8" else None  # (UTF-8: just tried)
     if text is not None:
         return text, [f"decoded:{declared}"]
     text = raw.decode(declared, errors="replace")
@@ -156,7 +156,7 @@ def _mostly_utf8(text: str) -> bool:
     return good >= 10 * max(bad, 1)
 
 
-def _by_transport(raw: bytes, sent: str) -> tuple[str | None, list[str]]:
+def _by_transport(raw: bytes, sent: str, own: str | None) -> tuple[str | None, list[str]]:
     """``raw`` by the charset it came with, or None (and flags) where that is doubtful and the
     page's own declaration or detection should decide. Servers send a default label as
     readily as the right one (ISO-8859-1, UTF-8), and a single-byte label fits any bytes:
@@ -166,8 +166,9 @@ def _by_transport(raw: bytes, sent: str) -> tuple[str | None, list[str]]:
     * a label under which bytes had to be replaced decides only for UTF-8 with no ``<meta>``
       and the rest showing UTF-8 (:func:`_mostly_utf8`);
     * under a Western label with no ``<meta>``, bytes mostly beyond ASCII (Western text is
-      mostly ASCII) are read as detection finds, if not Western and the bytes fit it."""
-    own = declared_charset(raw)
+      mostly ASCII) are read as detection finds, if not Western and the bytes fit it.
+
+    ``own``: the page's own declaration (:func:`declared_charset`), if any."""
     if own is not None and own != sent and _single_byte(sent):
         text, flags = _as_declared(raw, own)
         if text is not None and "decode_errors_replaced" not in flags:
@@ -197,27 +198,25 @@ def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[st
     if is_binary(raw):
         return "", ["binary"]
     flags: list[str] = []
+    declared = declared_charset(raw)
     sent = codec_for(content_type_charset(transport) or transport) if transport else None
     if sent is not None:
-        text, flags = _by_transport(raw, sent)
+        text, flags = _by_transport(raw, sent, declared)
         if text is not None:
             return text, flags
-    declared = declared_charset(raw)
     if declared is not None:
         text, more = _as_declared(raw, declared)
         if text is not None:
             return text, [*more, *flags]
         flags += more
     else:
-        text = _strict(raw, "utf-8")
-        if text is not None:
-            return text, ["decoded:utf-8", *flags]
-        # UTF-8 but for a few bytes (a page cut inside a character, as crawls cut them at a
-        # size): detection would rather read it whole as something else (UTF-16, even). The
-        # rest must show it is UTF-8: a Latin page with an accent or two fails as few bytes.
-        text, replaced = _as_declared(raw, "utf-8")
-        if text is not None and _mostly_utf8(text):
-            return text, [*replaced, *flags]
+        # UTF-8, or UTF-8 but for a few bytes (a page cut inside a character, as crawls cut
+        # them at a size), which detection would rather read whole as something else (UTF-16,
+        # even). The rest must show it is UTF-8: a Latin page with an accent or two fails on
+        # as few bytes.
+        text, more = _as_declared(raw, "utf-8")
+        if text is not None and ("decode_errors_replaced" not in more or _mostly_utf8(text)):
+            return text, [*more, *flags]
     detected = _detect(raw)
     for codec in (detected, declared):
         if codec is not None:

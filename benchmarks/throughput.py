@@ -5,9 +5,10 @@
                                     [--skip-html] [--skip-scaling]
 
 * text: ``Scrubber.scrub`` over every ``input_fulltext`` and ``input_trafilatura`` text of
-  each set, in one process (= one core); median of ``--passes`` passes, each with a fresh
-  Scrubber (its cache of line results across documents starts empty: a second pass over the
-  same texts would find every line there), and once more with that cache off.
+  each set (each kind alone, then both), in one process (= one core); median of ``--passes``
+  passes, each with a fresh Scrubber (its cache of line results across documents starts
+  empty: a second pass over the same texts would find every line there), and once more with
+  that cache off.
 * HTML: ``Scrubber.scrub_html`` vs ``trafilatura.extract`` (default settings) on the same
   ``pages/*.html``, one process (a fresh Scrubber per pass too).
 * scaling: ``scrubber clean --jsonl --jobs 1|2 --line-cache 0`` on a JSONL file of the texts
@@ -76,12 +77,12 @@ def timed_fresh(fn: Callable[[Scrubber], object], passes: int, config: Config | 
     return statistics.median(runs)
 
 
-def bench_text(texts: list[str], passes: int) -> None:
+def bench_text(texts: list[str], passes: int, what: str = "") -> None:
     mb = sum(len(t.encode()) for t in texts) / 1e6
     for label, config in (("", None), ("  line_cache=0", Config(line_cache=0))):
         secs = timed_fresh(lambda s: [s.scrub(t) for t in texts], passes, config)
         print(f"text   {len(texts):>6} docs {mb:8.1f} MB  {secs:7.2f} s  {mb / secs:7.2f} MB/s/core"
-              f"  {len(texts) / secs:8.0f} docs/s{label}")
+              f"  {len(texts) / secs:8.0f} docs/s{label}{what}")
 
 
 def bench_html(pages: list[bytes], passes: int) -> None:
@@ -201,8 +202,14 @@ def main() -> None:
     sets = args.sets.split(",") if args.sets else sorted(
         p.name for p in args.datasets.iterdir() if (p / "input_fulltext.jsonl").is_file())
     print(f"sets: {', '.join(sets)}; cpus: {os.cpu_count()}; python {sys.version.split()[0]}")
-    texts = load_texts(args.datasets, sets, tuple(args.inputs.split(",")))
-    bench_text(texts, args.passes)
+    kinds = tuple(args.inputs.split(","))
+    texts = load_texts(args.datasets, sets, kinds)
+    # Each input alone as well as mixed: a naive scraper's full visible text (menus, footers:
+    # many short lines, most of them matched) is the slower kind per MB.
+    if len(kinds) > 1:
+        for kind in kinds:
+            bench_text(load_texts(args.datasets, sets, (kind,)), args.passes, f"  ({kind} only)")
+    bench_text(texts, args.passes, f"  ({' + '.join(kinds)})")
     pages = [] if args.skip_html else load_pages(args.datasets, sets, args.max_pages)
     if pages:
         bench_html(pages, args.passes)

@@ -55,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="--jsonl: the field holding the document; 'html' cleans it as HTML")
     clean.add_argument("--with-removals", action="store_true", help="--jsonl/--warc: add removals")
     clean.add_argument("--out", metavar="FILE|DIR/",
-                       help="write here (a directory: one output per input) instead of stdout")
+                       help="write here instead of stdout (a directory: one output per input, "
+                            "named as the input; a page's .html becomes .txt, or .json with --json)")
     clean.add_argument("--jobs", type=int, default=1, metavar="N",
                        help="worker processes (0: one per CPU; default 1)")
     clean.add_argument("--fail-fast", action="store_true", help="stop at the first bad document")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import stat
 import sys
 import time
@@ -411,19 +412,37 @@ def _stream_tasks(kind: str, names: list[str], failed: Stats, fail_fast: bool,
                 return
 
 
-def _file_tasks(names: list[str], out_dir: str | None) -> Iterator[Task]:
+def _file_tasks(names: list[str], out_dir: str | None, suffix: str | None) -> Iterator[Task]:
     for start in range(0, len(names), FILES_PER_TASK):
         group = names[start : start + FILES_PER_TASK]
-        targets = [_target(out_dir, n, None) if out_dir else None for n in group]
+        targets = [_target(out_dir, n, suffix) if out_dir else None for n in group]
         yield ("files", start, group, targets)
 
 
+#: A page's name under ``--out DIR/``: its HTML extension becomes the output's (``.txt``, or
+#: ``.json`` with ``--json``), a compression suffix kept: ``page.html.gz`` -> ``page.txt.gz``.
+_HTML_NAME = re.compile(r"\.[xs]?html?(?=(?:\.(?:gz|zst|bz2|xz))?$)", re.IGNORECASE)
+
+
 def _target(out_dir: str, name: str, suffix: str | None) -> str:
+    """Input ``name``'s output under ``out_dir``: WARC ``name.warc.gz`` -> ``name.jsonl.gz``
+    (``suffix`` ``.jsonl``); files keep their names but an HTML extension (``suffix``
+    ``.txt`` or ``.json``; text files cleaned stay text files of the same name)."""
     base = "stdin" if name == "-" else Path(name).name
-    if suffix is not None:  # WARC: name.warc.gz -> name.jsonl.gz
+    if suffix == ".jsonl":
         packed = base.endswith((".gz", ".zst"))
         base = base.split(".warc")[0] + suffix + (".gz" if packed else "")
+    elif suffix is not None:
+        base = _HTML_NAME.sub(suffix, base, count=1)
     return os.path.join(out_dir, base)
+
+
+def _suffix(kind: str, opts: EtlOptions) -> str | None:
+    """What :func:`_target` puts in place of an input's extension, for this kind of run
+    (JSONL inputs: none, the output is JSONL of the same name)."""
+    if kind == "jsonl":
+        return None
+    return ".jsonl" if kind == "warc" else (".json" if opts.json else ".txt")
 
 
 class _Unwritable(Exception):
@@ -495,12 +514,13 @@ def run(args: argparse.Namespace, config: Config) -> int:
     kind = "warc" if args.warc else "jsonl" if args.jsonl else "files"
     out: str | None = args.out
     out_dir = out if out and (os.path.isdir(out) or out.endswith(("/", os.sep))) else None
-    clash = _overwritten(kind, names, out, out_dir)
+    suffix = _suffix(kind, opts)
+    clash = _overwritten(kind, names, out, out_dir, suffix)
     if clash is not None:
         print(f"scrubber: error: the output would overwrite the input {clash} before it is read "
               "(choose another --out)", file=sys.stderr)
         return 2
-    shared = _shared_target(kind, names, out_dir)
+    shared = _shared_target(names, out_dir, suffix)
     if shared is not None:
         print(f"scrubber: error: inputs {shared[0]} and {shared[1]} would both be written to "
               f"{shared[2]} (same file name; run them separately)", file=sys.stderr)
@@ -508,11 +528,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if out_dir:
         os.makedirs(out_dir, exist_ok=True)
     if kind == "files":
-        tasks: Iterator[Task] = _file_tasks(names, out_dir)
+        tasks: Iterator[Task] = _file_tasks(names, out_dir, suffix)
     else:
         tasks = _stream_tasks(kind, names, total, opts.fail_fast, ranged=resolve_jobs(args.jobs) > 1)
     try:
-        _drain(tasks, _Sinks(out, out_dir, names, ".jsonl" if kind == "warc" else None), kind,
+        _drain(tasks, _Sinks(out, out_dir, names, suffix), kind,
                (scrubber, opts), total, args)
     except _Unwritable as exc:
         print(f"scrubber: error: {exc}", file=sys.stderr)
@@ -555,7 +575,8 @@ def _drain(tasks: Iterator[Task], sinks: _Sinks, kind: str, state: tuple[Scrubbe
         sinks.close()
 
 
-def _overwritten(kind: str, names: list[str], out: str | None, out_dir: str | None) -> str | None:
+def _overwritten(kind: str, names: list[str], out: str | None, out_dir: str | None,
+                 suffix: str | None) -> str | None:
     """An input that the output file would truncate before it is read (``--out`` naming an
     input, or a JSONL/WARC input's file under ``--out DIR/``), or None. Files cleaned one to
     one into their own directory are fine: each is read whole before its output is written."""
@@ -565,7 +586,7 @@ def _overwritten(kind: str, names: list[str], out: str | None, out_dir: str | No
         if out_dir:
             if kind == "files":
                 continue
-            target = _target(out_dir, name, ".jsonl" if kind == "warc" else None)
+            target = _target(out_dir, name, suffix)
         elif out and out != "-":
             target = out
         else:
@@ -575,14 +596,14 @@ def _overwritten(kind: str, names: list[str], out: str | None, out_dir: str | No
     return None
 
 
-def _shared_target(kind: str, names: list[str], out_dir: str | None) -> tuple[str, str, str] | None:
+def _shared_target(names: list[str], out_dir: str | None, suffix: str | None) -> tuple[str, str, str] | None:
     """Two inputs whose outputs under ``--out DIR/`` have the same path (``a/x.jsonl`` and
-    ``b/x.jsonl``: the second would overwrite the first's), or None."""
+    ``b/x.jsonl``, or ``x.html`` and ``x.txt``: the second would overwrite the first's), or None."""
     if not out_dir:
         return None
     seen: dict[str, str] = {}
     for name in dict.fromkeys(names):  # (an input named twice is one input)
-        target = os.path.normpath(_target(out_dir, name, ".jsonl" if kind == "warc" else None))
+        target = os.path.normpath(_target(out_dir, name, suffix))
         if target in seen:
             return seen[target], name, target
         seen[target] = name

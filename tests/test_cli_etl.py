@@ -278,7 +278,8 @@ def test_html_files_among_many_are_cleaned_as_html(tmp_path, fixtures, scrubber:
     names = [str(tmp_path / n) for n in ("a.html", "b.txt", "c.txt")]
     assert main(["clean", *names, "--out", f"{out}/", "--jobs", jobs, "--no-title"]) == 0
     expected = scrubber.scrub_html(page).text
-    assert (out / "a.html").read_text(encoding="utf-8").strip() == expected
+    assert (out / "a.txt").read_text(encoding="utf-8").strip() == expected  # (a text file: named so)
+    assert not (out / "a.html").exists()
     assert "<p>" not in (out / "b.txt").read_text(encoding="utf-8")
     assert (out / "c.txt").read_text(encoding="utf-8").strip() == "A paragraph of <b> plain text, long enough to stay."
 
@@ -534,6 +535,31 @@ def test_two_inputs_with_one_output_name_are_refused(tmp_path, fixtures, capsys)
     assert main(["clean", "--jsonl", str(one), str(two), "--out", f"{out}/", "-q"]) == 2
     assert "would both be written to" in capsys.readouterr().err and not (out / "in.jsonl").exists()
     assert main(["clean", "--jsonl", str(one), "--out", f"{out}/", "-q"]) == 0
+
+
+def test_pages_cleaned_into_a_directory_are_named_as_text_or_json(tmp_path, fixtures, scrubber: Scrubber,
+                                                                  capsys) -> None:
+    """Under ``--out DIR/`` a page's output is clean text (or JSON), so its HTML extension
+    becomes ``.txt`` (``.json`` with ``--json``), a compression suffix kept; other names
+    stay; a page and a text file that would then share a name are refused."""
+    page = (fixtures / "html" / "article_en.html").read_bytes()
+    (tmp_path / "a.html").write_bytes(page)
+    (tmp_path / "b.HTM.gz").write_bytes(gzip.compress(page))
+    (tmp_path / "c.txt").write_text(BOILER, encoding="utf-8")
+    names = [str(tmp_path / n) for n in ("a.html", "b.HTM.gz", "c.txt")]
+    out = tmp_path / "out"
+    assert main(["clean", *names, "--out", f"{out}/", "--no-title", "-q"]) == 0
+    expected = scrubber.scrub_html(page).text
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt", "b.txt.gz", "c.txt"]
+    assert (out / "a.txt").read_text(encoding="utf-8").strip() == expected
+    assert gzip.decompress((out / "b.txt.gz").read_bytes()).decode().strip() == expected
+    js = tmp_path / "js"
+    assert main(["clean", names[0], "--json", "--out", f"{js}/", "-q"]) == 0
+    assert json.loads((js / "a.json").read_text(encoding="utf-8"))["text"] == expected
+    (tmp_path / "a.txt").write_text(BOILER, encoding="utf-8")
+    both = tmp_path / "both"
+    assert main(["clean", names[0], str(tmp_path / "a.txt"), "--out", f"{both}/", "-q"]) == 2
+    assert "would both be written to" in capsys.readouterr().err and not both.exists()
 
 
 def test_output_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path, fixtures, capsys) -> None:

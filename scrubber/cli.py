@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="write here instead of stdout (a directory: one output per input, "
                             "named as the input; a page's .html becomes .txt, or .json with --json)")
     clean.add_argument("--jobs", type=int, default=1, metavar="N",
-                       help="worker processes (0: one per CPU; default 1)")
+                       help="worker processes (0: one per CPU this process may use; default 1)")
     clean.add_argument("--fail-fast", action="store_true", help="stop at the first bad document")
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     clean.add_argument("--main-content", choices=MAIN_CONTENT, default="auto",

@@ -39,7 +39,7 @@ from .io import (
     read_line_range,
     split_block,
 )
-from .pool import Task, resolve_jobs, run_chunks
+from .pool import Task, resolve_jobs, run_chunks, usable_cpus
 from .result import Removals, Result
 from .warc import charset_of, iter_warc_pages
 
@@ -507,6 +507,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
         except ImportError as exc:
             print(f"scrubber: error: HTML input is not available: {exc}", file=sys.stderr)
             return 2
+    cpus = usable_cpus()
+    if args.jobs > cpus and not args.quiet:
+        print(f"scrubber: note: --jobs {args.jobs} on {cpus} CPUs: workers beyond one a CPU add memory, "
+              "not speed", file=sys.stderr)
     scrubber = Scrubber(config)
     names = list(args.files)
     total = Stats()

@@ -32,12 +32,22 @@ _UNPICKLABLE = (pickle.PicklingError, TypeError, AttributeError)
 
 
 def resolve_jobs(jobs: int | None) -> int:
-    """``None`` or 1: in-process; 0 or negative: one per CPU; n: n processes."""
+    """``None`` or 1: in-process; 0 or negative: one per CPU this process may run on; n: n
+    processes."""
     if jobs is None:
         return 1
     if jobs <= 0:
-        return os.cpu_count() or 1
+        return usable_cpus()
     return jobs
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity set: a container's or ``taskset``'s
+    share of the machine, where ``os.cpu_count()`` counts the whole machine)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # (not on every platform)
+        return os.cpu_count() or 1
 
 
 def run_chunks(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import os
 import subprocess
 import sys
 import zlib
@@ -83,6 +84,30 @@ def test_jobs_give_identical_output_and_compression_round_trips(tmp_path, fixtur
     assert main(["clean", "--jsonl", str(src), "--out", str(two), "--jobs", "2", "-q"]) == 1
     assert _read_jsonl(two) == _read_jsonl(one)
     assert len(_read_jsonl(one)) == 62
+
+
+def test_jobs_beyond_the_cpus_are_noted_and_zero_means_the_usable_cpus(tmp_path, fixtures, monkeypatch,
+                                                                        capsys) -> None:
+    """``--jobs 0`` is one worker a CPU this process may use (its affinity set, which a
+    container or ``taskset`` narrows; ``os.cpu_count()`` counts the machine); more workers
+    than CPUs run as asked, with a note (they cost memory, not speed), none under ``-q``."""
+    from scrubber import pool
+
+    if hasattr(os, "sched_getaffinity"):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2})
+        monkeypatch.setattr(os, "cpu_count", lambda: 64)
+        assert pool.resolve_jobs(0) == pool.usable_cpus() == 3
+        monkeypatch.undo()
+    src, _ = _jsonl(tmp_path, fixtures, bad=False)
+    monkeypatch.setattr(pool, "usable_cpus", lambda: 1)
+    from scrubber import etl
+
+    monkeypatch.setattr(etl, "usable_cpus", lambda: 1)
+    assert main(["clean", "--jsonl", str(src), "--out", str(tmp_path / "a.jsonl"), "--jobs", "2"]) == 0
+    assert "--jobs 2 on 1 CPUs" in capsys.readouterr().err
+    assert main(["clean", "--jsonl", str(src), "--out", str(tmp_path / "b.jsonl"), "--jobs", "2", "-q"]) == 0
+    assert capsys.readouterr().err == ""
+    assert _read_jsonl(tmp_path / "a.jsonl") == _read_jsonl(tmp_path / "b.jsonl")
 
 
 def test_line_cache_option_changes_no_output(tmp_path, fixtures, capsys) -> None:

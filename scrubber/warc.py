@@ -161,7 +161,7 @@ def _warcio_pages(records: Iterator[Any]) -> Iterator[WarcPage]:
             continue
         h = rec.rec_headers
         ctype = rec.http_headers.get_header("Content-Type") if rec.http_headers is not None else None
-        body = rec.content_stream().read() if _is_html(ctype) else b""
+        body, error = _warcio_body(rec) if _is_html(ctype) else (b"", None)
         while rec.raw_stream.read(_PIECE):  # (the rest of the block, past an encoding's end,
             pass                              # in pieces: it may be a video of gigabytes)
         if rec.raw_stream.limit:  # the file ended first
@@ -170,4 +170,37 @@ def _warcio_pages(records: Iterator[Any]) -> Iterator[WarcPage]:
         if not _is_html(ctype):
             continue
         yield WarcPage(h.get_header("WARC-Target-URI"), h.get_header("WARC-Date"),
-                       h.get_header("WARC-Record-ID"), ctype, body)
+                       h.get_header("WARC-Record-ID"), ctype, body, error)
+
+
+def _warcio_body(rec: Any) -> tuple[bytes, str | None]:
+    """The HTTP body of a warcio record, decoded as ``content_stream()`` decodes it, except
+    that a broken chunked encoding, or a compressed body that breaks part way, is an error
+    (``undecodable``, as FastWARC has it) where warcio hands back the raw bytes, or the
+    bytes decoded so far with a line on stderr."""
+    from warcio.bufferedreaders import BufferedReader, ChunkedDataException, ChunkedDataReader
+
+    class Strict(ChunkedDataReader):
+        def _decompress(self, data: bytes) -> bytes:
+            # warcio takes a first read that fails for a body that was never compressed
+            # (served plain under a Content-Encoding): so do we, unless it is gzip data.
+            if self.decompressor and data and (self.num_block_read or data[:2] == b"\x1f\x8b"):
+                return self.decompressor.decompress(data)
+            return super()._decompress(data)
+
+    http = rec.http_headers
+    encoding = (http.get_header("Content-Encoding") or "").strip().lower() or None
+    if encoding not in BufferedReader.get_supported_decompressors():
+        encoding = None
+    chunked = (http.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
+    if not (chunked or encoding):
+        return rec.raw_stream.read(), None
+    try:
+        # (Made in here: warcio 1.7-1.8 cannot make its brotli decompressor with brotli >= 1.1)
+        reader = Strict(rec.raw_stream, decomp_type=encoding, raise_exceptions=True)
+        reader.not_chunked = not chunked
+        return reader.read(), None
+    except ChunkedDataException as exc:
+        return b"", f"ChunkedDataException: {exc}"
+    except Exception as exc:  # (zlib.error, brotli's: a body that stops decompressing or cannot start)
+        return b"", f"{type(exc).__name__}: {exc}"

@@ -223,12 +223,17 @@ def _raw_response(uri: str, block: bytes) -> bytes:
     return head.encode() + block + b"\r\n\r\n"
 
 
+@pytest.mark.parametrize("reader", ["fastwarc", "warcio"])
 @pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
-def test_a_page_whose_http_body_does_not_decode_fails_alone(tmp_path, capsys, name) -> None:
+def test_a_page_whose_http_body_does_not_decode_fails_alone(tmp_path, capsys, monkeypatch, name, reader) -> None:
     """A response whose chunked encoding is broken (servers lie): FastWARC's reader raised
     and was left unusable, so the file's later pages were lost; now that page is an
-    'undecodable' failure and the pages after it are cleaned."""
-    pytest.importorskip("fastwarc")
+    'undecodable' failure and the pages after it are cleaned. warcio (the fallback) handed
+    the broken body back raw, to be cleaned as if it were the page: it fails the same way,
+    as does a gzip body that breaks part way (warcio kept what it had decoded)."""
+    pytest.importorskip(reader)
+    if reader == "warcio":
+        monkeypatch.setitem(sys.modules, "fastwarc", None)
     pages = {n: PAGE.format(n=n).encode() for n in range(4)}
 
     def http(body: bytes, extra: str = "") -> bytes:
@@ -236,16 +241,47 @@ def test_a_page_whose_http_body_does_not_decode_fails_alone(tmp_path, capsys, na
 
     records = [_raw_response(f"https://example.com/{n}", http(pages[n])) for n in (0, 1)]
     records.append(_raw_response("https://example.com/9", http(b"zz\r\nabc", "Transfer-Encoding: chunked\r\n")))
-    records += [_raw_response(f"https://example.com/{n}", http(pages[n])) for n in (2, 3)]
+    records += [_raw_response(f"https://example.com/{n}", http(pages[n])) for n in (2,)]
+    broken_gzip = gzip.compress(pages[3] * 200)
+    broken_gzip = broken_gzip[:200] + bytes(64) + broken_gzip[264:]
+    records.append(_raw_response("https://example.com/8", http(broken_gzip, "Content-Encoding: gzip\r\n")))
+    records += [_raw_response(f"https://example.com/{n}", http(pages[n])) for n in (3,)]
     path = tmp_path / name
     data = b"".join(records)
     path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
     out = tmp_path / "out.jsonl"
     assert main(["clean", "--warc", str(path), "--out", str(out)]) == 1
-    assert "https://example.com/9: undecodable: OSError" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "https://example.com/9: undecodable: " in err and "https://example.com/8: undecodable: " in err
+    if reader == "fastwarc":
+        assert "https://example.com/9: undecodable: OSError" in err
     rows = _read_jsonl(out)
-    assert [row["url"] for row in rows] == [f"https://example.com/{n}" for n in (0, 1, 9, 2, 3)]
-    assert "error" in rows[2] and all(row["clean_text"] for row in rows if row is not rows[2])
+    assert [row["url"] for row in rows] == [f"https://example.com/{n}" for n in (0, 1, 9, 2, 8, 3)]
+    assert "error" in rows[2] and "error" in rows[4]
+    assert all(row["clean_text"] for row in rows if row is not rows[2] and row is not rows[4])
+
+
+def test_warcio_failing_on_a_brotli_page_fails_that_page_alone(tmp_path, monkeypatch) -> None:
+    """warcio 1.7-1.8 cannot make its brotli decompressor with brotli >= 1.1 (an
+    AttributeError), which ended the whole file at the first ``br`` page: now that page fails
+    and the rest are read."""
+    pytest.importorskip("warcio")
+    pytest.importorskip("brotli")
+    from scrubber.warc import _iter_warcio
+
+    def http(body: bytes, extra: str = "") -> bytes:
+        return f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n{extra}\r\n".encode() + body
+
+    import brotli
+
+    page = PAGE.format(n=1).encode()
+    path = tmp_path / "br.warc"
+    path.write_bytes(_raw_response("https://example.com/1", http(brotli.compress(page), "Content-Encoding: br\r\n"))
+                     + _raw_response("https://example.com/2", http(page)))
+    got = list(_iter_warcio(str(path)))
+    assert [p.url for p in got] == ["https://example.com/1", "https://example.com/2"]
+    assert got[1].body == page and got[1].error is None
+    assert got[0].body == page or (got[0].body == b"" and got[0].error)  # (decoded, where warcio can)
 
 
 @pytest.mark.parametrize("reader", ["fastwarc", "warcio"])

@@ -76,6 +76,25 @@ def test_catastrophic_pattern_is_rejected_at_load(tmp_path) -> None:
     assert info.value.rule_id == "SLOW-1"
 
 
+def test_a_rule_that_may_not_apply_does_not_stop_the_search_for_one_that_does(tmp_path) -> None:
+    """The matcher searches a line's regex rules only up to its first hit that is sure to
+    apply (scope anywhere, not cut_rest). A head-scoped rule matching a line after the body
+    is no such hit: the later rule must still be searched, found and applied -- and where
+    the first hit is sure to apply, it is the one applied."""
+    pack = tmp_path / "order.toml"
+    pack.write_text(
+        '[[rule]]\nid = "ORD-HEAD"\ncategory = "navigation"\nmatch = "regex"\nscope = "head"\n'
+        "pattern = '^zorbling \\d+$'\nmax_chars = 40\n"
+        '[[rule]]\nid = "ORD-ANY"\ncategory = "footer"\nmatch = "regex"\n'
+        "pattern = '^zorbling \\d+$'\nmax_chars = 40\n", encoding="utf-8")
+    body = ("The council met on Tuesday and agreed a budget for the coming year, after a long "
+            "debate about the roads and the schools of the town.")
+    result = scrub(f"zorbling 1\n\n{body}\n\nzorbling 2", extra_packs=(str(pack),))
+    assert result.text.strip() == body
+    assert [(r.rule_id, r.text.strip()) for r in result.removals] == [("ORD-HEAD", "zorbling 1"),
+                                                                      ("ORD-ANY", "zorbling 2")]
+
+
 def test_regex_time_budget_skips_and_names_the_rule(tmp_path) -> None:
     # Passes the load-time probes (no 'q' in them) but backtracks catastrophically on q-runs.
     pack = tmp_path / "slow.toml"

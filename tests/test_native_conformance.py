@@ -602,3 +602,31 @@ def test_casefold_table_is_each_characters_casefold() -> None:
     folded = [ch.casefold() for ch in domain_text()]
     expected = [MULTI if len(f) != 1 else BLANK if f.isspace() else ord(f) for f in folded]
     assert np.array_equal(casefold_table(), np.array(expected, dtype=np.uint32))
+
+
+def test_stage_two_line_by_line_stops_at_the_first_decisive_hit() -> None:
+    """Both stages, native vs ``match_lines(decided=True)``, on every line: the same hits.
+    And against every rule that matches (``line_rules``): the same up to and including the
+    first decisive hit (what the junk pass reads), nothing past it searched -- which does
+    leave hits out on this corpus."""
+    from scrubber.engine.compile import Budget
+
+    rules = FAST.rules
+    text = _document(random.Random(99), 400) + "\n" + "\n".join(EXAMPLES) + "\n" + _SEED
+    doc = split_text(text)
+    scan = DocScan(text, doc.blocks, rules.scan_tables, FAST.config)
+    native = dict(rules.line_matcher.match(scan.folded, scan.starts, scan.ends, scan.blocked,
+                                           [b.index for b in doc.blocks], Budget(10.0)))
+    lines = [(scan.folded[b.start : b.end], core(scan.folded[b.start : b.end]), scan.blocked[b.index])
+             for b in doc.blocks]
+    decided = rules.match_lines(lines, Budget(10.0), decided=True)
+    every = rules.match_lines(lines, Budget(10.0))
+    shortened = 0
+    for block, hits, full in zip(doc.blocks, decided, every, strict=True):
+        assert native.get(block.index, []) == hits, block.text
+        first = next((i for i in full if rules.decisive[i]), None)
+        assert set(hits) <= set(full), block.text  # (stage one's phrase hits past it stay)
+        upto = [i for i in full if first is None or i <= first]
+        assert [i for i in hits if first is None or i <= first] == upto, block.text
+        shortened += hits != full
+    assert shortened > 0

@@ -296,6 +296,7 @@ cdef class LineMatcher:
     cdef list patterns                # per rule: its line regex (a LazyPattern), or None
     cdef list searches                # ... and its compiled search method, once used
     cdef const uint8_t[::1] builtin   # per rule: built in (searched without the budget)
+    cdef const uint8_t[::1] decisive  # per rule: a hit decides the line (CompiledRules.decisive)
     cdef object search_py             # CompiledRules._search: a user pattern under the budget
     cdef const int32_t[::1] fstart    # per line length (and one row for longer lines) ...
     cdef const int32_t[::1] frule     # ... the anchor-less regex rules to try, in order,
@@ -350,6 +351,7 @@ cdef class LineMatcher:
         self.patterns = [rules.pattern.get(i) for i in range(nrules)]
         self.searches = [None] * nrules  # (bound on first use: patterns compile lazily)
         self.builtin = np.asarray([bool(b) for b in rules.builtin] or [False], dtype=np.uint8)
+        self.decisive = np.asarray([bool(b) for b in rules.decisive] or [False], dtype=np.uint8)
         self.search_py = rules._search
         rows = [*rules.free_by_len, rules.free_regex]  # the last row: lines over line_max
         fstart, frule, fbit = [], [], []
@@ -446,7 +448,8 @@ cdef class LineMatcher:
 
         With a ``budget`` (:class:`~.compile.Budget`), both stages: ``(index, hits)`` of every
         block some rule matches, the regex searches run from here (built-in patterns called
-        directly, user patterns through ``CompiledRules._search`` and the budget). Without,
+        directly, user patterns through ``CompiledRules._search`` and the budget), none past
+        the line's first decisive hit (``match_lines(..., decided=True)``). Without,
         stage one only: ``(index, hits, todo, folded)`` (for the conformance tests).
         """
         cdef list out = []
@@ -673,10 +676,17 @@ cdef class LineMatcher:
                 or (classes & 32 and self.space_py(line_text) is not None))
 
     cdef int _search(self, object line_text, object budget, _Line *L) except -1:
-        """Stage two, in match_lines' order (so a user rule's budget is spent as there)."""
-        cdef int32_t j, r
+        """Stage two, in match_lines' order (so a user rule's budget is spent as there), up to
+        the line's first decisive hit (match_lines' ``decided``)."""
+        cdef int32_t j, r, cap = <int32_t> len(self.patterns)
+        for j in range(L.nh):
+            r = L.hbuf[j]
+            if self.decisive[r] and r < cap:
+                cap = r
         for j in range(L.nt):
             r = L.tbuf[j]
+            if r >= cap:
+                continue
             if self.builtin[r]:
                 search = self.searches[r]
                 if search is None:  # the first search: compile (a LazyPattern) and bind
@@ -690,6 +700,8 @@ cdef class LineMatcher:
                 m = self.search_py(r, self.patterns[r], line_text, budget)
             if m is not None and m is not False:
                 self._hit(L, r)
+                if self.decisive[r]:
+                    cap = r
         return 0
 
 

@@ -220,6 +220,11 @@ class CompiledRules:
         #: Per rule: its max_chars (0 or None: no limit) and whether it is built in.
         self.limit = tuple(r.max_chars or _NO_LIMIT for r in self.rules)
         self.builtin = tuple(r.builtin for r in self.rules)
+        #: Per rule: a hit decides the line -- the junk pass applies the first rule of a line's
+        #: hits (in rule order) whose scope admits it, and this one is admitted everywhere and
+        #: always applies (not ``cut_rest``, which may not): no later rule is ever reached, so
+        #: the matcher searches none (:meth:`match_lines`' ``decided``).
+        self.decisive = tuple(r.scope == "anywhere" and r.action != "cut_rest" for r in self.rules)
         #: Per phrase: the rules it is a ``contains`` phrase, a ``prefix`` phrase, an anchor
         #: of (without a condition bit), and the condition bits of the rules it anchors.
         self.by_phrase = tuple(
@@ -324,7 +329,8 @@ class CompiledRules:
         return self.match_lines([(folded, core, blocked)], budget)[0]
 
     def match_lines(
-        self, lines: Iterable[tuple[str, str, int]], budget: Budget | None, *, stage_one: bool = False
+        self, lines: Iterable[tuple[str, str, int]], budget: Budget | None, *, stage_one: bool = False,
+        decided: bool = False,
     ) -> list[Any]:
         """:meth:`line_rules` of many lines at once: ``(folded, core, blocked)`` each.
 
@@ -336,6 +342,11 @@ class CompiledRules:
         searches. With ``stage_one=True`` the result per line is ``(sorted hits, rules to
         search)``: what the native :attr:`line_matcher` must return (the conformance tests).
 
+        With ``decided=True`` (the junk pass; the native matcher always) a line's regex rules
+        after its first :attr:`decisive` hit are not searched: its hits are then complete up
+        to that rule, which is all the junk pass reads (whether there is a hit, and the first
+        one that applies). ``line_rules`` lists every rule that matches.
+
         One loop, everything it reads held in locals: attribute lookups and calls per line
         were a good part of the time of a line that matches nothing.
         """
@@ -346,6 +357,7 @@ class CompiledRules:
         free_gate, free_by_len, free_regex = self.free_gate, self.free_by_len, self.free_regex
         far_free = self.far_free
         pattern, builtin, search = self.pattern, self.builtin, self._search
+        decisive, no_cap = self.decisive, len(self.rules)
         out: list[Any] = []
         for folded, core, blocked in lines:
             n = len(folded)
@@ -389,9 +401,14 @@ class CompiledRules:
             if stage_one:
                 out.append((sorted(hits), todo))
                 continue
+            cap = min((i for i in hits if decisive[i]), default=no_cap) if decided else no_cap
             for i in todo:
+                if i >= cap:
+                    continue
                 if pattern[i].search(folded) if builtin[i] else search(i, pattern[i], folded, budget):
                     hits.add(i)
+                    if decided and decisive[i]:
+                        cap = i
             out.append(sorted(hits))
         return out
 

@@ -66,7 +66,7 @@ def _match(state: State, scan: DocScan) -> dict[int, list[int]]:
             if folded not in seen:
                 seen[folded] = []
                 todo.append((folded, core(folded), blocked[block.index]))
-    for (folded, _, _), found in zip(todo, rules.match_lines(todo, state.budget), strict=True):
+    for (folded, _, _), found in zip(todo, rules.match_lines(todo, state.budget, decided=True), strict=True):
         seen[folded] = found
     for index, folded in matched:
         found = seen[folded]

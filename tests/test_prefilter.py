@@ -10,8 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scrubber import Scrubber
+from scrubber.engine.compile import _start_regex
 from scrubber.engine.fold import core, fold
-from scrubber.engine.prefilter import DIGIT, SPACE, required_chars, required_literals, start_literals
+from scrubber.engine.prefilter import (
+    DIGIT,
+    SPACE,
+    START_DIGIT,
+    required_chars,
+    required_literals,
+    start_literals,
+)
 
 _RULES = Scrubber().rules
 
@@ -26,8 +34,8 @@ def _sound(pattern: str, line: str) -> None:
         if literals:
             assert any(lit in where for lit in literals), (pattern, line, literals)
     starts = start_literals(pattern)
-    if starts:
-        assert key.startswith(starts), (pattern, line, starts)
+    if starts:  # (START_DIGIT in a literal: any \d there)
+        assert _start_regex(starts).match(key), (pattern, line, starts)
     chars = required_chars(pattern)
     if chars:
         classes = {DIGIT: r"\d", SPACE: r"\s"}
@@ -138,7 +146,19 @@ def test_start_literals_read_past_optional_groups() -> None:
     assert start_literals(r"^[^\p{L}\p{N}]*(?:click to )?(?:share|tweet)\s+this$") == ("click", "share", "tweet")
     assert start_literals(r"^(?:por\s+)?(?:agencia\s+)?(?:efe|afp)$") == ("afp", "agencia", "efe", "por")
     assert start_literals(r"^\s*(?:read )??more:?\s*\S+") == ("more", "read")
-    assert start_literals(r"^(?:\d+\s+)?comments$") is None
+    assert start_literals(r"^(?:\d+\s+)?comments$") == ("comments", START_DIGIT)  # (a digit: any \d)
+    assert start_literals(r"^(?:\w+\s+)?comments$") is None
+
+
+def test_start_literals_may_start_with_a_digit() -> None:
+    """``\\d`` or ``[0-9]`` where a literal would be: START_DIGIT, any ``\\d`` there (Unicode
+    digits too, as the regex has it); an optional or other class gives no answer."""
+    assert start_literals(r"^[^\p{L}\p{N}]*[0-9]{4}-\d\d$|^\s*(?:19|20)\d\d年") == (
+        f"19{START_DIGIT}{START_DIGIT}年", f"20{START_DIGIT}{START_DIGIT}年", START_DIGIT)
+    assert start_literals(r"^[^\p{L}\p{N}]*\d*\s*views$") is None
+    assert start_literals(r"^[^\p{L}\p{N}]*[\d,.]+\s*views$") is None
+    test = _start_regex((START_DIGIT + "月", "共"))
+    assert test.match("3月") and test.match("٣月") and test.match("共") and not test.match("x月")
 
 
 _WORDS = ["click to ", "read ", "por ", "1 ", "a", ""]

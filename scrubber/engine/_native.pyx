@@ -28,7 +28,7 @@ from libc.string cimport memset
 import numpy as np
 import regex
 
-from .prefilter import DIGIT, SPACE
+from .prefilter import DIGIT, SPACE, START_DIGIT
 
 from ._unicode cimport (
     PyUnicode_DATA, PyUnicode_KIND, PyUnicode_New, PyUnicode_READ,
@@ -283,7 +283,10 @@ cdef class LineMatcher:
     cdef object core_py
     cdef bint has_phrases
     cdef Py_ssize_t nrules
-    cdef list start_lits              # per rule: literals its core must start with, or None
+    cdef const int32_t[::1] slit_start  # per rule: its start literals (literals its core must
+    cdef const int32_t[::1] slit_off    # start with) slit_start[r]..slit_start[r + 1], each
+    cdef const uint32_t[::1] slit_code  # slit_code[slit_off[k] : slit_off[k + 1]]
+    cdef const uint64_t[::1] slit_first # per rule: the bits (_char_bit) of its literals' first characters
     cdef const uint8_t[::1] has_symbols  # per rule: it has prefilter literals (one must occur) ...
     cdef const int32_t[::1] sym_start   # ... symbol_text[sym_start[r] : sym_start[r + 1]]
     cdef list symbol_text
@@ -324,7 +327,21 @@ cdef class LineMatcher:
             bit_rule[bit] = i
         self.bit_rule = bit_rule
         self.free_gate = np.asarray(rules.free_gate, dtype=np.int64)
-        self.start_lits = [rules.starts.get(i) for i in range(nrules)]
+        slit_start, slit_off, slit_code, slit_first = [], [0], [], []
+        for i in range(nrules):
+            slit_start.append(len(slit_off) - 1)
+            first = 0
+            for lit in rules.starts.get(i) or ():
+                slit_code += map(ord, lit)
+                slit_off.append(len(slit_code))
+                # (a literal opening with START_DIGIT: any first character may be its digit)
+                first |= 0xFFFFFFFFFFFFFFFF if lit[0] == START_DIGIT else 1 << _py_char_bit(ord(lit[0]))
+            slit_first.append(first)
+        slit_start.append(len(slit_off) - 1)
+        self.slit_first = np.asarray(slit_first or [0], dtype=np.uint64)
+        self.slit_start = np.asarray(slit_start, dtype=np.int32)
+        self.slit_off = np.asarray(slit_off, dtype=np.int32)
+        self.slit_code = np.asarray(slit_code or [0], dtype=np.uint32)
         sym_start, symbol_text, symbol_mask = [], [], []
         for i in range(nrules):
             sym_start.append(len(symbol_text))
@@ -621,8 +638,7 @@ cdef class LineMatcher:
         """The core starts with one of rule ``r``'s start literals and the line holds one of
         its symbol literals and one of its required characters (where it has such)."""
         cdef int32_t k
-        lits = self.start_lits[r]
-        if lits is not None and not core.startswith(lits):
+        if self.slit_start[r] != self.slit_start[r + 1] and not self._starts(r, core):
             return False
         if self.has_symbols[r]:
             if not L.chars_known:  # the line's character bits, once a rule needs them
@@ -643,6 +659,37 @@ cdef class LineMatcher:
             if (self.chr_mask[r] & L.chars) == 0:  # no bit of theirs: none of the characters
                 return False
         return self._holds_char(r, line_text)
+
+    cdef bint _starts(self, int32_t r, object core) except -1:
+        """``core`` starts with one of rule ``r``'s start literals, ``_START_DIGIT`` in one
+        standing for itself or any ``\\d`` character (by the tables; by the regex beyond)."""
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(core), i
+        cdef int kind = PyUnicode_KIND(core)
+        cdef void *data = PyUnicode_DATA(core)
+        cdef int32_t k, a, b
+        cdef uint32_t want
+        cdef Py_UCS4 c
+        if n == 0 or not (self.slit_first[r] >> _char_bit(PyUnicode_READ(kind, data, 0))) & 1:
+            return False  # (no literal begins with its first character: most lines, at once)
+        for k in range(self.slit_start[r], self.slit_start[r + 1]):
+            a, b = self.slit_off[k], self.slit_off[k + 1]
+            if b - a > n:
+                continue
+            for i in range(b - a):
+                c = PyUnicode_READ(kind, data, i)
+                want = self.slit_code[a + i]
+                if c == want:
+                    continue
+                if want != _START_DIGIT:
+                    break
+                if c < <Py_UCS4> self.domain:
+                    if not (self.edge[c] & 16):
+                        break
+                elif self.digit_py(chr(c)) is None:
+                    break
+            else:
+                return True
+        return False
 
     cdef bint _holds_char(self, int32_t r, object line_text) except -1:
         """The line holds one of rule ``r``'s required characters (``_DIGIT``: a ``\\d``,
@@ -1059,6 +1106,11 @@ cdef inline int _char_bit(Py_UCS4 c) noexcept nogil:
     return <int> (((<uint32_t> c) * <uint32_t> 0x9E3779B1) >> 26)
 
 
+def _py_char_bit(c: int) -> int:
+    """:func:`_char_bit` for Python callers (the tables made at init)."""
+    return _char_bit(c)
+
+
 cdef struct _Line:
     # One line being matched: its stamp, length and failed condition bits, and per-call
     # buffers of rule indices (hits, anchors, rules to search) with their counts.
@@ -1090,6 +1142,7 @@ cdef inline void _sort(int32_t *a, int32_t n) noexcept nogil:
 
 cdef uint32_t _DIGIT = 0xFFFFFFFF  # in chr_code: any character ``\d`` matches (no code point)
 cdef uint32_t _SPACE = 0xFFFFFFFE  # ... and any character ``\s`` matches
+cdef uint32_t _START_DIGIT = ord(START_DIGIT)  # in a start literal: itself or any ``\d``
 
 
 cdef object _NOTHING = object()  # a line with nothing to report (in LineMatcher's per-call cache)

@@ -32,7 +32,7 @@ from .fold import core as core_key
 from .fold import edge_classes, variants
 from .matcher import phrase_matcher
 from .pattern import LazyPattern
-from .prefilter import DIGIT, SPACE, required_chars, required_literals, start_literals
+from .prefilter import DIGIT, SPACE, START_DIGIT, required_chars, required_literals, start_literals
 
 _PREFIX, _CONTAINS, _ANCHOR = 0, 1, 2
 _LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
@@ -236,10 +236,14 @@ class CompiledRules:
             )
             for e in self.entries
         )
-        #: Per line regex rule: literals one of which the core of a matching line starts with.
+        #: Per line regex rule: literals one of which the core of a matching line starts with
+        #: (:data:`~.prefilter.START_DIGIT` in one: any ``\\d`` character there).
         self.starts = {
             i: lits for i in (*self.anchored, *free) if (lits := start_literals(self.rules[i].pattern or ""))
         }
+        #: The Python path's test of those holding START_DIGIT (``str.startswith`` the others').
+        self.start_re = {i: _start_regex(lits) for i, lits in self.starts.items()
+                         if any(START_DIGIT in lit for lit in lits)}
         #: The same, split for the per-occurrence loop: the condition bits of every phrase,
         #: and the rest only for phrases that have any.
         self.anchor_bits = tuple(bits for *_, bits in self.by_phrase)
@@ -352,7 +356,8 @@ class CompiledRules:
         """
         limit, exact_rules, entries, line_max = self.limit, self.exact, self.entries, self.line_max
         anchor_bits, special, bit_rule = self.anchor_bits, self.special, self.bit_rule
-        occurrences, starts, symbol_re = self._occurrences, self.starts, self.symbol_re
+        occurrences, starts, start_re = self._occurrences, self.starts, self.start_re
+        symbol_re = self.symbol_re
         char_re = self.char_re
         free_gate, free_by_len, free_regex = self.free_gate, self.free_by_len, self.free_regex
         far_free = self.far_free
@@ -383,7 +388,9 @@ class CompiledRules:
                     live ^= low
             todo = [
                 i for i in sorted(anchors)
-                if i not in hits and n <= limit[i] and (i not in starts or core.startswith(starts[i]))
+                if i not in hits and n <= limit[i]
+                and (i not in starts or (core.startswith(starts[i]) if i not in start_re
+                                         else start_re[i].match(core) is not None))
                 and (i not in symbol_re or symbol_re[i].search(folded))
                 and (i not in char_re or char_re[i].search(folded))
             ]
@@ -393,7 +400,8 @@ class CompiledRules:
                 gate = free_gate[n]
                 free = free_by_len[n] if gate == -1 or gate & ~blocked else ()
             for i, _, bit in free:
-                if bit & blocked or (i in starts and not core.startswith(starts[i])):
+                if bit & blocked or (i in starts and not (core.startswith(starts[i]) if i not in start_re
+                                                          else start_re[i].match(core))):
                     continue
                 if (i not in symbol_re or symbol_re[i].search(folded)) and (
                         i not in char_re or char_re[i].search(folded)):
@@ -456,6 +464,13 @@ class CompiledRules:
         if len(out) > 1:
             out.sort(key=lambda t: (t[1], t[2]))
         return out
+
+
+def _start_regex(literals: tuple[str, ...]) -> regex.Pattern[str]:
+    """Start literals holding :data:`~.prefilter.START_DIGIT` as one regex to ``match`` a
+    core with (the character itself or any ``\\d``, as the native gate reads it)."""
+    any_digit = f"(?:\\d|{START_DIGIT})"
+    return regex.compile("|".join(regex.escape(lit).replace(START_DIGIT, any_digit) for lit in literals))
 
 
 def _repeats(native: bool) -> Callable[[list[str], int], list[int]]:

@@ -141,6 +141,11 @@ DIGIT = "\\d"
 #: matches. Nearly every English line has one; most Chinese lines have none, and a rule
 #: that needs one (a menu of words between spaces) is then not searched on them.
 SPACE = "\\s"
+#: In a start literal (:func:`compute_starts`), "any character ``\\d`` matches": a line's
+#: core starts with ``START_DIGIT + "月"`` when it starts with a digit and then ``月``. (A
+#: private-use character: the gate lets a core starting with this very character pass too,
+#: which only ever searches more.)
+START_DIGIT = "\ue000"
 
 
 def _cost(factor: str) -> int:
@@ -188,7 +193,7 @@ def _pieces(strings: frozenset[str], mode: str) -> frozenset[str] | None:
                 return None
             out.add(min(s, key=lambda ch: (_rarity(ch), ch)))
             continue
-        runs = [key(part) for part in _split_runs(s)] if mode == "alnum" else s.split()
+        runs = [key(part) for part in _split_runs(s)] if mode in ("alnum", "starts") else s.split()
         runs = [r for r in runs if r]
         if not runs:
             return None
@@ -392,12 +397,14 @@ class _Parser:
         chars = self.p[start + 1 : self.i - 1]
         if self.mode == "chars" and chars == "0-9":
             return _Info(None, frozenset({DIGIT}))
+        if self.mode == "starts" and chars in ("0-9", "\\d"):
+            return _literal(START_DIGIT)
         if self.mode == "chars" and "\\s" in chars:  # ``[\\s|/·]``: whitespace or one of the symbols
             rest = chars.replace("\\s", "")
             if not rest or _plain_class(rest, self.mode):
                 return _Info(None, frozenset({SPACE, *rest}))
             return _ANY
-        if self.mode == "alnum" or not _plain_class(chars, self.mode):
+        if self.mode in ("alnum", "starts") or not _plain_class(chars, self.mode):
             return _ANY
         return _Info(frozenset(chars), None, frozenset(chars), frozenset(chars))
 
@@ -406,6 +413,9 @@ class _Parser:
         if c == "d" and self.mode == "chars":
             self.i += 2
             return _Info(None, frozenset({DIGIT}))
+        if c == "d" and self.mode == "starts":
+            self.i += 2
+            return _literal(START_DIGIT)
         if c == "s" and self.mode == "chars":
             self.i += 2
             return _Info(None, frozenset({SPACE}))
@@ -444,7 +454,7 @@ def _plain_class(chars: str, mode: str) -> bool:
 #: What may sit between ``^`` and the literal a line-start pattern begins with: characters
 #: that are never letters or digits, so the literal begins the line's core.
 _SKIPS = (r"[^\p{L}\p{N}]*", r"\s*", "")
-_LEAD = regex.compile(r"[\p{L}\p{N}]+")
+_LEAD = regex.compile(r"[\p{L}\p{N}\ue000]+")
 
 
 def start_literals(pattern: str) -> tuple[str, ...] | None:
@@ -491,7 +501,7 @@ def compute_starts(pattern: str) -> tuple[str, ...] | None:
         if after is None:
             return None
         for rest in _without_optional_start(after, _OPTIONAL_DEPTH):
-            info = _read(rest, "alnum")
+            info = _read(rest, "starts")
             if info is None or "" in info.prefix:
                 return None
             for literal in info.prefix:

@@ -110,3 +110,30 @@ def test_random_phrase_sets(phrases: list[str], data: st.DataObject) -> None:
     bits = data.draw(st.lists(st.integers(0, 2**64 - 1), min_size=n, max_size=n))
     special = data.draw(st.sets(st.integers(0, max(n - 1, 0)), max_size=n)) if n else set()
     _same(phrases, bits, special)
+
+
+def test_dense_rows_are_the_walks_own_steps() -> None:
+    """The walk's table of ASCII transitions from its shallowest states (one read a
+    character) holds, for each, where the goto and failure steps lead (the reference
+    automaton's, followed here in Python): for every state it covers and every ASCII
+    character, whether in a phrase or not."""
+    rules = Scrubber().rules
+    phrases = list(rules.phrases)
+    root, estart, echar, _emask, enext, fail, *_ = reference(phrases, list(rules.anchor_bits), set(rules.special))
+    goto = [dict(zip(echar[estart[s]:estart[s + 1]], enext[estart[s]:estart[s + 1]], strict=True))
+            for s in range(len(fail))]
+
+    def step(state: int, c: int) -> int:
+        while state:
+            if c in goto[state]:
+                return goto[state][c]
+            state = fail[state]
+        return max(int(root[c]), 0)
+
+    columns, rows = rules.line_matcher.dense_table()
+    assert 0 < rows.shape[0] <= len(fail) and rows.shape[0] >= 1000
+    in_phrases = {ord(ch) for p in phrases for ch in p if ord(ch) < 128}
+    assert {c for c in range(128) if columns[c]} == in_phrases
+    for state in range(rows.shape[0]):
+        for c in range(128):
+            assert rows[state, columns[c]] == step(state, c), (state, chr(c))

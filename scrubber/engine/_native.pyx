@@ -38,7 +38,7 @@ from ._unicode cimport (
 cdef enum:  # the bits of docscan's tables
     _PUNCT = 1
     _CJK = 2
-    _WORD = 4
+    _WORD = 4  # (read as bit 2 in _block_facts)
     _BEYOND = 16
     _FIELD = (1 << 21) - 1
 
@@ -197,8 +197,7 @@ cdef void _block_facts(const _Src *src, Py_ssize_t s, Py_ssize_t e, const uint32
     cdef uint16_t flags
     cdef uint64_t red = 0, w = 0
     cdef uint16_t sn = 0
-    cdef int64_t r = 0
-    cdef bint word, prev_word = False
+    cdef int64_t r = 0, word, prev_word = 0
     for i in range(s, e):
         c = src[i]
         if mask != NULL:
@@ -209,9 +208,10 @@ cdef void _block_facts(const _Src *src, Py_ssize_t s, Py_ssize_t e, const uint32
         flags = rawt[c]
         sn |= flags
         w += wt[c]
-        word = (flags & _WORD) != 0
-        if word and not prev_word:
-            r += 1
+        # A run starts where a word character follows a non-word one: counted without a
+        # branch (word boundaries come every few characters, too irregular to predict).
+        word = (flags >> 2) & 1  # (_WORD)
+        r += word & (prev_word ^ 1)
         prev_word = word
     reduced[0], seen[0], wsum[0], runs[0] = red, sn, w, r
 

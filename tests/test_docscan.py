@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from scrubber import Config, Scrubber
 from scrubber.engine.charset import class_members, consumed_atoms, domain_text
-from scrubber.engine.compile import Budget
+from scrubber.engine.compile import Budget, _start_regex
 from scrubber.engine.docscan import DocScan
 from scrubber.engine.fold import core, fold
-from scrubber.engine.prefilter import start_literals
+from scrubber.engine.prefilter import START_DIGIT, start_literals
 from scrubber.engine.state import State
 from scrubber.fronts.text import split_text
 
@@ -68,7 +68,7 @@ def _check(lines: list[str]) -> None:
         for i, literals in _RULES.starts.items():
             pattern = _RULES.anchored.get(i) or next(p for j, p, *_ in _RULES.free_regex if j == i)
             if pattern.search(folded):
-                assert core(folded).startswith(literals), (_RULES.rules[i].id, block.text)
+                assert _start_regex(literals).match(core(folded)), (_RULES.rules[i].id, block.text)
         budget = Budget(1.0)
         assert _RULES.line_rules(block.text, folded, core(folded), budget, scan.blocked[block.index]) == (
             _RULES.line_rules(block.text, folded, core(folded), budget)
@@ -106,7 +106,8 @@ def test_prose_over_long_and_cjk_lines() -> None:
 @pytest.mark.parametrize(
     ("pattern", "literals"),
     [(r"^[^\p{L}\p{N}]*(?:more|read more)\b", ("more", "read")), (r"^\s*(?=x)ab|^c", ("ab", "c")),
-     (r"^[^\p{L}\p{N}]*(?:more)?x", ("morex", "x")), (r"^[^\p{L}\p{N}]*(?:\d)?x", None), (r"^a|b", None),
+     (r"^[^\p{L}\p{N}]*(?:more)?x", ("morex", "x")), (r"^[^\p{L}\p{N}]*(?:\d)?x", ("x", START_DIGIT + "x")),
+     (r"^[^\p{L}\p{N}]*(?:\w)?x", None), (r"^a|b", None),
      (r"^[^\p{L}\p{N}]*-x", None), (r"^[^\p{L}\p{N}]*+x", None)],
 )
 def test_start_literals(pattern: str, literals: tuple[str, ...] | None) -> None:

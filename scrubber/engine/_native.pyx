@@ -554,7 +554,7 @@ cdef class LineMatcher:
                 s, e = starts[index], ends[index]
                 line_text = PyUnicode_Substring(folded, s, e)
                 known = self._cached(line_text) if caching else None
-                if known is None:
+                if known is None and seen:  # (with the cache, only budgeted lines go in seen)
                     known = seen.get(line_text)
                 if known is None:
                     L.id += 1

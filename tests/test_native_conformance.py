@@ -630,3 +630,31 @@ def test_stage_two_line_by_line_stops_at_the_first_decisive_hit() -> None:
         assert [i for i in hits if first is None or i <= first] == upto, block.text
         shortened += hits != full
     assert shortened > 0
+
+
+def test_cut_rest_at_its_thresholds(tmp_path) -> None:
+    """``cut_rest`` applies only with enough body above the marker: ``Config.cut_rest_min_share``
+    of the document's body text (at exactly the share it applies), or a rule's own
+    ``min_body_chars`` (at one character fewer it does not). The native junk pass and the
+    Python one agree on each side of both thresholds, and both sides occur."""
+    pack = tmp_path / "cut.toml"
+    pack.write_text(
+        '[[rule]]\nid = "CUT-SHARE"\ncategory = "comments"\nmatch = "exact"\nphrases = ["zorbling share"]\n'
+        'max_chars = 40\naction = "cut_rest"\n'
+        '[[rule]]\nid = "CUT-MIN"\ncategory = "comments"\nmatch = "exact"\nphrases = ["zorbling floor"]\n'
+        'max_chars = 40\naction = "cut_rest"\nmin_body_chars = 300\n', encoding="utf-8")
+    para = ("The council met on Tuesday and agreed a budget for the coming year, after a long debate "
+            "about the roads, the schools and the library of the town, which ran late. ")[:150]
+    assert len(para) == 150
+    config = Config(extra_packs=(str(pack),))
+    cut = {True: 0, False: 0}
+    for marker, above, below in [("zorbling share", 3, 2), ("zorbling share", 2, 2), ("zorbling share", 3, 3),
+                                 ("zorbling floor", 2, 4), ("zorbling floor", 1, 4)]:
+        for trim in (0, 1):
+            paras = [para] * above
+            paras[-1] = paras[-1][: len(para) - trim]  # (one character short of the threshold)
+            text = "\n\n".join([*paras, marker, *[para] * below])
+            _same(text, config)
+            result = Scrubber(config).scrub(text)
+            cut[any(r.rule_id.startswith("CUT-") for r in result.removals)] += 1
+    assert cut[True] and cut[False]

@@ -178,3 +178,54 @@ cdef bint _weak_block(int kind, void *data, Py_ssize_t length, object block, Py_
 cdef inline uint8_t _weak_bits(int kind, void *data, Py_ssize_t i, uint32_t dom, const uint8_t[::1] table) noexcept:
     cdef Py_UCS4 c = PyUnicode_READ(kind, data, i)
     return table[c] if c < dom else 0
+
+
+def apply_hits(dict hits, list verdict, list body, list blocks, const unsigned char[::1] scope,
+               const unsigned char[::1] action, list min_body, list verdicts, Py_ssize_t first,
+               Py_ssize_t last, double cut_share, Py_ssize_t list_items, Py_ssize_t item_chars):
+    """``passes.junk``'s loop over the line rules' hits: per block in order, not removed yet,
+    the first of its rules whose scope admits it (``scope``: 0 anywhere, 1 head -- above
+    ``first`` --, 2 tail -- below ``last``) and that applies: ``action`` 0 removes the block,
+    1 (drop_list) also the following short non-body blocks (at most ``list_items``, each at
+    most ``item_chars`` long), 2 (cut_rest) the block and all after it, if enough body text
+    comes before it (``min_body[ri]`` characters, or else ``cut_share`` of the document's).
+    ``verdicts``: per rule, its Verdict; ``verdict`` is updated in place."""
+    cdef Py_ssize_t nb = len(blocks), index, i, j, r, end
+    cdef list before = None
+    cdef object v, need
+    cdef PyTypeObject *cls = <PyTypeObject *> Block
+    if len(verdict) != nb or len(body) != nb:
+        raise ValueError("one verdict and one body flag per block")
+    for index in sorted(hits):
+        if verdict[index] is not None:
+            continue
+        for ri in <list> hits[index]:
+            r = ri
+            if (scope[r] == 1 and index >= first) or (scope[r] == 2 and index <= last):
+                continue
+            v = verdicts[r]
+            if action[r] == 2:
+                if before is None:  # characters of body text above each block
+                    before = [0] * (nb + 1)
+                    for i in range(nb):
+                        before[i + 1] = before[i] + (PyUnicode_GET_LENGTH(field(blocks[i], cls, _TEXT, "text"))
+                                                     if body[i] else 0)
+                need = min_body[r]
+                if need:
+                    if before[index] < need:
+                        continue
+                elif not (before[nb] > 0 and before[index] >= cut_share * before[nb]):
+                    continue
+                for i in range(index, nb):
+                    if verdict[i] is None:
+                        verdict[i] = v
+                break
+            verdict[index] = v
+            if action[r] == 1:
+                end = min(nb, index + 1 + list_items)
+                for j in range(index + 1, end):
+                    if body[j] or PyUnicode_GET_LENGTH(field(blocks[j], cls, _TEXT, "text")) > item_chars:
+                        break
+                    if verdict[j] is None:
+                        verdict[j] = v
+            break

@@ -258,6 +258,11 @@ class CompiledRules:
         #: Per rule, the verdict its removals carry (one object per rule, not per removal);
         #: sections cut by ``cut_rest`` rules are outside the over-removal guard.
         self.verdicts = [Verdict(r.id, r.category, r.action == "cut_rest") for r in self.rules]
+        #: Per rule, for the native junk pass: scope (0 anywhere, 1 head, 2 tail), action (0 drop
+        #: or strip, 1 drop_list, 2 cut_rest) and cut_rest's min_body_chars (None: the share).
+        self.scope_code = bytes({"head": 1, "tail": 2}.get(r.scope, 0) for r in self.rules)
+        self.action_code = bytes({"drop_list": 1, "cut_rest": 2}.get(r.action, 0) for r in self.rules)
+        self.min_body = [r.min_body_chars for r in self.rules]
         self.line_max = max((r.max_chars or 0 for r in self.rules if r.unit == "line"), default=0)
         #: Per line length up to line_max: the anchor-less regex rules admitting it, in order.
         self.free_by_len = tuple(

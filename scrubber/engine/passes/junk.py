@@ -9,6 +9,11 @@ from ..docscan import DocScan
 from ..fold import core
 from ..state import State
 
+try:
+    from .. import _passes as _NATIVE
+except ImportError:  # no compiler at install: the Python loop
+    _NATIVE = None
+
 #: A ``drop_list`` header takes with it at most this many following short lines ...
 LIST_MAX_ITEMS = 40
 #: ... each at most this long.
@@ -33,6 +38,19 @@ def run(state: State) -> None:
         body[:] = [state.is_prose(b.text) if body[b.index] is None else body[b.index] for b in blocks]
     first = body.index(True) if True in body else len(blocks)
     last = len(body) - 1 - body[::-1].index(True) if True in body else -1
+    if _NATIVE is not None and rules.line_matcher is not None:
+        _NATIVE.apply_hits(hits, verdict, body, blocks, rules.scope_code, rules.action_code, rules.min_body,
+                           rules.verdicts, first, last, state.config.cut_rest_min_share, LIST_MAX_ITEMS,
+                           LIST_ITEM_MAX_CHARS)
+    else:
+        _apply_hits(state, hits, first, last)
+    _spans(state, scan.span_bits)
+
+
+def _apply_hits(state: State, hits: dict[int, list[int]], first: int, last: int) -> None:
+    """Per matched block in order, not removed yet: the first of its rules whose scope admits
+    it and that applies (``_passes.apply_hits`` in the native core)."""
+    blocks, rules, verdict, body = state.doc.blocks, state.rules, state.verdict, state.body
     # body_before[i]: characters of body text in blocks[:i] (for cut_rest's share test).
     body_before: list[int] | None = None
     for index in sorted(hits):
@@ -47,7 +65,6 @@ def run(state: State) -> None:
                                                         initial=0))
             if _apply(state, rule, ri, index, body_before or []):
                 break
-    _spans(state, scan.span_bits)
 
 
 def _match(state: State, scan: DocScan) -> dict[int, list[int]]:

@@ -453,9 +453,8 @@ class CompiledRules:
         out: list[tuple[int, int, int]] = []
         n = len(text)
         folded = None
-        for k, (i, pattern, anchors) in enumerate(self.span_rules):
-            rule = self.rules[i]
-            if rule.max_chars is not None and n > rule.max_chars:
+        for k, i, rule, pattern, anchors, max_chars in self._span_plan:
+            if n > max_chars:
                 continue
             if bits is not None:
                 if not (bits >> k) & 1:
@@ -464,11 +463,19 @@ class CompiledRules:
                 continue
             if folded is None:
                 folded = fold_text()
-            out += [(i, m.start(), m.end()) for m in budget.finditer(rule, pattern, folded)
-                    if m.end() > m.start()]
+            # (Built-in patterns run without the budget, as Budget.finditer would run them.)
+            found = pattern.finditer(folded) if rule.builtin else budget.finditer(rule, pattern, folded)
+            out += [(i, m.start(), m.end()) for m in found if m.end() > m.start()]
         if len(out) > 1:
             out.sort(key=lambda t: (t[1], t[2]))
         return out
+
+    @functools.cached_property
+    def _span_plan(self) -> tuple[tuple[int, int, Rule, Regex, regex.Pattern[str] | None, int], ...]:
+        """:attr:`span_rules` with what :meth:`spans` reads of each, in one tuple a rule."""
+        return tuple((k, i, self.rules[i], pattern, anchors,
+                      _NO_LIMIT if self.rules[i].max_chars is None else self.rules[i].max_chars)
+                     for k, (i, pattern, anchors) in enumerate(self.span_rules))
 
 
 def _start_regex(literals: tuple[str, ...]) -> regex.Pattern[str]:

@@ -658,3 +658,25 @@ def test_cut_rest_at_its_thresholds(tmp_path) -> None:
             result = Scrubber(config).scrub(text)
             cut[any(r.rule_id.startswith("CUT-") for r in result.removals)] += 1
     assert cut[True] and cut[False]
+
+
+def test_stage_one_with_dense_entries_too_far() -> None:
+    """A dense row's entry may say 'too far for two bytes' (automata past 65,535 states): the
+    walk then takes its own steps from that state. With every third entry so marked, stage
+    one still equals the Python path on every line."""
+    scrubber = Scrubber()
+    scrubber.rules.line_matcher._far_every(3)
+    rules = scrubber.rules
+    text = _document(random.Random(5), 400) + "\n" + "\n".join(EXAMPLES) + "\n" + _SEED
+    doc = split_text(text)
+    scan = DocScan(text, doc.blocks, rules.scan_tables, scrubber.config)
+    native = {i: rest for i, *rest in rules.line_matcher.match(
+        scan.folded, scan.starts, scan.ends, scan.blocked, [b.index for b in doc.blocks])}
+    lines = [(scan.folded[b.start : b.end], core(scan.folded[b.start : b.end]), scan.blocked[b.index])
+             for b in doc.blocks]
+    checked = 0
+    for block, (hits, todo) in zip(doc.blocks, rules.match_lines(lines, None, stage_one=True), strict=True):
+        assert native.get(block.index) == ([hits, todo, lines[block.index][0]] if hits or todo else None)
+        checked += bool(hits)
+    assert checked > 50
+    assert scrubber.scrub(text).to_dict() == PURE.scrub(text).to_dict()

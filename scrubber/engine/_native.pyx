@@ -44,10 +44,13 @@ cdef enum:  # the bits of docscan's tables
 
 
 #: How many of the shallowest automaton states get a row of ASCII transitions: for the
-#: built-in packs 44 columns of 4 bytes, 720 KB, built in ~1.5 ms (the 1,024 shallowest take
+#: built-in packs 44 columns of 2 bytes, 360 KB, built in ~1.5 ms (the 1,024 shallowest take
 #: 96% of the walk's steps on the development texts; 4,096 measured ~4% faster than 1,024,
-#: 256 ~15% slower).
+#: 256 ~15% slower; 2-byte entries ~4% faster in the whole pipeline than 4-byte ones, whose
+#: table the other passes push out of the L2 cache between documents).
 cdef int32_t _DENSE_STATES = 4096
+#: In a dense row: a target state too far for 2 bytes (the walk takes its own steps there).
+cdef int32_t _FAR = 0xFFFF
 
 
 cdef class Scanner:
@@ -286,8 +289,11 @@ cdef class LineMatcher:
     cdef int domain
     cdef int32_t nroot
     cdef const uint8_t[::1] dcls      # ASCII character -> its column in ``dense`` (0: in no phrase)
-    cdef const int32_t[::1] dense     # the first ndense states (the shallowest: the walk's
-    cdef int32_t ndense, dwidth       # usual ones) x those columns -> the state the walk goes to
+    cdef const uint16_t[::1] dense    # the first ndense states (the shallowest: the walk's usual
+    cdef int32_t ndense, dwidth       # ones) x those columns -> the state the walk goes to, when
+                                      # below _FAR (2 bytes an entry: twice the rows in a cache)
+    cdef const uint8_t[::1] sflag     # per state: 1 when it reports anything (sbits or phrases)
+    cdef object _dense_rows           # (dense's array)
     cdef bint dense_ready
     cdef dict exact
     cdef Py_ssize_t exact_max
@@ -432,9 +438,9 @@ cdef class LineMatcher:
         character instead of a search of a state's run and a failure chain of them, whose
         varying length the CPU cannot predict."""
         cdef _Auto A
-        cdef int32_t s, k, width
+        cdef int32_t s, k, width, t
         cdef uint32_t c
-        cdef int32_t[::1] out
+        cdef uint16_t[::1] out
         self._auto_tables(&A)
         if A.st[0].sbits != 0 or A.st[0].ostart >= 0:
             raise ValueError("the automaton's root reports a phrase")  # (phrases are never empty)
@@ -444,13 +450,21 @@ cdef class LineMatcher:
             cls[c] = k + 1
         width = len(used) + 1
         nd = min(len(self.fail), _DENSE_STATES)
-        dense = np.zeros(max(nd * width, 1), dtype=np.int32)  # (column 0: every state goes to the root)
+        dense = np.zeros(max(nd * width, 1), dtype=np.uint16)  # (column 0: every state goes to the root)
         out = dense
         for s in range(nd):
             for k, c in enumerate(used):
-                out[s * width + k + 1] = _delta(&A, s, c)
+                t = _delta(&A, s, c)
+                out[s * width + k + 1] = t if t < _FAR else _FAR  # (_FAR: the walk's own steps)
         self.dcls, self.dense, self.ndense, self.dwidth = cls, dense, nd, width
+        self._dense_rows = dense
+        self.sflag = ((np.asarray(self.sbits) != 0) | (np.asarray(self.ostart)[: len(self.fail)] >= 0)).astype(np.uint8)
         self.dense_ready = True
+
+    def _far_every(self, Py_ssize_t step):
+        """Mark every ``step``-th dense entry as too far (for the tests: the walk's own steps
+        from a dense state, which real automata take only past 65,535 states)."""
+        self._dense_rows[::step] = _FAR
 
     def dense_table(self):
         """``(columns, rows)``: ASCII code point -> column (0: in no phrase), and the
@@ -650,8 +664,9 @@ cdef class LineMatcher:
         A.pend, A.prules, A.limit = &self.pend[0], &self.prules[0], &self.limit[0]
         if self.dense_ready:  # (not while _build_dense itself reads the tables)
             A.dcls, A.dense, A.ndense, A.dwidth = &self.dcls[0], &self.dense[0], self.ndense, self.dwidth
+            A.sflag = &self.sflag[0]
         else:
-            A.dcls, A.dense, A.ndense, A.dwidth = NULL, NULL, 0, 0
+            A.dcls, A.dense, A.ndense, A.dwidth, A.sflag = NULL, NULL, 0, 0, NULL
 
     cdef int _gates(self, object core, object line_text, _Line *L) except -1:
         """The rules to search, in match_lines' order: anchored ones not hit yet, admitted
@@ -1033,8 +1048,9 @@ cdef struct _Auto:
     const int32_t *prules
     const int64_t *limit
     const uint8_t *dcls
-    const int32_t *dense
+    const uint16_t *dense
     int32_t ndense, dwidth
+    const uint8_t *sflag
 
 
 cdef int32_t _delta(const _Auto *A, int32_t state, Py_UCS4 c) noexcept nogil:
@@ -1078,13 +1094,18 @@ cdef uint64_t _walk(const _Src *src, Py_ssize_t n, const _Auto *A, _Line *L) noe
     anchors without a condition bit recorded in ``L``; returns the OR of the condition bits
     of the phrases found."""
     cdef Py_ssize_t pos
-    cdef int32_t state = 0, nxt, rooted, j, j2, p, o
+    cdef int32_t state = 0, nxt, rooted, j, j2, p, o, t
     cdef uint64_t live = 0, cbit
     cdef Py_UCS4 c
     for pos in range(n):
         c = src[pos]
+        t = _FAR
         if c < 128 and state < A.ndense:  # (the usual step of an English line: one read)
-            state = A.dense[state * A.dwidth + A.dcls[c]]
+            t = A.dense[state * A.dwidth + A.dcls[c]]
+        if t != _FAR:
+            state = t
+            if not A.sflag[state]:  # (most states report nothing: one byte read, not a record)
+                continue
         else:
             rooted = -1
             if c < <Py_UCS4> A.nroot:

@@ -1053,8 +1053,10 @@ cdef struct _Auto:
     const uint8_t *sflag
 
 
-cdef int32_t _delta(const _Auto *A, int32_t state, Py_UCS4 c) noexcept nogil:
-    """Where :func:`_walk` goes from ``state`` on ``c`` (its goto and failure steps, as there)."""
+cdef inline int32_t _delta(const _Auto *A, int32_t state, Py_UCS4 c) noexcept nogil:
+    """Where :func:`_walk` goes from ``state`` on ``c``: its goto, else its failure links' in
+    turn, down to the root's dense table (or its own run beyond the table); a character in
+    no phrase goes straight to the root."""
     cdef int32_t rooted = A.root[c] if c < <Py_UCS4> A.nroot else -1, nxt = -1
     cdef uint64_t cbit
     if rooted == -2:
@@ -1094,8 +1096,8 @@ cdef uint64_t _walk(const _Src *src, Py_ssize_t n, const _Auto *A, _Line *L) noe
     anchors without a condition bit recorded in ``L``; returns the OR of the condition bits
     of the phrases found."""
     cdef Py_ssize_t pos
-    cdef int32_t state = 0, nxt, rooted, j, j2, p, o, t
-    cdef uint64_t live = 0, cbit
+    cdef int32_t state = 0, j, j2, p, o, t
+    cdef uint64_t live = 0
     cdef Py_UCS4 c
     for pos in range(n):
         c = src[pos]
@@ -1107,23 +1109,7 @@ cdef uint64_t _walk(const _Src *src, Py_ssize_t n, const _Auto *A, _Line *L) noe
             if not A.sflag[state]:  # (most states report nothing: one byte read, not a record)
                 continue
         else:
-            rooted = -1
-            if c < <Py_UCS4> A.nroot:
-                rooted = A.root[c]
-                if rooted == -2:
-                    state = 0  # in no phrase: every state falls back to the root
-                    continue
-            cbit = (<uint64_t> 1) << _char_bit(c)
-            nxt = -1
-            while state != 0:
-                nxt = _step(A, state, c, cbit)
-                if nxt >= 0:
-                    break
-                state = A.st[state].fail
-            if state == 0:  # the root: its dense table, or its own run beyond the table
-                nxt = rooted if c < <Py_UCS4> A.nroot else _step(A, 0, c, cbit)
-            if nxt >= 0:
-                state = nxt
+            state = _delta(A, state, c)  # (the root, where it lands, reports nothing: checked at build)
         live |= A.st[state].sbits
         o = A.st[state].ostart
         if o < 0:

@@ -8,6 +8,7 @@ its HTTP ``Content-Type`` (:func:`charset_of`) for the decoder.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Iterator
@@ -178,15 +179,7 @@ def _warcio_body(rec: Any) -> tuple[bytes, str | None]:
     that a broken chunked encoding, or a compressed body that breaks part way, is an error
     (``undecodable``, as FastWARC has it) where warcio hands back the raw bytes, or the
     bytes decoded so far with a line on stderr."""
-    from warcio.bufferedreaders import BufferedReader, ChunkedDataException, ChunkedDataReader
-
-    class Strict(ChunkedDataReader):
-        def _decompress(self, data: bytes) -> bytes:
-            # warcio takes a first read that fails for a body that was never compressed
-            # (served plain under a Content-Encoding): so do we, unless it is gzip data.
-            if self.decompressor and data and (self.num_block_read or data[:2] == b"\x1f\x8b"):
-                return self.decompressor.decompress(data)
-            return super()._decompress(data)
+    from warcio.bufferedreaders import BufferedReader
 
     http = rec.http_headers
     encoding = (http.get_header("Content-Encoding") or "").strip().lower() or None
@@ -197,10 +190,25 @@ def _warcio_body(rec: Any) -> tuple[bytes, str | None]:
         return rec.raw_stream.read(), None
     try:
         # (Made in here: warcio 1.7-1.8 cannot make its brotli decompressor with brotli >= 1.1)
-        reader = Strict(rec.raw_stream, decomp_type=encoding, raise_exceptions=True)
+        reader = _strict_reader()(rec.raw_stream, decomp_type=encoding, raise_exceptions=True)
         reader.not_chunked = not chunked
         return reader.read(), None
-    except ChunkedDataException as exc:
-        return b"", f"ChunkedDataException: {exc}"
-    except Exception as exc:  # (zlib.error, brotli's: a body that stops decompressing or cannot start)
+    except Exception as exc:  # (ChunkedDataException, zlib.error, brotli's: the body cannot be read)
         return b"", f"{type(exc).__name__}: {exc}"
+
+
+@functools.cache
+def _strict_reader() -> type:
+    """warcio's body reader, raising where warcio's own hands back what it could not decode
+    (made once, on the first compressed or chunked body: warcio is imported only here)."""
+    from warcio.bufferedreaders import ChunkedDataReader
+
+    class Strict(ChunkedDataReader):  # type: ignore[misc]
+        def _decompress(self, data: bytes) -> bytes:
+            # warcio takes a first read that fails for a body that was never compressed
+            # (served plain under a Content-Encoding): so do we, unless it is gzip data.
+            if self.decompressor and data and (self.num_block_read or data[:2] == b"\x1f\x8b"):
+                return self.decompressor.decompress(data)
+            return super()._decompress(data)
+
+    return Strict

@@ -116,10 +116,12 @@ def test_dense_rows_are_the_walks_own_steps() -> None:
     """The walk's table of ASCII transitions from its shallowest states (one read a
     character) holds, for each, where the goto and failure steps lead (the reference
     automaton's, followed here in Python): for every state it covers and every ASCII
-    character, whether in a phrase or not."""
+    character, whether in a phrase or not, with the top bit set when the target reports
+    something (a phrase's condition bits or a special phrase ending there)."""
     rules = Scrubber().rules
     phrases = list(rules.phrases)
-    root, estart, echar, _emask, enext, fail, *_ = reference(phrases, list(rules.anchor_bits), set(rules.special))
+    root, estart, echar, _emask, enext, fail, sbits, ostart, _ = reference(
+        phrases, list(rules.anchor_bits), set(rules.special))
     goto = [dict(zip(echar[estart[s]:estart[s + 1]], enext[estart[s]:estart[s + 1]], strict=True))
             for s in range(len(fail))]
 
@@ -136,5 +138,7 @@ def test_dense_rows_are_the_walks_own_steps() -> None:
     assert {c for c in range(128) if columns[c]} == in_phrases
     for state in range(rows.shape[0]):
         for c in range(128):
-            target = step(state, c)  # (0xFFFF: a state too far for two bytes, the walk's own steps)
-            assert rows[state, columns[c]] == (target if target < 0xFFFF else 0xFFFF), (state, chr(c))
+            target = step(state, c)  # (0xFFFF: a state too far for 15 bits, the walk's own steps)
+            reports = bool(sbits[target]) or ostart[target + 1] > ostart[target]
+            want = target | (0x8000 if reports else 0) if target < 0x8000 else 0xFFFF
+            assert rows[state, columns[c]] == want, (state, chr(c))

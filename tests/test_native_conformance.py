@@ -661,7 +661,7 @@ def test_cut_rest_at_its_thresholds(tmp_path) -> None:
 
 
 def test_stage_one_with_dense_entries_too_far() -> None:
-    """A dense row's entry may say 'too far for two bytes' (automata past 65,535 states): the
+    """A dense row's entry may say 'too far for its 15 bits' (automata past 32,767 states): the
     walk then takes its own steps from that state. With every third entry so marked, stage
     one still equals the Python path on every line."""
     scrubber = Scrubber()

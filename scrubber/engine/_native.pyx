@@ -49,8 +49,12 @@ cdef enum:  # the bits of docscan's tables
 #: 256 ~15% slower; 2-byte entries ~4% faster in the whole pipeline than 4-byte ones, whose
 #: table the other passes push out of the L2 cache between documents).
 cdef int32_t _DENSE_STATES = 4096
-#: In a dense row: a target state too far for 2 bytes (the walk takes its own steps there).
+#: In a dense row: a target state too far for the entry's 15 bits (the walk takes its own
+#: steps there) ...
 cdef int32_t _FAR = 0xFFFF
+#: ... else the target, with this bit set when it reports something (the walk reads its record
+#: only then: most steps are one read, with no second load of a per-state flag).
+cdef int32_t _REPORTS = 0x8000
 
 
 cdef class Scanner:
@@ -290,9 +294,9 @@ cdef class LineMatcher:
     cdef int32_t nroot
     cdef const uint8_t[::1] dcls      # ASCII character -> its column in ``dense`` (0: in no phrase)
     cdef const uint16_t[::1] dense    # the first ndense states (the shallowest: the walk's usual
-    cdef int32_t ndense, dwidth       # ones) x those columns -> the state the walk goes to, when
-                                      # below _FAR (2 bytes an entry: twice the rows in a cache)
-    cdef const uint8_t[::1] sflag     # per state: 1 when it reports anything (sbits or phrases)
+    cdef int32_t ndense, dwidth       # ones) x those columns -> the state the walk goes to (low
+                                      # 15 bits), _REPORTS set when that state reports; _FAR: too
+                                      # far (2 bytes an entry: twice the rows in a cache)
     cdef object _dense_rows           # (dense's array)
     cdef bint dense_ready
     cdef dict exact
@@ -452,23 +456,29 @@ cdef class LineMatcher:
         nd = min(len(self.fail), _DENSE_STATES)
         dense = np.zeros(max(nd * width, 1), dtype=np.uint16)  # (column 0: every state goes to the root)
         out = dense
+        # (From the records: their ostart is -1 for a state without special phrases, where the
+        # automaton's own ostart is a running offset, never negative.)
+        records = np.asarray(self.states).view(_STATE_DTYPE)
+        sflag = (records["sbits"] != 0) | (records["ostart"] >= 0)
         for s in range(nd):
             for k, c in enumerate(used):
                 t = _delta(&A, s, c)
-                out[s * width + k + 1] = t if t < _FAR else _FAR  # (_FAR: the walk's own steps)
+                # _REPORTS marks a target that reports (the walk then reads its record);
+                # _FAR, a target past the entry's 15 bits (the walk's own steps).
+                out[s * width + k + 1] = (t | (_REPORTS if sflag[t] else 0)) if t < _REPORTS else _FAR
         self.dcls, self.dense, self.ndense, self.dwidth = cls, dense, nd, width
         self._dense_rows = dense
-        self.sflag = ((np.asarray(self.sbits) != 0) | (np.asarray(self.ostart)[: len(self.fail)] >= 0)).astype(np.uint8)
         self.dense_ready = True
 
     def _far_every(self, Py_ssize_t step):
         """Mark every ``step``-th dense entry as too far (for the tests: the walk's own steps
-        from a dense state, which real automata take only past 65,535 states)."""
+        from a dense state, which real automata take only past 32,767 states)."""
         self._dense_rows[::step] = _FAR
 
     def dense_table(self):
         """``(columns, rows)``: ASCII code point -> column (0: in no phrase), and the
-        ``(ndense, width)`` array of the states the walk goes to (for the tests)."""
+        ``(ndense, width)`` array of the states the walk goes to, ``_REPORTS`` (0x8000) set on
+        those that report, ``_FAR`` (0xFFFF) where too far (for the tests)."""
         return np.asarray(self.dcls), np.asarray(self.dense).reshape(self.ndense, self.dwidth)
 
     cdef object _core(self, str folded, Py_ssize_t s, Py_ssize_t e, object line_text):
@@ -664,9 +674,8 @@ cdef class LineMatcher:
         A.pend, A.prules, A.limit = &self.pend[0], &self.prules[0], &self.limit[0]
         if self.dense_ready:  # (not while _build_dense itself reads the tables)
             A.dcls, A.dense, A.ndense, A.dwidth = &self.dcls[0], &self.dense[0], self.ndense, self.dwidth
-            A.sflag = &self.sflag[0]
         else:
-            A.dcls, A.dense, A.ndense, A.dwidth, A.sflag = NULL, NULL, 0, 0, NULL
+            A.dcls, A.dense, A.ndense, A.dwidth = NULL, NULL, 0, 0
 
     cdef int _gates(self, object core, object line_text, _Line *L) except -1:
         """The rules to search, in match_lines' order: anchored ones not hit yet, admitted
@@ -1050,7 +1059,6 @@ cdef struct _Auto:
     const uint8_t *dcls
     const uint16_t *dense
     int32_t ndense, dwidth
-    const uint8_t *sflag
 
 
 cdef inline int32_t _delta(const _Auto *A, int32_t state, Py_UCS4 c) noexcept nogil:
@@ -1104,10 +1112,11 @@ cdef uint64_t _walk(const _Src *src, Py_ssize_t n, const _Auto *A, _Line *L) noe
         t = _FAR
         if c < 128 and state < A.ndense:  # (the usual step of an English line: one read)
             t = A.dense[state * A.dwidth + A.dcls[c]]
-        if t != _FAR:
-            state = t
-            if not A.sflag[state]:  # (most states report nothing: one byte read, not a record)
+            if t < _REPORTS:  # (most states report nothing: the entry says so, no record read)
+                state = t
                 continue
+        if t != _FAR:
+            state = t & ~_REPORTS
         else:
             state = _delta(A, state, c)  # (the root, where it lands, reports nothing: checked at build)
         live |= A.st[state].sbits

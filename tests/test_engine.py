@@ -128,6 +128,49 @@ def test_comment_section_is_cut_after_enough_body() -> None:
     assert "Reader 7 wrote" in short.text
 
 
+_MENU = ["Home", "World", "Business", "Markets", "Tech", "Science", "Travel", "Sport", "Culture", "Opinion"]
+_TEASERS = ["Mayor unveils budget plan", "Storm closes schools across region", "Local team wins cup final",
+            "New bridge opens to traffic", "Rail strike called off", "Council votes on parking fees"]
+_JUNK = ["Sign in", "Subscribe", "Share on Facebook", "Share on Twitter", "Privacy Policy", "Terms of Use",
+         "Cookie Settings", "Contact Us", "Advertise with us", "Copyright © 2024 Example Media Inc."]
+
+
+def _full_page(table: list[str]) -> str:
+    """A naive scraper's whole page: menus, teaser links and footer around an article whose
+    middle is ``table``."""
+    body = ["The city museum reopened on Saturday after a two-year renovation that doubled its "
+            "exhibition space and added a new wing for contemporary art.",
+            "Visitors queued from early morning, and the director said the first week of tickets "
+            "had sold out within hours of going on sale last month."]
+    after = ["The museum plans late openings on Fridays through the summer, with guided tours in four "
+             "languages and a program of talks by the artists whose work is on show."]
+    return "\n".join(_MENU + _JUNK[:5] + _TEASERS + body + table + after + _TEASERS[::-1] + _JUNK[5:] + _MENU)
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_a_table_of_labelled_numbers_in_a_full_page_scrape_is_no_menu(pure: bool) -> None:
+    """The context pass takes runs of three or more short non-sentence lines as menus and
+    link lists (CTX-002); rows of a price list ("label: value" holding a number) inside the
+    article are data, and end such a run. The same rows without numbers are labels: they go."""
+    from scrubber import Scrubber
+    from scrubber.engine.passes.context import data_row
+
+    scrubber = Scrubber(_pure=pure)
+    table = ["Adult ticket: 25 euros", "Child ticket: 12 euros", "Seniors: 18 euros", "Phone: 555 0100",
+             "成人票原价：165元"]
+    assert all(map(data_row, table))
+    result = scrubber.scrub(_full_page(table))
+    for row in table:
+        assert row in result.text.splitlines()
+    runs = [r.text.strip() for r in result.removals if r.rule_id == "CTX-002"]
+    assert "Mayor unveils budget plan" in runs  # (the pass ran: the teaser links went)
+    labels = ["Adult ticket: ask at the desk", "Child ticket: see website", "Senior ticket: ask at the desk",
+              "Phone: see website"]
+    assert not any(map(data_row, labels))
+    result = scrubber.scrub(_full_page(labels))
+    assert {r.text.strip() for r in result.removals if r.rule_id == "CTX-002"} >= set(labels)
+
+
 def test_min_body_chars_only_with_cut_rest(tmp_path) -> None:
     pack = tmp_path / "p.toml"
     pack.write_text('[[rule]]\nid = "X-1"\ncategory = "x"\nmatch = "exact"\nphrases = ["a b"]\n'

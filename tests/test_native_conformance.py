@@ -382,13 +382,39 @@ def test_weak_lines(parts: list[str]) -> None:
     assert not weak("")
 
 
+_DATA_ALPHABET = [*"aZé中 :：/1٣x.-", "ab", "价格", "     "]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_DATA_ALPHABET), max_size=40))
+def test_data_lines(parts: list[str]) -> None:
+    """The native data-line test (``context_kinds``' DATA) equals ``context.data_row``, and
+    that the regex it stands for: a label of letters and spaces up to 12 characters, a
+    colon of either width not opening ``//``, a digit of any script within 61 characters."""
+    import regex
+    from scrubber.engine._passes import context_kinds
+
+    from scrubber.engine.passes.context import DATA, NOISE, WEAK, data_row, weak, weak_table
+
+    edges = ["a" * 12 + ":1", "a" * 13 + ":1", "-a:1", "a :1", "a://1", "a:/1", "a:" + "x" * 60 + "1",
+             "a:" + "x" * 61 + "1", "a:", "a：١", "1a:1", "中文：2元"]
+    doc = split_text("\n".join([*edges, "".join(parts)]))
+    pattern = regex.compile(r"^\p{L}[\p{L} ]{0,11}[:：](?!//).{0,60}\d")
+    expected = [data_row(b.text) for b in doc.blocks]
+    assert expected == [pattern.search(b.text) is not None for b in doc.blocks]
+    assert expected[:4] == [True, False, False, True]
+    n = len(doc.blocks)
+    kinds = context_kinds(doc.source, doc.blocks, [None] * n, [False] * n, weak_table())
+    assert kinds == bytes([WEAK if weak(b.text) else DATA if d else NOISE for b, d in zip(doc.blocks, expected, strict=True)])
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from([0, 1, 2]), st.sampled_from(["", "x", "中文", "a b c"]),
+@given(st.lists(st.tuples(st.sampled_from([0, 1, 2]), st.sampled_from(["", "x", "中文", "a b c", "价格：5元", "Tel: 1"]),
                           st.sampled_from([None, "R-1"]), st.booleans()), max_size=60),
        st.integers(0, 4))
 def test_context_kinds_clusters_and_marks(picks: list[tuple[int, str, str | None, bool]], max_gap: int) -> None:
     """The context pass's native steps equal its Python functions: the kinds (removed,
-    body, weak or noise), the body clusters and their text sizes, and the removals of noise
+    body, weak, data or noise), the body clusters and their text sizes, and the removals of noise
     runs and of the blocks outside the clusters (never over an earlier verdict)."""
     from types import SimpleNamespace
 

@@ -6,7 +6,9 @@ and :mod:`.passes.repair` in C, pinned to them by ``tests/test_native_conformanc
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdint cimport uint8_t, uint32_t
 
-from ._unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ
+from ._unicode cimport (
+    Py_UNICODE_ISALPHA, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE, PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ,
+)
 
 from scrubber.document import Block
 
@@ -22,7 +24,8 @@ def context_kinds(source, list blocks, list verdict, list body, const uint8_t[::
     ``body``, else WEAK (1) when ``passes.context.weak(block.text)`` (the text being
     ``source[block.start:block.end]``: an item mark and a blank, or one to three digits, a
     number's end and (after at most one blank) a non-blank, at the start; or a sentence end,
-    then at most one closer, at the end), else NOISE -- as bytes. ``table``:
+    then at most one closer, at the end), else DATA (3) when ``passes.context.data_row``
+    (a labelled value holding a digit), else NOISE -- as bytes. ``table``:
     ``context.weak_table()``."""
     if not isinstance(source, str):
         raise TypeError(f"context_kinds() takes str, got {type(source).__name__}")
@@ -39,20 +42,22 @@ def context_kinds(source, list blocks, list verdict, list body, const uint8_t[::
         elif body[b]:
             kinds[b] = 0
         else:
-            kinds[b] = 1 if _weak_block(kind, data, length, blocks[b], b, table) else 2
+            kinds[b] = (1 if _weak_block(kind, data, length, blocks[b], b, table)
+                        else 3 if _data_block(kind, data, blocks[b]) else 2)
     return bytes(out)
 
 
 def body_clusters(const unsigned char[::1] kinds, list blocks, Py_ssize_t max_gap):
     """``passes.context.clusters``: ``(first, last, body_chars)`` of each run of BODY blocks
-    (0) that at most ``max_gap`` NOISE blocks (2) separate; chars are ``len(block.text)``."""
+    (0) that at most ``max_gap`` NOISE or DATA blocks (2, 3) separate; chars are
+    ``len(block.text)``."""
     cdef Py_ssize_t i, gap = 0, first = -1, last = -1, chars = 0
     cdef PyTypeObject *cls = <PyTypeObject *> Block
     cdef list out = []
     if kinds.shape[0] != len(blocks):
         raise ValueError("one kind per block")
     for i in range(kinds.shape[0]):
-        if kinds[i] == 2:
+        if kinds[i] == 2 or kinds[i] == 3:
             gap += 1
         if kinds[i] != 0:
             continue
@@ -173,6 +178,31 @@ cdef bint _weak_block(int kind, void *data, Py_ssize_t length, object block, Py_
     return bool(_weak_bits(kind, data, e - 1, dom, table) & 16 or (
         _weak_bits(kind, data, e - 1, dom, table) & 32 and e - s >= 2
         and _weak_bits(kind, data, e - 2, dom, table) & 16))
+
+
+cdef int _data_block(int kind, void *data, object block) except -1:
+    """``passes.context.data_row`` of a block that :func:`_weak_block` checked to lie in the
+    source: a letter, letters or spaces (at most 12 in all), ``:`` or ``：`` not followed by
+    ``//``, and a decimal digit within the 61 characters after it."""
+    cdef PyTypeObject *cls = <PyTypeObject *> Block
+    cdef Py_ssize_t s = field(block, cls, _START, "start"), e = field(block, cls, _END, "end"), i = s, k
+    cdef Py_UCS4 c
+    while i < e and i - s <= 12:
+        c = PyUnicode_READ(kind, data, i)
+        if not (c == 32 or Py_UNICODE_ISALPHA(c)):
+            break
+        i += 1
+    if i == s or i - s > 12 or i == e or not Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, s)):
+        return False
+    c = PyUnicode_READ(kind, data, i)
+    if c != 0x3A and c != 0xFF1A:  # ':' or '：'
+        return False
+    if i + 2 < e and PyUnicode_READ(kind, data, i + 1) == 0x2F and PyUnicode_READ(kind, data, i + 2) == 0x2F:
+        return False
+    for k in range(i + 1, min(e, i + 62)):
+        if Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, k)):
+            return True
+    return False
 
 
 cdef inline uint8_t _weak_bits(int kind, void *data, Py_ssize_t i, uint32_t dom, const uint8_t[::1] table) noexcept:

@@ -2,8 +2,10 @@
 
 Full-page scrapes are menus, link lists and footers around a run of prose. Each kept block
 is *body* (``State.body``: long prose), *weak* (a short sentence ending in sentence
-punctuation, or a list/table item marked as such by an extractor: ``- ``, ``1)``, ``| ``)
-or *noise* (everything else: menu entries, link titles, labels).
+punctuation, or a list/table item marked as such by an extractor: ``- ``, ``1)``, ``| ``),
+*data* (a labelled value holding a number: ``成人票原价：165元``, ``Phone: 555-0100``, the rows
+of a price list, a spec sheet or a timetable) or *noise* (everything else: menu entries,
+link titles, labels).
 
 The pass runs only on documents that look like full-page scrapes: at least ``MIN_NOISE``
 noise blocks making up ``MIN_NOISE_SHARE`` of all blocks, with at least ``MIN_RULE_HITS``
@@ -11,11 +13,15 @@ blocks already removed by the rules (measured on the development sets: full-page
 a median of 14-50 rule removals, extracted text 0-2). Already extracted text is left to the
 rules. Then:
 
-* a run of ``RUN`` or more consecutive noise blocks is a menu or link list (CTX-002);
-* body blocks form clusters (a cluster ends where more than ``MAX_GAP`` noise blocks separate
-  two body blocks); clusters holding at least ``KEEP_SHARE`` of the largest one's text are
-  the article, and every block before the first or after the last of them goes (CTX-001).
-Short lines *inside* the article (subheadings, captions, list items) stay.
+* a run of ``RUN`` or more consecutive noise blocks is a menu or link list (CTX-002); a data
+  line ends a run (menus are words; a table of prices inside an article is not a menu);
+* body blocks form clusters (a cluster ends where more than ``MAX_GAP`` noise or data blocks
+  separate two body blocks); clusters holding at least ``KEEP_SHARE`` of the largest one's
+  text are the article, and every block before the first or after the last of them goes
+  (CTX-001). Data lines count as noise there and in the test of a full-page scrape: only
+  the runs treat them apart (measured on the development sets: counted as weak, they also
+  bridged clusters and kept one page's whole sidebar).
+Short lines *inside* the article (subheadings, captions, list items, data rows) stay.
 """
 
 from __future__ import annotations
@@ -56,6 +62,26 @@ _WEAK_HEAD = regex.compile(rf"(?:{_ITEM_MARK}\s|\d{{1,3}}{_NUMBER_END}\s?\S)")
 _WEAK_TAIL = regex.compile(rf"{_SENTENCE_END}{_CLOSER}?$")
 
 
+#: A data line's label: a letter, then letters or spaces, this many characters at most ...
+DATA_LABEL = 12
+#: ... then ``:`` or ``：`` (not ``://``), and a digit within this many characters after it.
+DATA_REACH = 61
+
+
+def data_row(text: str) -> bool:
+    """A labelled value holding a number: ``^\\p{L}[\\p{L} ]{0,11}[:：](?!//).{0,60}\\d``, with
+    ``str.isalpha`` for ``\\p{L}`` and ``str.isdecimal`` for ``\\d`` (the native core's very tests)."""
+    n = len(text)
+    i = 0
+    while i < n and i <= DATA_LABEL and (text[i].isalpha() or text[i] == " "):
+        i += 1
+    if i == 0 or i > DATA_LABEL or not text[0].isalpha() or i == n or text[i] not in ":：":
+        return False
+    if text.startswith("//", i + 1):
+        return False
+    return any(c.isdecimal() for c in text[i + 1 : i + 1 + DATA_REACH])
+
+
 def weak(text: str) -> bool:
     """``_WEAK.search(text)``: a list/table item, or a line ending a sentence."""
     return _WEAK_HEAD.match(text) is not None or _WEAK_TAIL.search(text[-3:]) is not None
@@ -76,29 +102,30 @@ def weak_table() -> np.ndarray:
     return table
 
 
-BODY, WEAK, NOISE = 0, 1, 2
+BODY, WEAK, NOISE, DATA = 0, 1, 2, 3
 _NOISE_RUN = re.compile(b"%c{%d,}" % (NOISE, RUN))
 
 
 def classify(state: State) -> bytes:
-    """Kind of every block, in document order: BODY, WEAK or NOISE (removed blocks: NOISE,
-    so that a menu whose lines the rules already took still counts as a menu)."""
+    """Kind of every block, in document order: BODY, WEAK, DATA or NOISE (removed blocks:
+    NOISE, so that a menu whose lines the rules already took still counts as a menu)."""
     verdict, body = state.verdict, state.body
     blocks = state.doc.blocks
     return bytes([
-        NOISE if v is not None else BODY if is_body else WEAK if weak(b.text) else NOISE
+        NOISE if v is not None else BODY if is_body else WEAK if weak(b.text) else DATA if data_row(b.text)
+        else NOISE
         for b, v, is_body in zip(blocks, verdict, body, strict=True)
     ])
 
 
 def clusters(state: State, kinds: bytes, max_gap: int = MAX_GAP) -> list[tuple[int, int, int]]:
     """``(first_block, last_block, body_chars)`` of each run of body blocks (a run ends where
-    more than ``max_gap`` noise blocks follow a body block)."""
+    more than ``max_gap`` noise or data blocks follow a body block)."""
     out: list[tuple[int, int, int]] = []
     blocks = state.doc.blocks
     gap = 0
     for index, kind in enumerate(kinds):
-        if kind == NOISE:
+        if kind in (NOISE, DATA):
             gap += 1
         if kind != BODY:
             continue
@@ -127,8 +154,9 @@ def mark(state: State, kinds: bytes, lo: int, hi: int) -> None:
 
 
 def looks_full_page(state: State, kinds: bytes) -> bool:
-    """Many noise blocks, a large share of them, and the rules already removed several."""
-    noise = kinds.count(NOISE)
+    """Many noise (or data) blocks, a large share of them, and the rules already removed
+    several."""
+    noise = kinds.count(NOISE) + kinds.count(DATA)
     return (
         noise >= MIN_NOISE
         and noise >= MIN_NOISE_SHARE * len(kinds)

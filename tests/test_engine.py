@@ -129,8 +129,9 @@ def test_comment_section_is_cut_after_enough_body() -> None:
 
 
 _MENU = ["Home", "World", "Business", "Markets", "Tech", "Science", "Travel", "Sport", "Culture", "Opinion"]
-_TEASERS = ["Mayor unveils budget plan", "Storm closes schools across region", "Local team wins cup final",
-            "New bridge opens to traffic", "Rail strike called off", "Council votes on parking fees"]
+_TEASERS = ["Mayor unveils budget plan", "Storm closes schools across region", "Poll: 6 in 10 back the plan",
+            "Local team wins cup final", "New bridge opens to traffic", "Rail strike called off",
+            "Council votes on parking fees"]
 _JUNK = ["Sign in", "Subscribe", "Share on Facebook", "Share on Twitter", "Privacy Policy", "Terms of Use",
          "Cookie Settings", "Contact Us", "Advertise with us", "Copyright © 2024 Example Media Inc."]
 
@@ -151,7 +152,8 @@ def _full_page(table: list[str]) -> str:
 def test_a_table_of_labelled_numbers_in_a_full_page_scrape_is_no_menu(pure: bool) -> None:
     """The context pass takes runs of three or more short non-sentence lines as menus and
     link lists (CTX-002); rows of a price list ("label: value" holding a number) inside the
-    article are data, and end such a run. The same rows without numbers are labels: they go."""
+    article are data, and end such a run -- two or more in a row: a teaser link alone that
+    reads so is still a link. The same rows without numbers are labels: they go."""
     from scrubber import Scrubber
     from scrubber.engine.passes.context import data_row
 
@@ -164,6 +166,7 @@ def test_a_table_of_labelled_numbers_in_a_full_page_scrape_is_no_menu(pure: bool
         assert row in result.text.splitlines()
     runs = [r.text.strip() for r in result.removals if r.rule_id == "CTX-002"]
     assert "Mayor unveils budget plan" in runs  # (the pass ran: the teaser links went)
+    assert data_row("Poll: 6 in 10 back the plan") and "Poll: 6 in 10 back the plan" in runs  # (no row beside it)
     labels = ["Adult ticket: ask at the desk", "Child ticket: see website", "Senior ticket: ask at the desk",
               "Phone: see website"]
     assert not any(map(data_row, labels))

@@ -388,24 +388,31 @@ _DATA_ALPHABET = [*"aZé中 :：/1٣x.-", "ab", "价格", "     "]
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_DATA_ALPHABET), max_size=40))
 def test_data_lines(parts: list[str]) -> None:
-    """The native data-line test (``context_kinds``' DATA) equals ``context.data_row``, and
-    that the regex it stands for: a label of letters and spaces up to 12 characters, a
-    colon of either width not opening ``//``, a digit of any script within 61 characters."""
+    """The native data-line test (``context_kinds``' DATA) equals ``context.data_row`` and
+    ``classify`` (a data line with no data line beside it is noise), and ``data_row`` the
+    regex it stands for: a label of letters and spaces up to 12 characters, a colon of
+    either width not opening ``//``, a digit of any script within 61 characters."""
+    from types import SimpleNamespace
+
     import regex
     from scrubber.engine._passes import context_kinds
 
-    from scrubber.engine.passes.context import DATA, NOISE, WEAK, data_row, weak, weak_table
+    from scrubber.engine.passes.context import DATA, NOISE, WEAK, classify, data_row, weak, weak_table
 
-    edges = ["a" * 12 + ":1", "a" * 13 + ":1", "-a:1", "a :1", "a://1", "a:/1", "a:" + "x" * 60 + "1",
+    edges = ["a" * 12 + ":1", "b:2", "a" * 13 + ":1", "-a:1", "a :1", "a://1", "a:/1", "a:" + "x" * 60 + "1",
              "a:" + "x" * 61 + "1", "a:", "a：١", "1a:1", "中文：2元"]
     doc = split_text("\n".join([*edges, "".join(parts)]))
     pattern = regex.compile(r"^\p{L}[\p{L} ]{0,11}[:：](?!//).{0,60}\d")
     expected = [data_row(b.text) for b in doc.blocks]
     assert expected == [pattern.search(b.text) is not None for b in doc.blocks]
-    assert expected[:4] == [True, False, False, True]
+    assert expected[:5] == [True, True, False, False, True]
     n = len(doc.blocks)
     kinds = context_kinds(doc.source, doc.blocks, [None] * n, [False] * n, weak_table())
-    assert kinds == bytes([WEAK if weak(b.text) else DATA if d else NOISE for b, d in zip(doc.blocks, expected, strict=True)])
+    assert kinds == classify(SimpleNamespace(doc=doc, verdict=[None] * n, body=[False] * n))
+    lines = [WEAK if weak(b.text) else DATA if d else NOISE for b, d in zip(doc.blocks, expected, strict=True)]
+    alone = [i for i, k in enumerate(lines) if k == DATA and DATA not in lines[max(i - 1, 0) : i] + lines[i + 1 : i + 2]]
+    assert kinds == bytes([NOISE if i in alone else k for i, k in enumerate(lines)])
+    assert kinds[:2] == bytes([DATA, DATA]) and kinds[4] == NOISE  # (a pair; then one alone)
 
 
 @settings(max_examples=300, deadline=None)

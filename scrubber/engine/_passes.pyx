@@ -25,7 +25,8 @@ def context_kinds(source, list blocks, list verdict, list body, const uint8_t[::
     ``source[block.start:block.end]``: an item mark and a blank, or one to three digits, a
     number's end and (after at most one blank) a non-blank, at the start; or a sentence end,
     then at most one closer, at the end), else DATA (3) when ``passes.context.data_row``
-    (a labelled value holding a digit), else NOISE -- as bytes. ``table``:
+    (a labelled value holding a digit) and a block beside it is DATA too, else NOISE -- as
+    bytes. ``table``:
     ``context.weak_table()``."""
     if not isinstance(source, str):
         raise TypeError(f"context_kinds() takes str, got {type(source).__name__}")
@@ -44,6 +45,9 @@ def context_kinds(source, list blocks, list verdict, list body, const uint8_t[::
         else:
             kinds[b] = (1 if _weak_block(kind, data, length, blocks[b], b, table)
                         else 3 if _data_block(kind, data, blocks[b]) else 2)
+    for b in range(nb):  # (a data line with no data line beside it is noise)
+        if kinds[b] == 3 and (b == 0 or kinds[b - 1] != 3) and (b == nb - 1 or kinds[b + 1] != 3):
+            kinds[b] = 2
     return bytes(out)
 
 

@@ -3,8 +3,9 @@
 Full-page scrapes are menus, link lists and footers around a run of prose. Each kept block
 is *body* (``State.body``: long prose), *weak* (a short sentence ending in sentence
 punctuation, or a list/table item marked as such by an extractor: ``- ``, ``1)``, ``| ``),
-*data* (a labelled value holding a number: ``成人票原价：165元``, ``Phone: 555-0100``, the rows
-of a price list, a spec sheet or a timetable) or *noise* (everything else: menu entries,
+*data* (one of two or more lines in a row that are labelled values holding a number:
+``成人票原价：165元``, ``Phone: 555-0100``, the rows of a price list, a spec sheet or a
+timetable) or *noise* (everything else: menu entries,
 link titles, labels).
 
 The pass runs only on documents that look like full-page scrapes: at least ``MIN_NOISE``
@@ -111,11 +112,18 @@ def classify(state: State) -> bytes:
     NOISE, so that a menu whose lines the rules already took still counts as a menu)."""
     verdict, body = state.verdict, state.body
     blocks = state.doc.blocks
-    return bytes([
+    kinds = bytearray([
         NOISE if v is not None else BODY if is_body else WEAK if weak(b.text) else DATA if data_row(b.text)
         else NOISE
         for b, v, is_body in zip(blocks, verdict, body, strict=True)
     ])
+    # A table has rows: a data line with no data line beside it is noise (a teaser link or a
+    # tag line that happens to read "label: number").
+    last = len(kinds) - 1
+    for i in [i for i, kind in enumerate(kinds) if kind == DATA]:
+        if (i == 0 or kinds[i - 1] != DATA) and (i == last or kinds[i + 1] != DATA):
+            kinds[i] = NOISE
+    return bytes(kinds)
 
 
 def clusters(state: State, kinds: bytes, max_gap: int = MAX_GAP) -> list[tuple[int, int, int]]:

@@ -174,6 +174,28 @@ def test_a_table_of_labelled_numbers_in_a_full_page_scrape_is_no_menu(pure: bool
     assert {r.text.strip() for r in result.removals if r.rule_id == "CTX-002"} >= set(labels)
 
 
+@pytest.mark.parametrize("pure", [False, True])
+def test_a_league_table_does_not_cut_the_article_in_two(pure: bool) -> None:
+    """Rows holding three numbers or more are data too (a league table, quotes, a
+    timetable), and do not count as a gap between body paragraphs: the short introduction
+    above the table stays with the long report below it (as noise rows, the table split
+    them, and the introduction, under a quarter of the report, went as CTX-001)."""
+    from scrubber import Scrubber
+
+    intro = ("The championship standings after the final race of the season, with points, wins "
+             "and pole positions for every driver who started at least one race this year.")
+    rows = [f"{i} Driver Number{i} {5040 - 10 * i} {i % 3} 1 17 27" for i in range(1, 13)]
+    report = [f"In the {part} part of the race the title went down to the wire, where the leader held off two "
+              "challengers through the final corner and crossed the line a tenth of a second ahead of them, "
+              "after a season of close finishes, protests and one late change of tyre supplier."
+              for part in ("first", "second", "third", "last")]
+    doc = "\n".join(_MENU + _JUNK[:5] + _TEASERS + [intro] + rows + report + _TEASERS[::-1] + _JUNK[5:] + _MENU)
+    result = Scrubber(_pure=pure).scrub(doc)
+    kept = result.text.splitlines()
+    assert intro in kept and all(row in kept for row in rows)
+    assert "Mayor unveils budget plan" in {r.text.strip() for r in result.removals if r.rule_id == "CTX-002"}
+
+
 def test_min_body_chars_only_with_cut_rest(tmp_path) -> None:
     pack = tmp_path / "p.toml"
     pack.write_text('[[rule]]\nid = "X-1"\ncategory = "x"\nmatch = "exact"\nphrases = ["a b"]\n'

@@ -382,7 +382,7 @@ def test_weak_lines(parts: list[str]) -> None:
     assert not weak("")
 
 
-_DATA_ALPHABET = [*"aZé中 :：/1٣x.-", "ab", "价格", "     "]
+_DATA_ALPHABET = [*"aZé中 :：/1٣x.-+($€%),\t", "ab", "价格", "     ", " 12 ", "5040", "-5.44%"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -390,8 +390,9 @@ _DATA_ALPHABET = [*"aZé中 :：/1٣x.-", "ab", "价格", "     "]
 def test_data_lines(parts: list[str]) -> None:
     """The native data-line test (``context_kinds``' DATA) equals ``context.data_row`` and
     ``classify`` (a data line with no data line beside it is noise), and ``data_row`` the
-    regex it stands for: a label of letters and spaces up to 12 characters, a colon of
-    either width not opening ``//``, a digit of any script within 61 characters."""
+    regexes it stands for: a label of letters and spaces up to 12 characters, a colon of
+    either width not opening ``//``, a digit of any script within 61 characters; or three
+    words that are numbers (signs, currencies, separators, a closing ``%`` or ``)``)."""
     from types import SimpleNamespace
 
     import regex
@@ -400,11 +401,15 @@ def test_data_lines(parts: list[str]) -> None:
     from scrubber.engine.passes.context import DATA, NOISE, WEAK, classify, data_row, weak, weak_table
 
     edges = ["a" * 12 + ":1", "b:2", "a" * 13 + ":1", "-a:1", "a :1", "a://1", "a:/1", "a:" + "x" * 60 + "1",
-             "a:" + "x" * 61 + "1", "a:", "a：١", "1a:1", "中文：2元"]
+             "a:" + "x" * 61 + "1", "a:", "a：١", "1a:1", "中文：2元", "1 2 3", "1 2", "-5.44% $2.8 (3)", "x1 2 3",
+             "1  2\t3%)", "1. 2. 3.", "+-1 2 3", "$€1 2 3"]
     doc = split_text("\n".join([*edges, "".join(parts)]))
     pattern = regex.compile(r"^\p{L}[\p{L} ]{0,11}[:：](?!//).{0,60}\d")
+    number = regex.compile(r"[-+(]?[$€£¥]?\d[\d.,:/%-]*[%)]?")
     expected = [data_row(b.text) for b in doc.blocks]
-    assert expected == [pattern.search(b.text) is not None for b in doc.blocks]
+    assert expected == [pattern.search(b.text) is not None
+                        or sum(number.fullmatch(w) is not None for w in b.text.split()) >= 3 for b in doc.blocks]
+    assert expected[13:21] == [True, False, True, False, True, True, False, False]
     assert expected[:5] == [True, True, False, False, True]
     n = len(doc.blocks)
     kinds = context_kinds(doc.source, doc.blocks, [None] * n, [False] * n, weak_table())
@@ -413,6 +418,12 @@ def test_data_lines(parts: list[str]) -> None:
     alone = [i for i, k in enumerate(lines) if k == DATA and DATA not in lines[max(i - 1, 0) : i] + lines[i + 1 : i + 2]]
     assert kinds == bytes([NOISE if i in alone else k for i, k in enumerate(lines)])
     assert kinds[:2] == bytes([DATA, DATA]) and kinds[4] == NOISE  # (a pair; then one alone)
+    # Each line between two pairs of data lines: its own kind is its own test's answer.
+    pair = ["Tel: 1", "Tel: 2"]
+    doc = split_text("\n".join([*pair, *[x for b in doc.blocks for x in (b.text, *pair)]]))
+    m = len(doc.blocks)
+    kinds = context_kinds(doc.source, doc.blocks, [None] * m, [False] * m, weak_table())
+    assert kinds[2::3] == bytes(lines) and set(kinds[0::3] + kinds[1::3]) == {DATA}
 
 
 @settings(max_examples=300, deadline=None)

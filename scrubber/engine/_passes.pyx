@@ -25,8 +25,8 @@ def context_kinds(source, list blocks, list verdict, list body, const uint8_t[::
     ``source[block.start:block.end]``: an item mark and a blank, or one to three digits, a
     number's end and (after at most one blank) a non-blank, at the start; or a sentence end,
     then at most one closer, at the end), else DATA (3) when ``passes.context.data_row``
-    (a labelled value holding a digit) and a block beside it is DATA too, else NOISE -- as
-    bytes. ``table``:
+    (a labelled value holding a digit, or three numbers) and a block beside it is DATA too,
+    else NOISE -- as bytes. ``table``:
     ``context.weak_table()``."""
     if not isinstance(source, str):
         raise TypeError(f"context_kinds() takes str, got {type(source).__name__}")
@@ -53,15 +53,14 @@ def context_kinds(source, list blocks, list verdict, list body, const uint8_t[::
 
 def body_clusters(const unsigned char[::1] kinds, list blocks, Py_ssize_t max_gap):
     """``passes.context.clusters``: ``(first, last, body_chars)`` of each run of BODY blocks
-    (0) that at most ``max_gap`` NOISE or DATA blocks (2, 3) separate; chars are
-    ``len(block.text)``."""
+    (0) that at most ``max_gap`` NOISE blocks (2) separate; chars are ``len(block.text)``."""
     cdef Py_ssize_t i, gap = 0, first = -1, last = -1, chars = 0
     cdef PyTypeObject *cls = <PyTypeObject *> Block
     cdef list out = []
     if kinds.shape[0] != len(blocks):
         raise ValueError("one kind per block")
     for i in range(kinds.shape[0]):
-        if kinds[i] == 2 or kinds[i] == 3:
+        if kinds[i] == 2:
             gap += 1
         if kinds[i] != 0:
             continue
@@ -187,26 +186,65 @@ cdef bint _weak_block(int kind, void *data, Py_ssize_t length, object block, Py_
 cdef int _data_block(int kind, void *data, object block) except -1:
     """``passes.context.data_row`` of a block that :func:`_weak_block` checked to lie in the
     source: a letter, letters or spaces (at most 12 in all), ``:`` or ``：`` not followed by
-    ``//``, and a decimal digit within the 61 characters after it."""
+    ``//``, and a decimal digit within the 61 characters after it; or three numbers or more
+    among its blank-separated words (:func:`_number`)."""
     cdef PyTypeObject *cls = <PyTypeObject *> Block
-    cdef Py_ssize_t s = field(block, cls, _START, "start"), e = field(block, cls, _END, "end"), i = s, k
+    cdef Py_ssize_t s = field(block, cls, _START, "start"), e = field(block, cls, _END, "end")
+    cdef Py_ssize_t i = s, k, numbers = 0
     cdef Py_UCS4 c
     while i < e and i - s <= 12:
         c = PyUnicode_READ(kind, data, i)
         if not (c == 32 or Py_UNICODE_ISALPHA(c)):
             break
         i += 1
-    if i == s or i - s > 12 or i == e or not Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, s)):
-        return False
-    c = PyUnicode_READ(kind, data, i)
-    if c != 0x3A and c != 0xFF1A:  # ':' or '：'
-        return False
-    if i + 2 < e and PyUnicode_READ(kind, data, i + 1) == 0x2F and PyUnicode_READ(kind, data, i + 2) == 0x2F:
-        return False
-    for k in range(i + 1, min(e, i + 62)):
-        if Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, k)):
-            return True
+    if 0 < i - s <= 12 and i < e and Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, s)):
+        c = PyUnicode_READ(kind, data, i)
+        if (c == 0x3A or c == 0xFF1A) and not (  # ':' or '：', not opening '//'
+                i + 2 < e and PyUnicode_READ(kind, data, i + 1) == 0x2F and PyUnicode_READ(kind, data, i + 2) == 0x2F):
+            for k in range(i + 1, min(e, i + 62)):
+                if Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, k)):
+                    return True
+    i = s
+    while i < e:  # the words (str.split): runs of characters that are not whitespace
+        while i < e and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
+            i += 1
+        k = i
+        while k < e and not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)):
+            k += 1
+        if k > i and _number(kind, data, i, k):
+            numbers += 1
+            if numbers >= 3:
+                return True
+        i = k
     return False
+
+
+cdef bint _number(int kind, void *data, Py_ssize_t i, Py_ssize_t e) noexcept:
+    """``passes.context.number`` of the word ``[i, e)``: ``[-+(]?[$€£¥]?\\d[\\d.,:/%-]*[%)]?``."""
+    cdef Py_UCS4 c
+    if i < e:
+        c = PyUnicode_READ(kind, data, i)
+        if c == 0x2D or c == 0x2B or c == 0x28:  # - + (
+            i += 1
+    if i < e:
+        c = PyUnicode_READ(kind, data, i)
+        if c == 0x24 or c == 0x20AC or c == 0xA3 or c == 0xA5:  # $ € £ ¥
+            i += 1
+    if i == e or not Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i)):
+        return False
+    i += 1
+    while i < e:
+        c = PyUnicode_READ(kind, data, i)
+        # . , : / % -
+        if not (Py_UNICODE_ISDECIMAL(c) or c == 0x2E or c == 0x2C or c == 0x3A or c == 0x2F or c == 0x25
+                or c == 0x2D):
+            break
+        i += 1
+    if i < e:
+        c = PyUnicode_READ(kind, data, i)
+        if c == 0x25 or c == 0x29:  # % )
+            i += 1
+    return i == e
 
 
 cdef inline uint8_t _weak_bits(int kind, void *data, Py_ssize_t i, uint32_t dom, const uint8_t[::1] table) noexcept:

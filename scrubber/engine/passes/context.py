@@ -3,10 +3,10 @@
 Full-page scrapes are menus, link lists and footers around a run of prose. Each kept block
 is *body* (``State.body``: long prose), *weak* (a short sentence ending in sentence
 punctuation, or a list/table item marked as such by an extractor: ``- ``, ``1)``, ``| ``),
-*data* (one of two or more lines in a row that are labelled values holding a number:
-``成人票原价：165元``, ``Phone: 555-0100``, the rows of a price list, a spec sheet or a
-timetable) or *noise* (everything else: menu entries,
-link titles, labels).
+*data* (one of two or more lines in a row that are labelled values holding a number --
+``成人票原价：165元``, ``Phone: 555-0100`` -- or hold three numbers or more -- ``1 Kyle Busch
+5040 5 1 17 27``: the rows of a price list, a spec sheet, a league table or a timetable)
+or *noise* (everything else: menu entries, link titles, labels).
 
 The pass runs only on documents that look like full-page scrapes: at least ``MIN_NOISE``
 noise blocks making up ``MIN_NOISE_SHARE`` of all blocks, with at least ``MIN_RULE_HITS``
@@ -16,12 +16,11 @@ rules. Then:
 
 * a run of ``RUN`` or more consecutive noise blocks is a menu or link list (CTX-002); a data
   line ends a run (menus are words; a table of prices inside an article is not a menu);
-* body blocks form clusters (a cluster ends where more than ``MAX_GAP`` noise or data blocks
-  separate two body blocks); clusters holding at least ``KEEP_SHARE`` of the largest one's
-  text are the article, and every block before the first or after the last of them goes
-  (CTX-001). Data lines count as noise there and in the test of a full-page scrape: only
-  the runs treat them apart (measured on the development sets: counted as weak, they also
-  bridged clusters and kept one page's whole sidebar).
+* body blocks form clusters (a cluster ends where more than ``MAX_GAP`` noise blocks
+  separate two body blocks: a table between two paragraphs does not split them); clusters
+  holding at least ``KEEP_SHARE`` of the largest one's text are the article, and every
+  block before the first or after the last of them goes (CTX-001). Data lines still count
+  as noise in the test of a full-page scrape.
 Short lines *inside* the article (subheadings, captions, list items, data rows) stay.
 """
 
@@ -65,13 +64,40 @@ _WEAK_TAIL = regex.compile(rf"{_SENTENCE_END}{_CLOSER}?$")
 
 #: A data line's label: a letter, then letters or spaces, this many characters at most ...
 DATA_LABEL = 12
-#: ... then ``:`` or ``：`` (not ``://``), and a digit within this many characters after it.
+#: ... then ``:`` or ``：`` (not ``://``), and a digit within this many characters after it;
 DATA_REACH = 61
+#: or this many numbers at least (:func:`number`), among its blank-separated words.
+DATA_NUMBERS = 3
+_SIGNS, _CURRENCIES, _NUMBER_INSIDE, _NUMBER_ENDS = "-+(", "$€£¥", ".,:/%-", "%)"
+
+
+def number(word: str) -> bool:
+    """``word`` is a number: ``[-+(]?[$€£¥]?\\d[\\d.,:/%-]*[%)]?`` (``str.isdecimal`` for
+    ``\\d``): ``5040``, ``-12.99``, ``$2.8``, ``-5.44%``, ``11:00-18:00``, ``2019-11-20``."""
+    n, i = len(word), 0
+    if i < n and word[i] in _SIGNS:
+        i += 1
+    if i < n and word[i] in _CURRENCIES:
+        i += 1
+    if i == n or not word[i].isdecimal():
+        return False
+    i += 1
+    while i < n and (word[i].isdecimal() or word[i] in _NUMBER_INSIDE):
+        i += 1
+    if i < n and word[i] in _NUMBER_ENDS:
+        i += 1
+    return i == n
 
 
 def data_row(text: str) -> bool:
-    """A labelled value holding a number: ``^\\p{L}[\\p{L} ]{0,11}[:：](?!//).{0,60}\\d``, with
-    ``str.isalpha`` for ``\\p{L}`` and ``str.isdecimal`` for ``\\d`` (the native core's very tests)."""
+    """A labelled value holding a number, ``^\\p{L}[\\p{L} ]{0,11}[:：](?!//).{0,60}\\d`` (with
+    ``str.isalpha`` for ``\\p{L}`` and ``str.isdecimal`` for ``\\d``: the native core's very
+    tests), or a line of :data:`DATA_NUMBERS` numbers or more among its words
+    (``str.split``)."""
+    return _labelled(text) or sum(map(number, text.split())) >= DATA_NUMBERS
+
+
+def _labelled(text: str) -> bool:
     n = len(text)
     i = 0
     while i < n and i <= DATA_LABEL and (text[i].isalpha() or text[i] == " "):
@@ -128,12 +154,13 @@ def classify(state: State) -> bytes:
 
 def clusters(state: State, kinds: bytes, max_gap: int = MAX_GAP) -> list[tuple[int, int, int]]:
     """``(first_block, last_block, body_chars)`` of each run of body blocks (a run ends where
-    more than ``max_gap`` noise or data blocks follow a body block)."""
+    more than ``max_gap`` noise blocks follow a body block; weak and data blocks do not
+    count)."""
     out: list[tuple[int, int, int]] = []
     blocks = state.doc.blocks
     gap = 0
     for index, kind in enumerate(kinds):
-        if kind in (NOISE, DATA):
+        if kind == NOISE:
             gap += 1
         if kind != BODY:
             continue

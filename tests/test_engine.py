@@ -196,6 +196,26 @@ def test_a_league_table_does_not_cut_the_article_in_two(pure: bool) -> None:
     assert "Mayor unveils budget plan" in {r.text.strip() for r in result.removals if r.rule_id == "CTX-002"}
 
 
+@pytest.mark.parametrize("pure", [False, True])
+def test_a_comments_button_in_a_share_bar_does_not_cut_the_article(pure: bool) -> None:
+    """"Comments" between share and tool buttons (Facebook, Twitter / Print, Email) is a
+    button: the comment-section rule's cut_rest does not take the article below the bar.
+    The same header with a comment under it still cuts."""
+    from scrubber import Scrubber
+
+    scrubber = Scrubber(_pure=pure)
+    above = ("Quotes delayed at least 15 minutes. Market data provided by a data vendor, and "
+             "fundamental data by another; all of it is subject to the terms of use of each. ") * 3
+    article = ("The home-improvement retailer earned $2.8 billion in the third quarter, as revenue "
+               "rose 3.5 percent to $27.2 billion, short of what analysts had expected.")
+    result = scrubber.scrub(f"{above}\n\nFacebook\nTwitter\nComments\nPrint\nEmail\n\n{article}\n")
+    assert article in result.text
+    assert not any(r.rule_id == "COM-CMT-001" for r in result.removals)
+    reply = "Reader 1 wrote a long reply saying they disagreed with the plan, strongly."
+    result = scrubber.scrub(f"{above}\n\nFacebook\nTwitter\nComments\n{reply}\nPrint\n")
+    assert reply not in result.text and any(r.rule_id == "COM-CMT-001" for r in result.removals)
+
+
 def test_min_body_chars_only_with_cut_rest(tmp_path) -> None:
     pack = tmp_path / "p.toml"
     pack.write_text('[[rule]]\nid = "X-1"\ncategory = "x"\nmatch = "exact"\nphrases = ["a b"]\n'

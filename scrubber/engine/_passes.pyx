@@ -103,6 +103,17 @@ def mark_context(list verdict, const unsigned char[::1] kinds, Py_ssize_t run, P
             verdict[i] = outside
 
 
+cdef bint _toolbar_hit(dict hits, const unsigned char[::1] toolbar, Py_ssize_t index) except -1:
+    """Block ``index`` matches a rule flagged in ``toolbar``."""
+    found = hits.get(index)
+    if found is None:
+        return False
+    for ri in <list> found:
+        if toolbar[<Py_ssize_t> ri]:
+            return True
+    return False
+
+
 def repair_pairs(source, list blocks, list verdict, list body, dict spans, const uint8_t[::1] table,
                  Py_ssize_t min_chars):
     """The pairs ``(a, b)`` of consecutive kept blocks (``verdict`` None) that the repair
@@ -254,14 +265,17 @@ cdef inline uint8_t _weak_bits(int kind, void *data, Py_ssize_t i, uint32_t dom,
 
 def apply_hits(dict hits, list verdict, list body, list blocks, const unsigned char[::1] scope,
                const unsigned char[::1] action, list min_body, list verdicts, Py_ssize_t first,
-               Py_ssize_t last, double cut_share, Py_ssize_t list_items, Py_ssize_t item_chars):
+               Py_ssize_t last, double cut_share, Py_ssize_t list_items, Py_ssize_t item_chars,
+               const unsigned char[::1] toolbar):
     """``passes.junk``'s loop over the line rules' hits: per block in order, not removed yet,
     the first of its rules whose scope admits it (``scope``: 0 anywhere, 1 head -- above
     ``first`` --, 2 tail -- below ``last``) and that applies: ``action`` 0 removes the block,
     1 (drop_list) also the following short non-body blocks (at most ``list_items``, each at
     most ``item_chars`` long), 2 (cut_rest) the block and all after it, if enough body text
-    comes before it (``min_body[ri]`` characters, or else ``cut_share`` of the document's).
-    ``verdicts``: per rule, its Verdict; ``verdict`` is updated in place."""
+    comes before it (``min_body[ri]`` characters, or else ``cut_share`` of the document's)
+    and the blocks on both sides of it do not both match a rule flagged in ``toolbar``
+    (``passes.junk.in_toolbar``). ``verdicts``: per rule, its Verdict; ``verdict`` is
+    updated in place."""
     cdef Py_ssize_t nb = len(blocks), index, i, j, r, end
     cdef list before = None
     cdef object v, need
@@ -277,6 +291,8 @@ def apply_hits(dict hits, list verdict, list body, list blocks, const unsigned c
                 continue
             v = verdicts[r]
             if action[r] == 2:
+                if _toolbar_hit(hits, toolbar, index - 1) and _toolbar_hit(hits, toolbar, index + 1):
+                    continue
                 if before is None:  # characters of body text above each block
                     before = [0] * (nb + 1)
                     for i in range(nb):

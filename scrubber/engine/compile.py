@@ -95,6 +95,9 @@ class Budget:
 #: A rule's regex: compiled, or compiled on first use.
 Regex: TypeAlias = "LazyPattern | regex.Pattern[str]"
 
+#: Rule categories of the lines a share or tool bar is made of ("Facebook", "Print", "Email").
+TOOLBAR = ("share", "control")
+
 
 def _ready(pattern: Regex) -> regex.Pattern[str]:
     return pattern.compiled if isinstance(pattern, LazyPattern) else pattern
@@ -263,6 +266,9 @@ class CompiledRules:
         self.scope_code = bytes({"head": 1, "tail": 2}.get(r.scope, 0) for r in self.rules)
         self.action_code = bytes({"drop_list": 1, "cut_rest": 2}.get(r.action, 0) for r in self.rules)
         self.min_body = [r.min_body_chars for r in self.rules]
+        #: Per rule: 1 when its category is a toolbar's (:data:`TOOLBAR`): a cut_rest marker with
+        #: such lines on both sides is a button in a share bar, not a section's header.
+        self.toolbar = bytes(r.category in TOOLBAR for r in self.rules)
         self.line_max = max((r.max_chars or 0 for r in self.rules if r.unit == "line"), default=0)
         #: Per line length up to line_max: the anchor-less regex rules admitting it, in order.
         self.free_by_len = tuple(

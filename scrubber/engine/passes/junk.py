@@ -41,7 +41,7 @@ def run(state: State) -> None:
     if _NATIVE is not None and rules.line_matcher is not None:
         _NATIVE.apply_hits(hits, verdict, body, blocks, rules.scope_code, rules.action_code, rules.min_body,
                            rules.verdicts, first, last, state.config.cut_rest_min_share, LIST_MAX_ITEMS,
-                           LIST_ITEM_MAX_CHARS)
+                           LIST_ITEM_MAX_CHARS, rules.toolbar)
     else:
         _apply_hits(state, hits, first, last)
     _spans(state, scan.span_bits)
@@ -63,7 +63,7 @@ def _apply_hits(state: State, hits: dict[int, list[int]], first: int, last: int)
             if rule.action == "cut_rest" and body_before is None:
                 body_before = list(itertools.accumulate((len(b.text) if body[b.index] else 0 for b in blocks),
                                                         initial=0))
-            if _apply(state, rule, ri, index, body_before or []):
+            if _apply(state, rule, ri, index, body_before or [], hits):
                 break
 
 
@@ -111,10 +111,13 @@ def _in_scope(rule: Rule, index: int, first: int, last: int) -> bool:
     return True
 
 
-def _apply(state: State, rule: Rule, ri: int, index: int, body_before: list[int]) -> bool:
+def _apply(state: State, rule: Rule, ri: int, index: int, body_before: list[int],
+           hits: dict[int, list[int]]) -> bool:
     verdict = state.rules.verdicts[ri]
     blocks = state.doc.blocks
     if rule.action == "cut_rest":
+        if in_toolbar(hits, state.rules.toolbar, index):
+            return False
         total = body_before[-1]
         enough = (
             body_before[index] >= rule.min_body_chars
@@ -136,6 +139,14 @@ def _apply(state: State, rule: Rule, ri: int, index: int, body_before: list[int]
             if state.verdict[b.index] is None:
                 state.verdict[b.index] = verdict
     return True
+
+
+def in_toolbar(hits: dict[int, list[int]], toolbar: bytes, index: int) -> bool:
+    """Both blocks beside block ``index`` match a rule of a toolbar category (share,
+    control): ``Facebook / Twitter / Comments / Print / Email`` is a share bar, and its
+    "Comments" a button, not the header of a comment section (whose ``cut_rest`` would take
+    the article below the bar)."""
+    return all(any(toolbar[ri] for ri in hits.get(i, ())) for i in (index - 1, index + 1))
 
 
 def _spans(state: State, span_bits: list[int]) -> None:

@@ -84,7 +84,7 @@ def main() -> None:
         doc, sc = scan(text)
         if native:
             todo = [b.index for b in doc.blocks if b.end - b.start <= rules.line_max]
-            return rules.line_matcher.match(sc.folded, sc.starts, sc.ends, sc.blocked, todo)
+            return rules.line_matcher.match(sc.folded, sc.starts, sc.ends, sc.bits, todo)
         return rules.match_lines(lines_of(doc, sc), None, stage_one=True)
 
     def stage_two(text: str) -> list:
@@ -92,7 +92,7 @@ def main() -> None:
         budget = Budget(config.regex_budget)
         if native:  # the native matcher runs the searches itself when given the budget
             todo = [b.index for b in doc.blocks if b.end - b.start <= rules.line_max]
-            return rules.line_matcher.match(sc.folded, sc.starts, sc.ends, sc.blocked, todo, budget)
+            return rules.line_matcher.match(sc.folded, sc.starts, sc.ends, sc.bits, todo, budget)
         return rules.match_lines(lines_of(doc, sc), budget)
 
     def each(fn: Callable[[str], object]) -> Callable[[], None]:

@@ -85,7 +85,7 @@ def _same_stage_one(text: str, scrubber: Scrubber = FAST) -> tuple[dict, list]:
     doc = split_text(text)
     scan = DocScan(text, doc.blocks, rules.scan_tables, scrubber.config)
     native = {i: rest for i, *rest in rules.line_matcher.match(
-        scan.folded, scan.starts, scan.ends, scan.blocked, [b.index for b in doc.blocks])}
+        scan.folded, scan.starts, scan.ends, scan.bits, [b.index for b in doc.blocks])}
     lines = [(scan.folded[b.start : b.end], core(scan.folded[b.start : b.end]), scan.blocked[b.index])
              for b in doc.blocks]
     rows = []
@@ -402,14 +402,14 @@ def test_data_lines(parts: list[str]) -> None:
 
     edges = ["a" * 12 + ":1", "b:2", "a" * 13 + ":1", "-a:1", "a :1", "a://1", "a:/1", "a:" + "x" * 60 + "1",
              "a:" + "x" * 61 + "1", "a:", "a：١", "1a:1", "中文：2元", "1 2 3", "1 2", "-5.44% $2.8 (3)", "x1 2 3",
-             "1  2\t3%)", "1. 2. 3.", "+-1 2 3", "$€1 2 3"]
+             "1  2\t3%)", "1. 2. 3.", "+-1 2 3", "$€1 2 3", "1 2 3" + " " * 95 + "x", "1 2 3" + " " * 94 + "x"]
     doc = split_text("\n".join([*edges, "".join(parts)]))
     pattern = regex.compile(r"^\p{L}[\p{L} ]{0,11}[:：](?!//).{0,60}\d")
     number = regex.compile(r"[-+(]?[$€£¥]?\d[\d.,:/%-]*[%)]?")
     expected = [data_row(b.text) for b in doc.blocks]
-    assert expected == [pattern.search(b.text) is not None
-                        or sum(number.fullmatch(w) is not None for w in b.text.split()) >= 3 for b in doc.blocks]
-    assert expected[13:21] == [True, False, True, False, True, True, False, False]
+    assert expected == [len(b.text) <= 100 and (pattern.search(b.text) is not None
+                        or sum(number.fullmatch(w) is not None for w in b.text.split()) >= 3) for b in doc.blocks]
+    assert expected[13:23] == [True, False, True, False, True, True, False, False, False, True]
     assert expected[:5] == [True, True, False, False, True]
     n = len(doc.blocks)
     kinds = context_kinds(doc.source, doc.blocks, [None] * n, [False] * n, weak_table())
@@ -659,7 +659,7 @@ def test_stage_two_line_by_line_stops_at_the_first_decisive_hit() -> None:
     text = _document(random.Random(99), 400) + "\n" + "\n".join(EXAMPLES) + "\n" + _SEED
     doc = split_text(text)
     scan = DocScan(text, doc.blocks, rules.scan_tables, FAST.config)
-    native = dict(rules.line_matcher.match(scan.folded, scan.starts, scan.ends, scan.blocked,
+    native = dict(rules.line_matcher.match(scan.folded, scan.starts, scan.ends, scan.bits,
                                            [b.index for b in doc.blocks], Budget(10.0)))
     lines = [(scan.folded[b.start : b.end], core(scan.folded[b.start : b.end]), scan.blocked[b.index])
              for b in doc.blocks]

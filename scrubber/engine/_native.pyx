@@ -88,9 +88,10 @@ cpdef scan(source, const int64_t[::1] starts, const int64_t[::1] ends, const uin
            const uint64_t[::1] mask_table, const uint64_t[::1] missing, uint64_t bad, int shift,
            const uint16_t[::1] raw_table, const uint64_t[::1] weights, int64_t min_cjk, int64_t min_words,
            int domain):
-    """``(folded, blocked, span_bits, prose)`` exactly as :class:`~.docscan.DocScan` computes them.
+    """``(folded, bits, span_bits, prose)`` exactly as :class:`~.docscan.DocScan` computes them
+    (``bits``: its ``blocked`` as a uint64 array, which the line matcher reads).
 
-    ``mask_table`` is empty when the rules have no character conditions (``blocked`` all 0).
+    ``mask_table`` is empty when the rules have no character conditions (``bits`` all 0).
     """
     if not isinstance(source, str):  # (a str subclass is fine; the C calls below need a str)
         raise TypeError(f"scan() takes str, got {type(source).__name__}")
@@ -125,7 +126,8 @@ cpdef scan(source, const int64_t[::1] starts, const int64_t[::1] ends, const uin
         _fold_to(kind, data, <uint16_t *> fdata, n, fold)
     else:
         _fold_to(kind, data, <uint32_t *> fdata, n, fold)
-    blocked = [0] * nb
+    bits = np.zeros(nb, dtype=np.uint64)
+    cdef uint64_t[::1] blocked = bits
     span_bits = [0] * nb
     prose_out = [False] * nb
     for b in range(nb):
@@ -150,7 +152,7 @@ cpdef scan(source, const int64_t[::1] starts, const int64_t[::1] ends, const uin
             prose_out[b] = None
         elif (e - s) >= min_cjk and (seen & _PUNCT):
             prose_out[b] = _prose(e - s, wsum, runs, min_cjk, min_words)
-    return folded, blocked, span_bits, prose_out
+    return folded, bits, span_bits, prose_out
 
 
 ctypedef fused _Src:
@@ -537,10 +539,10 @@ cdef class LineMatcher:
             b[0] -= 1
         return 0
 
-    def match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, list blocked, object todo,
-              object budget=None):
+    def match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, const uint64_t[::1] blocked,
+              object todo, object budget=None):
         """The blocks ``todo`` (indices; None: every block up to ``line_max`` characters) of a
-        document folded as ``folded``.
+        document folded as ``folded`` (``blocked``: :attr:`.docscan.DocScan.bits`).
 
         With a ``budget`` (:class:`~.compile.Budget`), both stages: ``(index, hits)`` of every
         block some rule matches, the regex searches run from here (built-in patterns called
@@ -559,8 +561,8 @@ cdef class LineMatcher:
             self.spare.append(stamps)
         return out
 
-    cdef _match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, list blocked, object todo,
-                list out, _Stamps stamps, object budget):
+    cdef _match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, const uint64_t[::1] blocked,
+                object todo, list out, _Stamps stamps, object budget):
         cdef Py_ssize_t k, index, s, e
         cdef _Line L
         cdef object line_text, core, known

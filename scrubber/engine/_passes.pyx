@@ -4,7 +4,7 @@ removals, and the repair pass's choice of the pairs worth testing -- :mod:`.pass
 and :mod:`.passes.repair` in C, pinned to them by ``tests/test_native_conformance.py``."""
 
 from cpython.unicode cimport PyUnicode_GET_LENGTH
-from libc.stdint cimport uint8_t, uint32_t
+from libc.stdint cimport uint8_t, uint16_t, uint32_t
 
 from ._unicode cimport (
     Py_UNICODE_ISALPHA, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE, PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ,
@@ -43,8 +43,13 @@ def context_kinds(source, list blocks, list verdict, list body, const uint8_t[::
         elif body[b]:
             kinds[b] = 0
         else:
-            kinds[b] = (1 if _weak_block(kind, data, length, blocks[b], b, table)
-                        else 3 if _data_block(kind, data, blocks[b]) else 2)
+            kinds[b] = 1 if _weak_block(kind, data, length, blocks[b], b, table) else 4  # (4: noise or data)
+    # Data needs data beside it: only a block next to another candidate is tested (in a
+    # full-page scrape most lines around a candidate are menu entries the rules took).
+    for b in range(nb):
+        if kinds[b] == 4:
+            kinds[b] = 3 if (((b > 0 and kinds[b - 1] >= 3) or (b + 1 < nb and kinds[b + 1] == 4))
+                             and _data_block(kind, data, blocks[b])) else 2
     for b in range(nb):  # (a data line with no data line beside it is noise)
         if kinds[b] == 3 and (b == 0 or kinds[b - 1] != 3) and (b == nb - 1 or kinds[b + 1] != 3):
             kinds[b] = 2
@@ -198,23 +203,44 @@ cdef int _data_block(int kind, void *data, object block) except -1:
     """``passes.context.data_row`` of a block that :func:`_weak_block` checked to lie in the
     source: a letter, letters or spaces (at most 12 in all), ``:`` or ``：`` not followed by
     ``//``, and a decimal digit within the 61 characters after it; or three numbers or more
-    among its blank-separated words (:func:`_number`)."""
+    among its blank-separated words (:func:`_number`); at most 100 characters long."""
     cdef PyTypeObject *cls = <PyTypeObject *> Block
     cdef Py_ssize_t s = field(block, cls, _START, "start"), e = field(block, cls, _END, "end")
     cdef Py_ssize_t i = s, k, numbers = 0
     cdef Py_UCS4 c
+    if e - s > 100:  # (context.DATA_MAX_CHARS)
+        return False
+    # The labelled form needs its colon within the first 13 characters: most lines have none
+    # there, and their letters are then not tested one by one.
+    for k in range(s, min(e, s + 13)):
+        c = PyUnicode_READ(kind, data, k)
+        if c == 0x3A or c == 0xFF1A:
+            break
+    else:
+        i = e
     while i < e and i - s <= 12:
         c = PyUnicode_READ(kind, data, i)
-        if not (c == 32 or Py_UNICODE_ISALPHA(c)):
+        if not (c == 32 or _alpha(c)):
             break
         i += 1
-    if 0 < i - s <= 12 and i < e and Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, s)):
+    if 0 < i - s <= 12 and i < e and _alpha(PyUnicode_READ(kind, data, s)):
         c = PyUnicode_READ(kind, data, i)
         if (c == 0x3A or c == 0xFF1A) and not (  # ':' or '：', not opening '//'
                 i + 2 < e and PyUnicode_READ(kind, data, i + 1) == 0x2F and PyUnicode_READ(kind, data, i + 2) == 0x2F):
             for k in range(i + 1, min(e, i + 62)):
-                if Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, k)):
+                if _decimal(PyUnicode_READ(kind, data, k)):
                     return True
+    # Three numbers need three digits: most lines (menu entries, link titles) have none, and
+    # this count, on the string's own width, is a compare a character for ASCII and CJK
+    # ideographs, not a call.
+    if kind == 1:
+        k = _digits(<const uint8_t *> data, s, e)
+    elif kind == 2:
+        k = _digits(<const uint16_t *> data, s, e)
+    else:
+        k = _digits(<const uint32_t *> data, s, e)
+    if k < 3:
+        return False
     i = s
     while i < e:  # the words (str.split): runs of characters that are not whitespace
         while i < e and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
@@ -230,6 +256,64 @@ cdef int _data_block(int kind, void *data, object block) except -1:
     return False
 
 
+cdef inline bint _alpha(uint32_t c) noexcept:
+    """``str.isalpha`` of one character: ASCII letters and the CJK ideographs of Unicode 1.1
+    (U+4E00-U+9FA5) by compares, the rest by CPython's table."""
+    if c < 0x80:
+        return (c | 0x20) - 0x61 < 26
+    return (_FAST_ALPHA and 0x4E00 <= c <= 0x9FA5) or Py_UNICODE_ISALPHA(c)
+
+
+ctypedef fused _Src:
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+cdef bint _none_decimal(uint32_t lo, uint32_t hi) noexcept:
+    cdef uint32_t c
+    for c in range(lo, hi):
+        if Py_UNICODE_ISDECIMAL(c):
+            return False
+    return True
+
+
+cdef bint _all_alpha(uint32_t lo, uint32_t hi) noexcept:
+    cdef uint32_t c
+    for c in range(lo, hi):
+        if not Py_UNICODE_ISALPHA(c):
+            return False
+    return True
+
+
+# Unicode has no decimal digit (Nd) but ASCII's below U+0660, and none from U+1C5A (after
+# the Ol Chiki digits) to U+A620 (the Vai digits): Latin, Greek, Cyrillic, CJK and their
+# punctuation are answered by a compare there. The CJK ideographs of Unicode 1.1 are all
+# letters. Both checked against this Python's own tables when the module loads (a few
+# hundred microseconds), so that a future Unicode cannot make the shortcuts wrong.
+cdef bint _FAST_DECIMAL = _none_decimal(0x80, 0x660) and _none_decimal(0x1C5A, 0xA620)
+cdef bint _FAST_ALPHA = _all_alpha(0x4E00, 0x9FA6)
+
+
+cdef inline bint _decimal(uint32_t c) noexcept:
+    """``str.isdecimal`` of one character."""
+    if c < 0x80:
+        return c - 0x30 <= 9  # (unsigned: below '0' wraps past 9)
+    if _FAST_DECIMAL and (c < 0x660 or 0x1C5A <= c < 0xA620):
+        return False
+    return Py_UNICODE_ISDECIMAL(c)
+
+
+cdef Py_ssize_t _digits(const _Src *p, Py_ssize_t s, Py_ssize_t e) noexcept:
+    """The decimal digits in ``p[s:e]``, counted up to 3."""
+    cdef Py_ssize_t i, k = 0
+    for i in range(s, e):
+        k += _decimal(p[i])
+        if k >= 3:
+            break
+    return k
+
+
 cdef bint _number(int kind, void *data, Py_ssize_t i, Py_ssize_t e) noexcept:
     """``passes.context.number`` of the word ``[i, e)``: ``[-+(]?[$€£¥]?\\d[\\d.,:/%-]*[%)]?``."""
     cdef Py_UCS4 c
@@ -241,13 +325,13 @@ cdef bint _number(int kind, void *data, Py_ssize_t i, Py_ssize_t e) noexcept:
         c = PyUnicode_READ(kind, data, i)
         if c == 0x24 or c == 0x20AC or c == 0xA3 or c == 0xA5:  # $ € £ ¥
             i += 1
-    if i == e or not Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i)):
+    if i == e or not _decimal(PyUnicode_READ(kind, data, i)):
         return False
     i += 1
     while i < e:
         c = PyUnicode_READ(kind, data, i)
         # . , : / % -
-        if not (Py_UNICODE_ISDECIMAL(c) or c == 0x2E or c == 0x2C or c == 0x3A or c == 0x2F or c == 0x25
+        if not (_decimal(c) or c == 0x2E or c == 0x2C or c == 0x3A or c == 0x2F or c == 0x25
                 or c == 0x2D):
             break
         i += 1

@@ -114,12 +114,14 @@ class ScanTables:
 class DocScan:
     """The folded source and per-block facts, for blocks whose text is ``source[start:end]``.
 
-    ``blocked``: bits of rule conditions each block fails; ``span_bits``: span-rule anchors
+    ``blocked``: bits of rule conditions each block fails (``bits``: the same as a uint64
+    array, which the native line matcher reads; the list is made when first read);
+    ``span_bits``: span-rule anchors
     each block holds (bit k: ``CompiledRules.span_rules[k]``); ``prose``: ``is_prose`` of
     each block, or ``None`` (unknown: characters above the table's domain).
     """
 
-    __slots__ = ("blocked", "ends", "folded", "prose", "span_bits", "starts")
+    __slots__ = ("_blocked", "bits", "ends", "folded", "prose", "span_bits", "starts")
 
     #: Characters handled at once: bounds the arrays (some 50 bytes a character) on huge input.
     WINDOW = 1 << 18
@@ -133,8 +135,9 @@ class DocScan:
         else:
             starts = self.starts = np.fromiter((b.start for b in blocks), dtype=np.int64, count=n)
             ends = self.ends = np.fromiter((b.end for b in blocks), dtype=np.int64, count=n)
+        self._blocked: list[int] | None = None
         if tables.native is not None:
-            self.folded, self.blocked, self.span_bits, self.prose = tables.native(
+            self.folded, self.bits, self.span_bits, self.prose = tables.native(
                 source, starts, ends, config.body_min_cjk, config.body_min_words)
             return
         window = self.WINDOW
@@ -143,22 +146,32 @@ class DocScan:
         else:
             self.folded = "".join(_fold(source[i : i + window])[0] for i in range(0, len(source), window))
         if not n:
-            self.blocked, self.span_bits, self.prose = [], [], []
+            self._blocked, self.span_bits, self.prose = [], [], []
+            self.bits = np.zeros(0, dtype=np.uint64)
             return
         starts, ends = starts.astype(np.intp), ends.astype(np.intp)
         if len(source) <= window:
-            self.blocked, self.span_bits, self.prose = _facts(raw, folded, starts, ends, tables, config)
+            self._blocked, self.span_bits, self.prose = _facts(raw, folded, starts, ends, tables, config)
+            self.bits = np.asarray(self._blocked, dtype=np.uint64)
             return
-        self.blocked, self.span_bits, self.prose = [], [], []
+        self._blocked, self.span_bits, self.prose = [], [], []
         # Windows of blocks, cut at the first block starting past each multiple of WINDOW.
         cuts = sorted({0, n, *np.searchsorted(starts, np.arange(window, len(source), window)).tolist()})
         for b0, b1 in itertools.pairwise(cuts):
             lo, hi = int(starts[b0]), int(ends[b0:b1].max())
             _, raw, folded = _fold(source[lo:hi])
             facts = _facts(raw, folded, starts[b0:b1] - lo, ends[b0:b1] - lo, tables, config)
-            self.blocked += facts[0]
+            self._blocked += facts[0]
             self.span_bits += facts[1]
             self.prose += facts[2]
+        self.bits = np.asarray(self._blocked, dtype=np.uint64)
+
+    @property
+    def blocked(self) -> list[int]:
+        """Per block, the bits of the rule conditions it fails."""
+        if self._blocked is None:
+            self._blocked = self.bits.tolist()
+        return self._blocked
 
 
 _NO_MASKS = np.zeros(0, dtype=np.uint64)
@@ -174,8 +187,8 @@ def _matches(bounds: tuple[np.ndarray, np.ndarray], blocks: Sequence[Block]) -> 
                           and int(ends[0]) == blocks[0].end and int(starts[-1]) == blocks[-1].start)
 
 
-#: What the native scanner returns: ``(folded, blocked, span_bits, prose)``.
-ScanFacts = tuple[str, list[int], list[int], list[bool | None]]
+#: What the native scanner returns: ``(folded, bits, span_bits, prose)``.
+ScanFacts = tuple[str, np.ndarray, list[int], list[bool | None]]
 
 
 def native_scanner(tables: ScanTables) -> Callable[..., ScanFacts] | None:

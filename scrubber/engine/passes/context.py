@@ -66,8 +66,11 @@ _WEAK_TAIL = regex.compile(rf"{_SENTENCE_END}{_CLOSER}?$")
 DATA_LABEL = 12
 #: ... then ``:`` or ``：`` (not ``://``), and a digit within this many characters after it;
 DATA_REACH = 61
-#: or this many numbers at least (:func:`number`), among its blank-separated words.
+#: or this many numbers at least (:func:`number`), among its blank-separated words. A data
+#: line is at most DATA_MAX_CHARS long (a table's row, not a paragraph quoting figures; and
+#: the native test then reads no more than that of any block).
 DATA_NUMBERS = 3
+DATA_MAX_CHARS = 100
 _SIGNS, _CURRENCIES, _NUMBER_INSIDE, _NUMBER_ENDS = "-+(", "$€£¥", ".,:/%-", "%)"
 
 
@@ -93,8 +96,8 @@ def data_row(text: str) -> bool:
     """A labelled value holding a number, ``^\\p{L}[\\p{L} ]{0,11}[:：](?!//).{0,60}\\d`` (with
     ``str.isalpha`` for ``\\p{L}`` and ``str.isdecimal`` for ``\\d``: the native core's very
     tests), or a line of :data:`DATA_NUMBERS` numbers or more among its words
-    (``str.split``)."""
-    return _labelled(text) or sum(map(number, text.split())) >= DATA_NUMBERS
+    (``str.split``); at most :data:`DATA_MAX_CHARS` long."""
+    return len(text) <= DATA_MAX_CHARS and (_labelled(text) or sum(map(number, text.split())) >= DATA_NUMBERS)
 
 
 def _labelled(text: str) -> bool:

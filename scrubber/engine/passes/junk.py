@@ -100,7 +100,7 @@ def _match_native(state: State, scan: DocScan) -> dict[int, list[int]]:
     candidates = [b.index for b, v in zip(state.doc.blocks, verdict, strict=True)
                   if v is None and b.end - b.start <= line_max] if any(verdict) else None
     return dict(rules.line_matcher.match(
-        scan.folded, scan.starts, scan.ends, scan.blocked, candidates, state.budget))
+        scan.folded, scan.starts, scan.ends, scan.bits, candidates, state.budget))
 
 
 def _in_scope(rule: Rule, index: int, first: int, last: int) -> bool:

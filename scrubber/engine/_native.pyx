@@ -31,7 +31,7 @@ import regex
 from .prefilter import DIGIT, SPACE, START_DIGIT
 
 from ._unicode cimport (
-    PyUnicode_DATA, PyUnicode_KIND, PyUnicode_New, PyUnicode_READ,
+    PyUnicode_DATA, PyUnicode_KIND, PyUnicode_New, PyUnicode_READ, _Src,
     PyUnicode_Substring, PyUnicode_WRITE,
 )
 
@@ -153,12 +153,6 @@ cpdef scan(source, const int64_t[::1] starts, const int64_t[::1] ends, const uin
         elif (e - s) >= min_cjk and (seen & _PUNCT):
             prose_out[b] = _prose(e - s, wsum, runs, min_cjk, min_words)
     return folded, bits, span_bits, prose_out
-
-
-ctypedef fused _Src:
-    uint8_t
-    uint16_t
-    uint32_t
 
 
 ctypedef fused _Dst:

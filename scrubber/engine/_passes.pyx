@@ -7,7 +7,7 @@ from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdint cimport uint8_t, uint16_t, uint32_t
 
 from ._unicode cimport (
-    Py_UNICODE_ISALPHA, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE, PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ,
+    Py_UNICODE_ISALPHA, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE, PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, _Src,
 )
 
 from scrubber.document import Block
@@ -262,12 +262,6 @@ cdef inline bint _alpha(uint32_t c) noexcept:
     if c < 0x80:
         return (c | 0x20) - 0x61 < 26
     return (_FAST_ALPHA and 0x4E00 <= c <= 0x9FA5) or Py_UNICODE_ISALPHA(c)
-
-
-ctypedef fused _Src:
-    uint8_t
-    uint16_t
-    uint32_t
 
 
 cdef bint _none_decimal(uint32_t lo, uint32_t hi) noexcept:

@@ -1,5 +1,13 @@
 # The CPython string API the native modules read and write code points with (macros and
-# functions of Python.h that Cython's own declarations leave out).
+# functions of Python.h that Cython's own declarations leave out), and the fused type of a
+# str's code units, for loops that run on the string's own width.
+
+from libc.stdint cimport uint8_t, uint16_t, uint32_t
+
+ctypedef fused _Src:
+    uint8_t
+    uint16_t
+    uint32_t
 
 cdef extern from "Python.h":
     int PyUnicode_KIND(object)

@@ -216,6 +216,46 @@ def test_a_comments_button_in_a_share_bar_does_not_cut_the_article(pure: bool) -
     assert reply not in result.text and any(r.rule_id == "COM-CMT-001" for r in result.removals)
 
 
+_ZH_MENU = ["首页", "新闻", "财经", "科技", "体育", "娱乐", "汽车", "房产", "教育", "旅游", "登录", "注册"]
+_ZH_FOOT = ["关于我们", "联系我们", "网站地图", "广告服务", "版权所有 示例网", "京ICP备12345678号"]
+_ZH_ARTICLE = [
+    "本报讯 5月20日，市文化和旅游局发布消息，全市六十二家景区将在中国旅游日期间推出门票半价优惠，具体时间以各景区公告为准。",
+    "据介绍，这是本市连续第五年组织景区参加旅游日优惠活动，参与景区数量比去年增加了十一家，覆盖所有区县。",
+    "市民可通过官方渠道预约购票，部分景区还将延长开放时间，并在周末加开夜场，方便上班族错峰出游。",
+    "景区负责人表示，半价活动期间将增派工作人员，做好客流疏导和安全保障工作，提醒游客提前规划行程，文明游览。",
+]
+_ZH_HEADLINES = ["资本动态|某公司产品掺假遭行政处罚，资金链捉襟见肘", "多家银行下调存款利率，大额存单收益再创新低",
+                 "新能源汽车销量同比增长，出口市场表现亮眼", "暑期旅游预订升温，热门线路价格上涨两成",
+                 "住房公积金政策调整，首套房贷款额度提高", "高校毕业生就业季来临，多地举办专场招聘会"]
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_teaser_headlines_under_a_chinese_article_are_not_its_body(pure: bool) -> None:
+    """A list of teaser headlines under the article reads as prose (long enough, commas),
+    but ends no sentence: the context pass finds its clusters among paragraphs, so the
+    headlines are a run of noise (CTX-002). An article of one short paragraph leaves too
+    little body to anchor on without them: the pass then counts them as before (the
+    paragraph and the headlines stay, the promotions above still go)."""
+    from scrubber import Scrubber
+    from scrubber.engine.passes.context import HEADLINE_MAX_CHARS
+
+    assert all(len(h) < HEADLINE_MAX_CHARS for h in _ZH_HEADLINES)
+    scrubber = Scrubber(_pure=pure)
+
+    promos = ["春季新品上市", "夏日清凉特惠", "秋冬保暖好物", "年终大促专场"]
+
+    def page(article: list[str]) -> str:
+        return "\n".join(_ZH_MENU + promos + article + ["相关新闻"] + _ZH_HEADLINES + _ZH_FOOT + _ZH_MENU[:6])
+
+    result = scrubber.scrub(page(_ZH_ARTICLE))
+    assert result.text.splitlines() == _ZH_ARTICLE
+    assert {r.text.strip() for r in result.removals if r.rule_id == "CTX-002"} >= set(_ZH_HEADLINES)
+    short = ["".join(_ZH_ARTICLE[:2])]  # (one paragraph: under MIN_BODY_CHARS alone, over with the headlines)
+    result = scrubber.scrub(page(short))
+    assert result.text.splitlines() == short + _ZH_HEADLINES
+    assert set(promos) >= {r.text.strip() for r in result.removals if r.rule_id.startswith("CTX-")} != set()
+
+
 def test_min_body_chars_only_with_cut_rest(tmp_path) -> None:
     pack = tmp_path / "p.toml"
     pack.write_text('[[rule]]\nid = "X-1"\ncategory = "x"\nmatch = "exact"\nphrases = ["a b"]\n'

@@ -426,6 +426,34 @@ def test_data_lines(parts: list[str]) -> None:
     assert kinds[2::3] == bytes(lines) and set(kinds[0::3] + kinds[1::3]) == {DATA}
 
 
+_HEADLINE_ALPHABET = [*"a中 ,，。.!?:：;；”」)）-1", "标题文字", "x" * 10]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0, 1, 2, 3]), st.lists(st.sampled_from(_HEADLINE_ALPHABET), max_size=12)),
+                max_size=30))
+def test_demoted_headlines(picks: list[tuple[int, list[str]]]) -> None:
+    """The native demotion of short body blocks that end no sentence or clause equals
+    ``context.demote_headlines``: lengths on both sides of the bound, sentence and clause
+    ends, closers after them, item marks (weak), other kinds left alone."""
+    from types import SimpleNamespace
+
+    from scrubber.engine import _passes
+    from scrubber.engine.passes import context
+
+    texts = ["".join(parts).strip() or "-" for _, parts in picks]
+    edges = ["x" * 39, "x" * 40, "x" * 38 + "。", "x" * 38 + "”", "x。”」", "- x", "x：", "”"]
+    doc = split_text("\n".join(edges + texts))
+    if len(doc.blocks) != len(edges) + len(texts):  # (a part made of blanks only: one block fewer)
+        return
+    kinds = bytes([0] * len(edges) + [kind for kind, _ in picks])
+    state = SimpleNamespace(doc=doc)
+    expected = context.demote_headlines(state, kinds)
+    assert _passes.demote_headlines(doc.source, doc.blocks, kinds, context.weak_table(),
+                                    context.HEADLINE_MAX_CHARS) == expected
+    assert expected[: len(edges)] == bytes([2, 0, 0, 2, 0, 1, 0, 2])
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from([0, 1, 2]), st.sampled_from(["", "x", "中文", "a b c", "价格：5元", "Tel: 1"]),
                           st.sampled_from([None, "R-1"]), st.booleans()), max_size=60),

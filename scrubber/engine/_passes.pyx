@@ -56,6 +56,37 @@ def context_kinds(source, list blocks, list verdict, list body, const uint8_t[::
     return bytes(out)
 
 
+def demote_headlines(source, list blocks, kinds, const uint8_t[::1] table, Py_ssize_t max_chars):
+    """``passes.context.demote_headlines``: ``kinds`` (bytes) with every BODY block (0)
+    shorter than ``max_chars`` whose text ends in no sentence or clause end (bits 16, 64 of
+    ``table``) before its closers (bit 32) made WEAK (1, when ``_weak_block``) or NOISE (2)."""
+    if not isinstance(source, str):
+        raise TypeError(f"demote_headlines() takes str, got {type(source).__name__}")
+    cdef int kind = PyUnicode_KIND(source)
+    cdef void *data = PyUnicode_DATA(source)
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(source), b, nb = len(blocks), s, e
+    cdef uint32_t dom = table.shape[0]
+    cdef PyTypeObject *cls = <PyTypeObject *> Block
+    out = bytearray(kinds)
+    cdef unsigned char[::1] k = out
+    if k.shape[0] != nb:
+        raise ValueError("one kind per block")
+    for b in range(nb):
+        if k[b] != 0:
+            continue
+        s, e = field(blocks[b], cls, _START, "start"), field(blocks[b], cls, _END, "end")
+        if not 0 <= s <= e <= length:
+            raise ValueError(f"block {b} is outside the source")
+        if e - s >= max_chars:
+            continue
+        while e > s and _weak_bits(kind, data, e - 1, dom, table) & 32:  # closers
+            e -= 1
+        if e > s and _weak_bits(kind, data, e - 1, dom, table) & (16 | 64):
+            continue
+        k[b] = 1 if _weak_block(kind, data, length, blocks[b], b, table) else 2
+    return bytes(out)
+
+
 def body_clusters(const unsigned char[::1] kinds, list blocks, Py_ssize_t max_gap):
     """``passes.context.clusters``: ``(first, last, body_chars)`` of each run of BODY blocks
     (0) that at most ``max_gap`` NOISE blocks (2) separate; chars are ``len(block.text)``."""

@@ -17,7 +17,9 @@ rules. Then:
 * a run of ``RUN`` or more consecutive noise blocks is a menu or link list (CTX-002); a data
   line ends a run (menus are words; a table of prices inside an article is not a menu);
 * body blocks form clusters (a cluster ends where more than ``MAX_GAP`` noise blocks
-  separate two body blocks: a table between two paragraphs does not split them); clusters
+  separate two body blocks: a table between two paragraphs does not split them; a short
+  body block that ends no sentence -- a teaser's headline -- is noise here, unless without
+  the headlines no cluster holds ``MIN_BODY_CHARS``); clusters
   holding at least ``KEEP_SHARE`` of the largest one's text are the article, and every
   block before the first or after the last of them goes (CTX-001). Data lines still count
   as noise in the test of a full-page scrape.
@@ -55,11 +57,17 @@ _ITEM_MARK = "[-*•·▪●|]"
 _NUMBER_END = "[.)、]"
 _SENTENCE_END = "[.!?。！？…]"
 _CLOSER = "[\"'”’」』)）]"
+_CLAUSE_END = "[:：;；]"
 _WEAK = regex.compile(rf"^(?:{_ITEM_MARK}\s|\d{{1,3}}{_NUMBER_END}\s?\S)|{_SENTENCE_END}{_CLOSER}?$")
 # _WEAK as two tests: its first branch at the start, its second on the last three characters
 # (all a match of ``[...][...]?$`` can take), so that long lines are not scanned.
 _WEAK_HEAD = regex.compile(rf"(?:{_ITEM_MARK}\s|\d{{1,3}}{_NUMBER_END}\s?\S)")
 _WEAK_TAIL = regex.compile(rf"{_SENTENCE_END}{_CLOSER}?$")
+#: A body block shorter than this that does not end a sentence or clause is a headline (a
+#: teaser link's title: "资本动态|拉夏贝尔产品掺假遭行政处罚，资金链捉襟见肘", long and
+#: punctuated enough for the prose test) rather than a paragraph, for the clusters.
+HEADLINE_MAX_CHARS = 40
+_BODY_END = regex.compile(rf"(?:{_SENTENCE_END}|{_CLAUSE_END}){_CLOSER}*$")
 
 
 #: A data line's label: a letter, then letters or spaces, this many characters at most ...
@@ -120,13 +128,14 @@ def weak(text: str) -> bool:
 @functools.cache
 def weak_table() -> np.ndarray:
     """Code point (below ``charset.DOMAIN``) -> bits of the classes :func:`weak` reads: 1
-    ``\\s``, 2 ``\\d``, 4 an item mark, 8 a number's end, 16 a sentence end, 32 a closer (the
+    ``\\s``, 2 ``\\d``, 4 an item mark, 8 a number's end, 16 a sentence end, 32 a closer, 64 a
+    clause end (``:`` ``;``, for :func:`demote_headlines`) (the
     native :func:`~scrubber.engine._passes.context_kinds`' table; read-only)."""
     from ..charset import DOMAIN, members
 
     table = np.zeros(DOMAIN, dtype=np.uint8)
     for bit, atom in ((1, r"\s"), (2, r"\d"), (4, _ITEM_MARK), (8, _NUMBER_END), (16, _SENTENCE_END),
-                      (32, _CLOSER)):
+                      (32, _CLOSER), (64, _CLAUSE_END)):
         table[members(atom)] |= bit
     table.flags.writeable = False
     return table
@@ -153,6 +162,19 @@ def classify(state: State) -> bytes:
         if (i == 0 or kinds[i - 1] != DATA) and (i == last or kinds[i + 1] != DATA):
             kinds[i] = NOISE
     return bytes(kinds)
+
+
+def demote_headlines(state: State, kinds: bytes) -> bytes:
+    """``kinds`` with every BODY block shorter than :data:`HEADLINE_MAX_CHARS` that ends no
+    sentence or clause (``_BODY_END``) made WEAK (when :func:`weak`) or NOISE: the kinds the
+    clusters are found on first (:func:`._passes.demote_headlines` in C)."""
+    blocks = state.doc.blocks
+    out = bytearray(kinds)
+    for i in [i for i, kind in enumerate(kinds) if kind == BODY]:
+        text = blocks[i].text
+        if len(text) < HEADLINE_MAX_CHARS and not _BODY_END.search(text):
+            out[i] = WEAK if weak(text) else NOISE
+    return bytes(out)
 
 
 def clusters(state: State, kinds: bytes, max_gap: int = MAX_GAP) -> list[tuple[int, int, int]]:
@@ -213,8 +235,16 @@ def run(state: State) -> None:
              if native else classify(state))
     if not kinds or not looks_full_page(state, kinds):
         return
-    found = _NATIVE.body_clusters(kinds, blocks, MAX_GAP) if native else clusters(state, kinds)
-    if not found or max(chars for _, _, chars in found) < MIN_BODY_CHARS:
+    # Clusters of paragraphs, not of headlines -- unless that leaves too little body text to
+    # anchor on (an article of one short paragraph), where the headlines count as before.
+    plain = kinds
+    demoted = (_NATIVE.demote_headlines(state.doc.source, blocks, plain, weak_table(), HEADLINE_MAX_CHARS)
+               if native else demote_headlines(state, plain))
+    for kinds in (demoted, plain):
+        found = _NATIVE.body_clusters(kinds, blocks, MAX_GAP) if native else clusters(state, kinds)
+        if found and max(chars for _, _, chars in found) >= MIN_BODY_CHARS:
+            break
+    else:
         return
     best = max(chars for _, _, chars in found)
     kept = [(a, b) for a, b, chars in found if chars >= KEEP_SHARE * best]

@@ -237,7 +237,7 @@ def test_teaser_headlines_under_a_chinese_article_are_not_its_body(pure: bool) -
     little body to anchor on without them: the pass then counts them as before (the
     paragraph and the headlines stay, the promotions above still go)."""
     from scrubber import Scrubber
-    from scrubber.engine.passes.context import HEADLINE_MAX_CHARS
+    from scrubber.engine.passes.context import HEADLINE_MAX_CHARS, MIN_BODY_CHARS
 
     assert all(len(h) < HEADLINE_MAX_CHARS for h in _ZH_HEADLINES)
     scrubber = Scrubber(_pure=pure)
@@ -250,7 +250,8 @@ def test_teaser_headlines_under_a_chinese_article_are_not_its_body(pure: bool) -
     result = scrubber.scrub(page(_ZH_ARTICLE))
     assert result.text.splitlines() == _ZH_ARTICLE
     assert {r.text.strip() for r in result.removals if r.rule_id == "CTX-002"} >= set(_ZH_HEADLINES)
-    short = ["".join(_ZH_ARTICLE[:2])]  # (one paragraph: under MIN_BODY_CHARS alone, over with the headlines)
+    short = _ZH_ARTICLE[:1]  # (one paragraph: under MIN_BODY_CHARS alone, over with the headlines)
+    assert len(short[0]) < MIN_BODY_CHARS <= len(short[0]) + sum(map(len, _ZH_HEADLINES))
     result = scrubber.scrub(page(short))
     assert result.text.splitlines() == short + _ZH_HEADLINES
     assert set(promos) >= {r.text.strip() for r in result.removals if r.rule_id.startswith("CTX-")} != set()

@@ -19,10 +19,10 @@ rules. Then:
 * body blocks form clusters (a cluster ends where more than ``MAX_GAP`` noise blocks
   separate two body blocks: a table between two paragraphs does not split them; a short
   body block that ends no sentence -- a teaser's headline -- is noise here, unless without
-  the headlines no cluster holds ``MIN_BODY_CHARS``); clusters
-  holding at least ``KEEP_SHARE`` of the largest one's text are the article, and every
-  block before the first or after the last of them goes (CTX-001). Data lines still count
-  as noise in the test of a full-page scrape.
+  the headlines no cluster holds ``MIN_BODY_CHARS``); clusters holding at least
+  ``KEEP_SHARE`` of the largest one's text are the article, and every block before the
+  first or after the last of them goes (CTX-001). Data lines still count as noise in the
+  test of a full-page scrape.
 Short lines *inside* the article (subheadings, captions, list items, data rows) stay.
 """
 
@@ -78,8 +78,8 @@ DATA_LABEL = 12
 #: ... then ``:`` or ``：`` (not ``://``), and a digit within this many characters after it;
 DATA_REACH = 61
 #: or this many numbers at least (:func:`number`), among its blank-separated words. A data
-#: line is at most DATA_MAX_CHARS long (a table's row, not a paragraph quoting figures; and
-#: the native test then reads no more than that of any block).
+#: line is at most ``DATA_MAX_CHARS`` long (a table's row, not a paragraph quoting figures;
+#: and the native test then reads no more than that of any block).
 DATA_NUMBERS = 3
 DATA_MAX_CHARS = 100
 _SIGNS, _CURRENCIES, _NUMBER_INSIDE, _NUMBER_ENDS = "-+(", "$€£¥", ".,:/%-", "%)"
@@ -112,6 +112,7 @@ def data_row(text: str) -> bool:
 
 
 def _labelled(text: str) -> bool:
+    """The labelled form of :func:`data_row`."""
     n = len(text)
     i = 0
     while i < n and i <= DATA_LABEL and (text[i].isalpha() or text[i] == " "):

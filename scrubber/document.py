@@ -1,16 +1,20 @@
 """Block and Document: the source text cut into blocks that keep their offsets.
 
 Passes never change the source; they only record decisions (see ``engine.marks``).
+
+``Block`` is the native core's (``engine._block``: the same fields in C, a line's text cut
+from the source when first read) when it is built, else :class:`PyBlock`; the two have the
+same constructor, fields, equality and repr (``tests/test_block.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 
 @dataclass(slots=True)
-class Block:
+class PyBlock:
     """One non-blank line of the source (or one DOM block rendered as a line).
 
     ``start``/``end`` delimit the stripped content in ``Document.source``;
@@ -31,7 +35,17 @@ class Block:
     #: HTML front end only: set when a DOM rule or the main-content selection removed the
     #: block before the text rules run (``(rule_id, category)``).
     dom_verdict: tuple[str, str] | None = None
-    _folded: str | None = field(default=None, repr=False)
+    #: The folded text, once ``State.folded`` made it (a cache: not compared, not shown).
+    _folded: str | None = field(default=None, init=False, repr=False, compare=False)
+
+
+if TYPE_CHECKING:
+    Block = PyBlock
+else:
+    try:
+        from .engine._block import Block
+    except ImportError:  # no compiler at install
+        Block = PyBlock
 
 
 @dataclass(slots=True)

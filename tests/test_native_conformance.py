@@ -13,13 +13,14 @@ import os
 import random
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scrubber import Config, Scrubber
-from scrubber.document import Block
+from scrubber.document import Block, PyBlock
 from scrubber.engine.docscan import DocScan
 from scrubber.engine.fold import core
 from scrubber.engine.prefilter import DIGIT, SPACE
@@ -202,9 +203,11 @@ def test_cores_with_double_spaces_in_every_string_width() -> None:
 
 
 def test_every_native_module_is_built() -> None:
-    """The core is four modules; each piece falls back alone, so each must be there."""
-    from scrubber.engine import _dedup, _lines, _native, _passes
+    """The core is five modules; each piece falls back alone, so each must be there."""
+    from scrubber.document import Block
+    from scrubber.engine import _block, _dedup, _lines, _native, _passes
 
+    assert Block is _block.Block  # (the Document's blocks are the native ones)
     assert {"scan", "LineMatcher"} <= set(dir(_native))
     assert {"split_lines", "layout", "cut", "removed_lines", "removal_rows"} <= set(dir(_lines))
     assert {"context_kinds", "body_clusters", "mark_context", "repair_pairs"} <= set(dir(_passes))
@@ -501,9 +504,16 @@ def test_layout(parts: list[str]) -> None:
 
 
 class _OtherBlock(Block):
-    """A Block subclass: the native walk must read its fields as attributes, not slots."""
+    """A Block subclass (read in C, as a Block) ..."""
 
     __slots__ = ()
+
+
+def _other_kinds(block: Block, pick: int) -> object:
+    """... or the pure-Python PyBlock (read through its attributes): the native walks must
+    give the same answers for every kind of block a Document may hold."""
+    fields = (block.index, block.text, block.start, block.end, block.line_start, block.line_end, block.para)
+    return (_OtherBlock if pick == 5 else PyBlock)(*fields)
 
 
 _LINE_ALPHABET = [*"a中 \t\n\r\u3000\u200b\ufeff\x1c\x85\u2028\xa0", "\r\n", "\n\n", "😀"]
@@ -511,29 +521,29 @@ _LINE_ALPHABET = [*"a中 \t\n\r\u3000\u200b\ufeff\x1c\x85\u2028\xa0", "\r\n", "\
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_LINE_ALPHABET), max_size=40),
-       st.lists(st.integers(0, 5), max_size=40))
+       st.lists(st.integers(0, 6), max_size=40))
 def test_removed_lines_cut_and_rows(parts: list[str], picks: list[int]) -> None:
     """The native Result path (``_lines.removed_lines``, ``cut``, ``removal_rows``) equals
     ``_core``'s Python one: the removed lines in order, the guard's counts (``str.strip``
     lengths of guarded removals; DOM blocks outside the total), the cut text and the rows."""
-    import dataclasses
-
     from scrubber.engine._lines import cut, removal_rows, removed_lines
 
     from scrubber.engine.state import Verdict
     from scrubber.result import replay_rows
 
     text = "".join(parts)
-    blocks = split_text(text, native=False).blocks
+    blocks: list[Any] = split_text(text, native=False).blocks
     kinds = [None, Verdict("R-1", "navigation"), Verdict("R-2", "boilerplate"),
              Verdict("R-3", "promo", exempt=True)]
     verdict = [kinds[p % 4] if p < 4 else None for p in (picks + [0] * len(blocks))[: len(blocks)]]
     for i, pick in enumerate(picks[: len(blocks)]):
         if pick == 4:  # a DOM block (removed by its exempt verdict)
-            blocks[i] = dataclasses.replace(blocks[i], dom_verdict=("DOM-1", "navigation"))
+            b = blocks[i]
+            blocks[i] = Block(b.index, b.text, b.start, b.end, b.line_start, b.line_end, b.para,
+                              dom_verdict=("DOM-1", "navigation"))
             verdict[i] = Verdict("DOM-1", "navigation", exempt=True)
-        elif pick == 5:
-            blocks[i] = _OtherBlock(*dataclasses.astuple(blocks[i])[:7])
+        elif pick >= 5:
+            blocks[i] = _other_kinds(blocks[i], pick)
     ranges, verdicts, gone, total = removed_lines(text, blocks, verdict)
     gone_blocks = [(b, v) for b, v in zip(blocks, verdict, strict=True) if v is not None]
     assert ranges.tolist() == [x for b, _ in gone_blocks for x in (b.line_start, b.line_end)]

@@ -8,14 +8,10 @@ from libc.stdlib cimport calloc, free
 
 from ._unicode cimport PyUnicode_DATA, PyUnicode_FromKindAndData, PyUnicode_KIND, PyUnicode_READ
 
-from scrubber.document import Block
-
-from ._slots cimport PyTypeObject, field, member_offset
+from ._block cimport text_length, text_of
 
 cdef extern from "Python.h":
     Py_ssize_t PyUnicode_Tailmatch(object, object, Py_ssize_t, Py_ssize_t, int) except -1
-
-cdef Py_ssize_t _TEXT = member_offset(Block, "text")
 
 
 def candidates(list blocks, list verdict, Py_ssize_t min_chars, tuple skip):
@@ -23,7 +19,6 @@ def candidates(list blocks, list verdict, Py_ssize_t min_chars, tuple skip):
     removed yet (``verdict[i] is None``) whose text is at least ``min_chars`` long and does
     not start with one of the ``skip`` prefixes (list and table items)."""
     cdef Py_ssize_t i, nb = len(blocks)
-    cdef PyTypeObject *cls = <PyTypeObject *> Block
     cdef list indices = [], texts = []
     if len(verdict) != nb:
         raise ValueError("one verdict per block")
@@ -33,11 +28,11 @@ def candidates(list blocks, list verdict, Py_ssize_t min_chars, tuple skip):
     for i in range(nb):
         if verdict[i] is not None:
             continue
-        text = field(blocks[i], cls, _TEXT, "text")
+        if text_length(blocks[i]) < min_chars:
+            continue
+        text = text_of(blocks[i])
         if not isinstance(text, str):
             raise TypeError(f"block {i}'s text is not a str")
-        if PyUnicode_GET_LENGTH(text) < min_chars:
-            continue
         for prefix in skip:
             if PyUnicode_Tailmatch(text, prefix, 0, PyUnicode_GET_LENGTH(text), -1):
                 break

@@ -15,51 +15,11 @@ from ._unicode cimport (
     PyUnicode_Substring, PyUnicode_WRITE,
 )
 
-import dataclasses
-
 import numpy as np
 
-from scrubber.document import Block
+from ._block cimport Block, line_block, text_length
 
-from ._slots cimport PyTypeObject, field, member_offset, set_slot
-
-cdef extern from "Python.h":
-    object PyType_GenericAlloc(PyTypeObject *, Py_ssize_t)
-
-cdef Py_ssize_t _TEXT = member_offset(Block, "text")
-cdef Py_ssize_t _LINE_START = member_offset(Block, "line_start")
-cdef Py_ssize_t _LINE_END = member_offset(Block, "line_end")
-cdef Py_ssize_t _DOM_VERDICT = member_offset(Block, "dom_verdict")
-# split_lines makes Blocks without calling the dataclass's __init__ (half its time): the
-# slots of the fields it is given, then every other field's default, read from the class.
-_GIVEN = ("index", "text", "start", "end", "line_start", "line_end", "para")
-if tuple(f.name for f in dataclasses.fields(Block))[: len(_GIVEN)] != _GIVEN:
-    raise TypeError("Block's first fields are not split_lines' (index, text, start, end, ...)")
-cdef Py_ssize_t[7] _GIVEN_AT
-for _k, _name in enumerate(_GIVEN):
-    _GIVEN_AT[_k] = member_offset(Block, _name)
-cdef list _DEFAULTS = []  # (offset, default) of the other fields
-for _f in dataclasses.fields(Block)[len(_GIVEN):]:
-    if _f.default is dataclasses.MISSING:
-        raise TypeError(f"Block.{_f.name} has no plain default")
-    _DEFAULTS.append((member_offset(Block, _f.name), _f.default))
-
-
-cdef object _new_block(Py_ssize_t index, object text, Py_ssize_t start, Py_ssize_t end,
-                       Py_ssize_t line_start, Py_ssize_t line_end, Py_ssize_t para):
-    """``Block(index, text, start, end, line_start, line_end, para)``, its slots set directly."""
-    # What object.__new__(Block) does (a Python class's tp_alloc), all slots empty.
-    obj = PyType_GenericAlloc(<PyTypeObject *> Block, 0)
-    set_slot(obj, _GIVEN_AT[0], index)
-    set_slot(obj, _GIVEN_AT[1], text)
-    set_slot(obj, _GIVEN_AT[2], start)
-    set_slot(obj, _GIVEN_AT[3], end)
-    set_slot(obj, _GIVEN_AT[4], line_start)
-    set_slot(obj, _GIVEN_AT[5], line_end)
-    set_slot(obj, _GIVEN_AT[6], para)
-    for offset, default in _DEFAULTS:
-        set_slot(obj, offset, default)
-    return obj
+cdef str _NO_TAG = ""
 
 
 cdef struct _TextLine:
@@ -109,7 +69,7 @@ def split_lines(source, block):
     cdef _TextLine line
     cdef bint blank_before = False
     cdef list out = []
-    cdef bint fast = block is Block
+    cdef bint fast = block is Block  # (then its text is cut from the source when first read)
     cdef int64_t *bounds = <int64_t *> malloc(2 * size * sizeof(int64_t))  # start, end; start, end; ...
     cdef int64_t *grown
     if bounds == NULL:
@@ -121,9 +81,8 @@ def split_lines(source, block):
             if a < b:
                 if blank_before and count:
                     para += 1
-                text = PyUnicode_Substring(source, a, b)
-                out.append(_new_block(count, text, a, b, pos, line.end, para) if fast
-                           else block(count, text, a, b, pos, line.end, para))
+                out.append(line_block(source, count, a, b, pos, line.end, para, _NO_TAG) if fast
+                           else block(count, PyUnicode_Substring(source, a, b), a, b, pos, line.end, para))
                 if count == size:
                     grown = <int64_t *> realloc(bounds, 4 * size * sizeof(int64_t))
                     if grown == NULL:
@@ -231,7 +190,7 @@ def removed_lines(source, list blocks, list verdict):
     cdef Py_ssize_t gone = 0, total = 0
     cdef int kind = PyUnicode_KIND(source)
     cdef void *data = PyUnicode_DATA(source)
-    cdef PyTypeObject *cls = <PyTypeObject *> Block
+    cdef bint native
     cdef object last = None
     cdef bint guarded = False
     if len(verdict) != nb:
@@ -241,13 +200,16 @@ def removed_lines(source, list blocks, list verdict):
     cdef list kinds = []
     for i in range(nb):
         block = blocks[i]
-        if field(block, cls, _DOM_VERDICT, "dom_verdict") is None:
-            total += len(field(block, cls, _TEXT, "text"))
+        native = isinstance(block, Block)
+        if ((<Block> block).dom_verdict if native else block.dom_verdict) is None:
+            total += text_length(block)
         v = verdict[i]
         if v is None:
             continue
-        a = field(block, cls, _LINE_START, "line_start")
-        b = field(block, cls, _LINE_END, "line_end")
+        if native:
+            a, b = (<Block> block).line_start, (<Block> block).line_end
+        else:
+            a, b = block.line_start, block.line_end
         out[2 * count], out[2 * count + 1] = a, b
         count += 1
         kinds.append(v)

@@ -10,13 +10,7 @@ from ._unicode cimport (
     Py_UNICODE_ISALPHA, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE, PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, _Src,
 )
 
-from scrubber.document import Block
-
-from ._slots cimport PyTypeObject, field, member_offset
-
-cdef Py_ssize_t _TEXT = member_offset(Block, "text")
-cdef Py_ssize_t _START = member_offset(Block, "start")
-cdef Py_ssize_t _END = member_offset(Block, "end")
+from ._block cimport end_of, start_of, text_length, text_of
 
 
 def context_kinds(source, list blocks, list verdict, list body, const uint8_t[::1] table):
@@ -66,7 +60,6 @@ def demote_headlines(source, list blocks, kinds, const uint8_t[::1] table, Py_ss
     cdef void *data = PyUnicode_DATA(source)
     cdef Py_ssize_t length = PyUnicode_GET_LENGTH(source), b, nb = len(blocks), s, e
     cdef uint32_t dom = table.shape[0]
-    cdef PyTypeObject *cls = <PyTypeObject *> Block
     out = bytearray(kinds)
     cdef unsigned char[::1] k = out
     if k.shape[0] != nb:
@@ -74,7 +67,7 @@ def demote_headlines(source, list blocks, kinds, const uint8_t[::1] table, Py_ss
     for b in range(nb):
         if k[b] != 0:
             continue
-        s, e = field(blocks[b], cls, _START, "start"), field(blocks[b], cls, _END, "end")
+        s, e = start_of(blocks[b]), end_of(blocks[b])
         if not 0 <= s <= e <= length:
             raise ValueError(f"block {b} is outside the source")
         if e - s >= max_chars:
@@ -91,7 +84,6 @@ def body_clusters(const unsigned char[::1] kinds, list blocks, Py_ssize_t max_ga
     """``passes.context.clusters``: ``(first, last, body_chars)`` of each run of BODY blocks
     (0) that at most ``max_gap`` NOISE blocks (2) separate; chars are ``len(block.text)``."""
     cdef Py_ssize_t i, gap = 0, first = -1, last = -1, chars = 0
-    cdef PyTypeObject *cls = <PyTypeObject *> Block
     cdef list out = []
     if kinds.shape[0] != len(blocks):
         raise ValueError("one kind per block")
@@ -106,7 +98,7 @@ def body_clusters(const unsigned char[::1] kinds, list blocks, Py_ssize_t max_ga
         if first < 0:
             first, chars = i, 0
         last = i
-        chars += len(field(blocks[i], cls, _TEXT, "text"))
+        chars += text_length(blocks[i])
         gap = 0
     if first >= 0:
         out.append((first, last, chars))
@@ -180,12 +172,11 @@ def repair_pairs(source, list blocks, list verdict, list body, dict spans, const
 
 cdef bint _may_join(int kind, void *data, Py_ssize_t n, object a, object b, Py_ssize_t ai, object a_body,
                     dict spans, const uint8_t[::1] table, uint32_t dom, Py_ssize_t min_chars) except -1:
-    cdef PyTypeObject *cls = <PyTypeObject *> Block
     cdef Py_ssize_t s, stop
     cdef Py_UCS4 c, d
     if spans and ai in spans:
         return True
-    s, stop = field(a, cls, _START, "start"), field(a, cls, _END, "end")
+    s, stop = start_of(a), end_of(a)
     if not 0 <= s <= stop <= n:
         raise ValueError(f"block {ai} is outside the source")
     while stop > s and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, stop - 1)):
@@ -197,7 +188,7 @@ cdef bint _may_join(int kind, void *data, Py_ssize_t n, object a, object b, Py_s
         return True
     if not (a_body and table[c] & 2):
         return False
-    text = field(b, cls, _TEXT, "text")
+    text = text_of(b)
     if PyUnicode_GET_LENGTH(text) < min_chars:
         return False
     d = PyUnicode_READ(PyUnicode_KIND(text), PyUnicode_DATA(text), 0)
@@ -207,8 +198,7 @@ cdef bint _may_join(int kind, void *data, Py_ssize_t n, object a, object b, Py_s
 cdef bint _weak_block(int kind, void *data, Py_ssize_t length, object block, Py_ssize_t b,
                       const uint8_t[::1] table) except -1:
     """:func:`context_kinds`' weak test of one block."""
-    cdef PyTypeObject *cls = <PyTypeObject *> Block
-    cdef Py_ssize_t s = field(block, cls, _START, "start"), e = field(block, cls, _END, "end"), k
+    cdef Py_ssize_t s = start_of(block), e = end_of(block), k
     cdef uint32_t dom = table.shape[0]
     if not 0 <= s <= e <= length:
         raise ValueError(f"block {b} is outside the source")
@@ -235,8 +225,7 @@ cdef int _data_block(int kind, void *data, object block) except -1:
     source: a letter, letters or spaces (at most 12 in all), ``:`` or ``：`` not followed by
     ``//``, and a decimal digit within the 61 characters after it; or three numbers or more
     among its blank-separated words (:func:`_number`); at most 100 characters long."""
-    cdef PyTypeObject *cls = <PyTypeObject *> Block
-    cdef Py_ssize_t s = field(block, cls, _START, "start"), e = field(block, cls, _END, "end")
+    cdef Py_ssize_t s = start_of(block), e = end_of(block)
     cdef Py_ssize_t i = s, k, numbers = 0
     cdef Py_UCS4 c
     if e - s > 100:  # (context.DATA_MAX_CHARS)
@@ -388,7 +377,6 @@ def apply_hits(dict hits, list verdict, list body, list blocks, const unsigned c
     cdef Py_ssize_t nb = len(blocks), index, i, j, r, end
     cdef list before = None
     cdef object v, need
-    cdef PyTypeObject *cls = <PyTypeObject *> Block
     if len(verdict) != nb or len(body) != nb:
         raise ValueError("one verdict and one body flag per block")
     for index in sorted(hits):
@@ -405,7 +393,7 @@ def apply_hits(dict hits, list verdict, list body, list blocks, const unsigned c
                 if before is None:  # characters of body text above each block
                     before = [0] * (nb + 1)
                     for i in range(nb):
-                        before[i + 1] = before[i] + (PyUnicode_GET_LENGTH(field(blocks[i], cls, _TEXT, "text"))
+                        before[i + 1] = before[i] + (text_length(blocks[i])
                                                      if body[i] else 0)
                 need = min_body[r]
                 if need:
@@ -421,7 +409,7 @@ def apply_hits(dict hits, list verdict, list body, list blocks, const unsigned c
             if action[r] == 1:
                 end = min(nb, index + 1 + list_items)
                 for j in range(index + 1, end):
-                    if body[j] or PyUnicode_GET_LENGTH(field(blocks[j], cls, _TEXT, "text")) > item_chars:
+                    if body[j] or text_length(blocks[j]) > item_chars:
                         break
                     if verdict[j] is None:
                         verdict[j] = v

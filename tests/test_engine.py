@@ -50,6 +50,65 @@ def test_exact_and_contained_repeats_go() -> None:
     assert [r.rule_id for r in result.removals] == ["DUP-001", "DUP-002"]
 
 
+_QUESTIONS = ["What was the first record you bought with your own money?",
+              "Which song would you take to a desert island, and why?"]
+_ANSWERS = [f"Guest {n} answered at length: the story of {w}, told with care and detail."
+            for n, w in enumerate(["a summer job", "an old radio", "a sister", "a long drive", "a shop",
+                                   "a teacher"])]
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_a_documents_repeated_structure_is_kept(pure: bool) -> None:
+    """Three guests asked the same two questions: each question has an answer of its own
+    between its copies, so it is the document's template, not a repeat (dedup.keep_templates)."""
+    from scrubber import Scrubber
+
+    blocks = [b for g in range(3) for pair in zip(_QUESTIONS, _ANSWERS[2 * g : 2 * g + 2], strict=True) for b in pair]
+    result = Scrubber(_pure=pure).scrub("\n\n".join(blocks))
+    assert not [r for r in result.removals if r.category == "duplicate"]
+    assert result.text.count(_QUESTIONS[0]) == 3
+
+
+@pytest.mark.parametrize("pure", [False, True])
+@pytest.mark.parametrize("copies", [2, 3])
+def test_a_page_captured_again_and_again_loses_its_copies(pure: bool, copies: int) -> None:
+    """The same blocks two or three times over: between two copies of a line lie only
+    copies of the others -- no line of its own -- so every later copy goes."""
+    from scrubber import Scrubber
+
+    page = [_QUESTIONS[0], _ANSWERS[0], _QUESTIONS[1], _ANSWERS[1]]
+    result = Scrubber(_pure=pure).scrub("\n\n".join(page * copies))
+    assert [r.rule_id for r in result.removals] == ["DUP-001"] * 4 * (copies - 1)
+    assert result.text.count(_ANSWERS[0]) == 1
+
+
+def test_templates_need_three_copies_each_spaced_by_a_unique_line() -> None:
+    from scrubber.engine.passes.dedup import INSIDE, KEPT, REPEATED, keep_templates
+
+    k, r = KEPT, REPEATED
+    # Text 0 three times, a unique text between every two copies: kept.
+    assert keep_templates([k, k, r, k, r], [-1, -1, 0, -1, 0]) == [k] * 5
+    # Twice only: a repeat.
+    assert keep_templates([k, k, r], [-1, -1, 0]) == [k, k, r]
+    # One gap without a unique text (only a copy of text 1): a repeat.
+    found, firsts = [k, k, r, r, k, r], [-1, -1, 0, 1, -1, 0]
+    assert keep_templates(found, firsts) == found
+    # A text contained in an earlier one (INSIDE) is no unique text between copies.
+    found, firsts = [k, INSIDE, r, k, r], [-1, -1, 0, -1, 0]
+    assert keep_templates(found, firsts) == found
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_repeats_name_the_earlier_copy(pure: bool) -> None:
+    from scrubber import Scrubber
+    from scrubber.engine.passes.dedup import KEPT, REPEATED
+
+    texts = ["Alpha line of text", "Beta line of text", "ALPHA  line of text", "beta line of text", "Alpha line of text"]
+    firsts = [-1] * len(texts)
+    found = Scrubber(_pure=pure).rules.repeats(texts, 40, firsts=firsts)
+    assert found == [KEPT, KEPT, REPEATED, REPEATED, REPEATED] and firsts == [-1, -1, 0, 1, 0]
+
+
 def test_latin_paragraph_repair_joins_with_one_space() -> None:
     doc = ("The committee met on Tuesday to discuss the budget, and after a long debate,\n\n"
            "it decided to postpone the vote until the next session of parliament.\n")

@@ -341,8 +341,9 @@ _REPEAT_WORDS = ["Alpha", "beta", "ΣΑΣ", "straße", "STRASSE", "中文", "�
        st.sampled_from([0, 1, 5, 12, 40]))
 def test_repeats(base: list[str], picks: list[tuple[int, int, int]], contained_min: int) -> None:
     """The native dedup verdicts equal the Python ones: exact repeats (after casefold and
-    blank collapsing, multi-character casefolds and characters above the table included),
-    prefixes and suffixes of earlier, longer texts, and the ``contained_min`` bound."""
+    blank collapsing, multi-character casefolds and characters above the table included)
+    and the earlier copy each repeats, prefixes and suffixes of earlier, longer texts, and
+    the ``contained_min`` bound."""
     from scrubber.engine.passes.dedup import repeats
 
     texts = []
@@ -350,7 +351,9 @@ def test_repeats(base: list[str], picks: list[tuple[int, int, int]], contained_m
         text = base[which % len(base)]
         text = (text, text[cut:], text[:cut], text.upper())[how]
         texts.append(text)
-    assert FAST.rules.repeats(texts, contained_min) == repeats(texts, contained_min)
+    fast_firsts, py_firsts = [-1] * len(texts), [-1] * len(texts)
+    assert FAST.rules.repeats(texts, contained_min, firsts=fast_firsts) == repeats(texts, contained_min, py_firsts)
+    assert fast_firsts == py_firsts  # (each repeat's earlier copy: the first kept text of its key)
     assert FAST.rules.repeats is not repeats and PURE.rules.repeats is repeats
 
 

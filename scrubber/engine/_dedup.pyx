@@ -67,10 +67,10 @@ def norms(list texts, const uint32_t[::1] casefold):
 
 
 def repeats(list texts, Py_ssize_t contained_min, const uint32_t[::1] casefold, Py_ssize_t edge,
-            Py_ssize_t max_candidates, object norm_py):
+            Py_ssize_t max_candidates, object norm_py, list firsts=None):
     """:func:`~.passes.dedup.repeats` in C: per text 0 (kept), 1 (its key, ``norm_py(text)``,
-    equals an earlier kept one's) or 2 (its key, at least ``contained_min`` long, begins or
-    ends an earlier, longer kept key).
+    equals an earlier kept one's, whose index goes in ``firsts[i]`` when a list is given) or
+    2 (its key, at least ``contained_min`` long, begins or ends an earlier, longer kept key).
 
     Keys are hashed as they are made (no string per text) into three small hash tables of
     earlier kept texts (by whole key, by first and by last ``edge`` characters); a string is
@@ -89,6 +89,8 @@ def repeats(list texts, Py_ssize_t contained_min, const uint32_t[::1] casefold, 
     cdef bint repeated
     cdef list verdicts = [0] * count
     cdef list keys = [None] * count   # each text's key string, once it was needed
+    if firsts is not None and len(firsts) != count:
+        raise ValueError("firsts holds one entry per text")
     cdef uint32_t *ring = <uint32_t *> calloc(max(edge, 1), sizeof(uint32_t))
     _map_init(&seen, count)
     _map_init(&heads, count)
@@ -106,11 +108,15 @@ def repeats(list texts, Py_ssize_t contained_min, const uint32_t[::1] casefold, 
             ss = _map_slot(&seen, key.full)
             repeated = False
             j = seen.first[ss]
-            while j >= 0 and not repeated:
-                repeated = _key_of(j, texts, keys, cf, dom, norm_py) == _key_of(i, texts, keys, cf, dom, norm_py)
+            while j >= 0:
+                if _key_of(j, texts, keys, cf, dom, norm_py) == _key_of(i, texts, keys, cf, dom, norm_py):
+                    repeated = True
+                    break
                 j = seen.nxt[j]
             if repeated:
                 verdicts[i] = 1
+                if firsts is not None:
+                    firsts[i] = j
                 continue
             hs = _map_slot(&heads, key.head)
             ts = _map_slot(&tails, key.tail)

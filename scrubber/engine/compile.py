@@ -311,7 +311,7 @@ class CompiledRules:
         #: (not built, or not asked for): same results as :meth:`match_lines`, pinned by tests.
         self.line_matcher = _native_line_matcher(self, line_cache) if native else None
         #: dedup's verdicts on many texts (:func:`.passes.dedup.repeats`, or the native one).
-        self.repeats: Callable[[list[str], int], list[int]] = _repeats(native)
+        self.repeats: Callable[..., list[int]] = _repeats(native)
         if self.line_matcher is not None:
             _native_pass_tables()
 
@@ -491,7 +491,7 @@ def _start_regex(literals: tuple[str, ...]) -> regex.Pattern[str]:
     return regex.compile("|".join(regex.escape(lit).replace(START_DIGIT, any_digit) for lit in literals))
 
 
-def _repeats(native: bool) -> Callable[[list[str], int], list[int]]:
+def _repeats(native: bool) -> Callable[..., list[int]]:
     from .passes import dedup
 
     if not native:

@@ -32,8 +32,8 @@ MAX_CANDIDATES = 32
 #: A text repeated at least this many times, with a line of the document's own between every
 #: two copies, is its template's (:func:`keep_templates`). Twice is too few: in full-page
 #: scrapes a teaser listed twice (in "related" and "popular") has other teasers between its
-#: copies (measured on the development sets: 37 pages worse, 7 better; with three, 6 better
-#: by +0.62 F1 in all, one worse by 0.02 -- a CMS's escaped-markup line three times among
+#: copies (measured on the development sets: 37 pages worse, 7 better; with three, 5 better
+#: by +0.615 F1 in all, one worse by 0.02 -- a CMS's escaped-markup line three times among
 #: the paragraphs, now kept).
 TEMPLATE_MIN_COPIES = 3
 

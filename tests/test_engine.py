@@ -234,6 +234,34 @@ def test_a_table_of_labelled_numbers_in_a_full_page_scrape_is_no_menu(pure: bool
 
 
 @pytest.mark.parametrize("pure", [False, True])
+def test_repeats_alone_do_not_make_a_full_page_scrape(pure: bool) -> None:
+    """An extractor's output of a page whose structure repeats (the same short rows under
+    each section, some of them repeated whole: dedup takes those) has many short lines and
+    many removals, but all of them repeats: the context pass leaves it to the rules. The same
+    text with one line a rule takes (a share bar's trace) is a full-page scrape: its runs of
+    short lines go (CTX-002)."""
+    from scrubber import Scrubber
+
+    intro = ("Three days of training with the same plan each day, built around the workout and two "
+             "meals, with the amounts for each meal measured in the portion containers.")
+    rows = ["Pre-workout meal, eaten an hour before", "Drink water during the workout, often",
+            "Post-workout shake within thirty minutes", "Stretch for ten minutes after training"]
+    days = [f"Day {d} of the plan, with its own meal: {meal}."
+            for d, meal in zip((1, 2, 3, 4), ("oats and berries", "eggs and toast", "rice and fish", "a salad"),
+                               strict=True)]
+    body = [intro, *(x for day in days for x in (day, "Rest day", "Light day", "Hard day", *rows))]
+    text = "\n".join(body + body[1:7])  # (a second copy of the first day: repeats)
+    scrubber = Scrubber(_pure=pure)
+    result = scrubber.scrub(text)
+    repeats = [r for r in result.removals if r.category == "duplicate"]
+    assert len(repeats) >= 8 and not [r for r in result.removals if r.rule_id.startswith("CTX")]
+    assert result.text.count("Rest day") == 5
+    full_page = scrubber.scrub("\n".join(["Share on Facebook", text]))
+    assert [r.rule_id for r in full_page.removals if r.category == "share"] == ["EN-SHR-002"]
+    assert "Rest day" in {r.text.strip() for r in full_page.removals if r.rule_id == "CTX-002"}
+
+
+@pytest.mark.parametrize("pure", [False, True])
 def test_a_league_table_does_not_cut_the_article_in_two(pure: bool) -> None:
     """Rows holding three numbers or more are data too (a league table, quotes, a
     timetable), and do not count as a gap between body paragraphs: the short introduction

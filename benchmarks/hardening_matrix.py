@@ -109,6 +109,14 @@ def cut_rest_storm() -> tuple[str, dict[str, Any]]:
     return "The End\n" * 100_000 + "\n" + body, {"extra_packs": (str(path),)}
 
 
+def separator_chains() -> str:
+    """2,000 distinct lines of words and arrows wide apart, ending in a long word: each a
+    breadcrumb chain to the eye of a regex, that fails only at its end (the built-in
+    ZH-NAV-004 once took 8 s on one such line; ~200 KB)."""
+    unit = " " * 6 + "→" + " " * 6
+    return "\n".join((unit.join(f"w{i}" for _ in range(5)) + unit + "b" * 30)[:100] for i in range(2000))
+
+
 def html_page(body: str, head: str = "") -> str:
     return f"<!DOCTYPE html><html><head>{head}<title>Test page</title></head><body>{body}</body></html>"
 
@@ -172,6 +180,7 @@ CASES: tuple[Case, ...] = (
     Case("text_20mb_prose", "text", lambda: big_prose_text(20_000_000), "ok"),
     Case("text_20mb_same_tails", "text", lambda: same_tail_text(20_000_000), "ok"),
     Case("text_cut_rest_storm", "text", cut_rest_storm, "ok"),
+    Case("text_separator_chains", "text", separator_chains, "ok"),
     Case("text_100mb", "text", lambda: "a" * 100_000_000, "LimitError"),
     # HTML
     Case("html_empty", "html", lambda: b""),

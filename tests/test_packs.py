@@ -45,6 +45,10 @@ def _write(tmp_path: Path, text: str, name: str = "pack.toml") -> str:
         ('match = "regex"\npattern = "a|"', "pattern", "empty string"),
         ('match = "regex"\npattern = "(a+)+$"\nunit = "span"\naction = "strip"', "pattern", "catastrophic"),
         ('match = "regex"\npattern = "(a|a)+$"', "pattern", "catastrophic"),
+        # Blanks on both sides of a separator and in the parts between: a line of words and
+        # arrows wide apart splits many ways (ZH-NAV-004 before 2026-11-30, 8 s on one line).
+        ("match = \"regex\"\npattern = '^[^,]{1,24}?(?:\\s*→\\s*[^,→]{1,24}){1,6}\\s*$'\nunit = \"line\"\nmax_chars = 100",
+         "pattern", "catastrophic"),
         ('match = "exact"', "phrases", "at least one phrase"),
         ('match = "exact"\nphrases = ["!!!"]', "phrases", "empty once punctuation"),
         ('match = "exact"\nphrases = ["x"]\nscope = "middle"', "scope", "must be one of"),

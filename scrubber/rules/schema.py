@@ -41,6 +41,11 @@ _CATEGORY = regex.compile(r"^[a-z][a-z0-9-]{0,31}$")
 #: Inputs a pattern must get through quickly (catastrophic backtracking probe).
 _PROBES = ("a" * 2000 + "!", "1" * 2000 + "x", " " * 2000 + "x", "啊" * 2000 + "?", "a " * 1000 + "!")
 _PROBE_TIMEOUT = 0.25
+#: Structural probes (:func:`_structural_probes`): how long, and for how many of a
+#: pattern's symbols.
+_STRUCTURAL_PROBE_CHARS = 400
+_MAX_PROBE_SYMBOLS = 16
+_REGEX_SYNTAX = set("\\^$.|?*+()[]{}")
 _ANY_LINE = ("x", "Hello world.", "中文。", "12345")
 _COUNT = regex.compile(r"(?<!\\)\{(\d+)(?:,(\d*))?\}")
 MAX_PATTERN_CHARS = 5000
@@ -289,12 +294,28 @@ def _check_pattern(pattern: str, fail: Any, max_chars: int | None) -> None:
         raise fail("pattern", "matches the empty string, so it would match every line")
     if all(compiled.search(probe) for probe in _ANY_LINE):
         raise fail("pattern", "matches any line (e.g. 'x', 'Hello world.', '中文。')")
-    for probe in _PROBES:
+    for probe in (*_PROBES, *_structural_probes(pattern)):
         if max_chars is not None:  # the rule never sees a longer line
             probe = probe[-max_chars:]
         try:
             compiled.search(probe, timeout=_PROBE_TIMEOUT)
         except TimeoutError:
             raise fail(
-                "pattern", "too slow on a simple probe input (catastrophic backtracking?)"
+                "pattern", f"too slow on the probe input {probe[:40]!r}... (catastrophic backtracking?)"
             ) from None
+
+
+def _structural_probes(pattern: str) -> list[str]:
+    """Probe lines made of the pattern's own punctuation: a word, blanks, one of its
+    literal symbols, blanks, over and over, then a tail that fails the match late. A pattern
+    whose repeated parts and blanks can split such a line many ways (``(?:\\s*→\\s*[^,]{1,24}){1,6}``:
+    a breadcrumb rule that took 8 s on one 96-character line) is caught here; the fixed
+    probes above hold no symbols."""
+    symbols = sorted({c for c in pattern if not (c.isalnum() or c.isspace() or c in _REGEX_SYNTAX)})
+    probes = []
+    for symbol in symbols[:_MAX_PROBE_SYMBOLS]:
+        for word in ("a", "中"):
+            unit = f"{word}{' ' * 6}{symbol}{' ' * 6}"
+            line = unit * (_STRUCTURAL_PROBE_CHARS // len(unit))
+            probes += [line + "b" * 30, line + "x"]
+    return probes

@@ -117,6 +117,13 @@ def separator_chains() -> str:
     return "\n".join((unit.join(f"w{i}" for _ in range(5)) + unit + "b" * 30)[:100] for i in range(2000))
 
 
+def counter_storms() -> str:
+    """2,000 distinct short lines of a counter word and wide blanks (``赞      赞 ... 12kk``):
+    the built-in ZH-CMT-002 once ran for minutes on one of them."""
+    gap = " " * 6
+    return "\n".join(gap.join(["赞"] * 4) + " " * (1 + i % 6) + f"{i}kk" for i in range(2000))
+
+
 def html_page(body: str, head: str = "") -> str:
     return f"<!DOCTYPE html><html><head>{head}<title>Test page</title></head><body>{body}</body></html>"
 
@@ -181,6 +188,7 @@ CASES: tuple[Case, ...] = (
     Case("text_20mb_same_tails", "text", lambda: same_tail_text(20_000_000), "ok"),
     Case("text_cut_rest_storm", "text", cut_rest_storm, "ok"),
     Case("text_separator_chains", "text", separator_chains, "ok"),
+    Case("text_counter_storms", "text", counter_storms, "ok"),
     Case("text_100mb", "text", lambda: "a" * 100_000_000, "LimitError"),
     # HTML
     Case("html_empty", "html", lambda: b""),

@@ -49,6 +49,10 @@ def _write(tmp_path: Path, text: str, name: str = "pack.toml") -> str:
         # arrows wide apart splits many ways (ZH-NAV-004 before 2026-11-30, 8 s on one line).
         ("match = \"regex\"\npattern = '^[^,]{1,24}?(?:\\s*→\\s*[^,→]{1,24}){1,6}\\s*$'\nunit = \"line\"\nmax_chars = 100",
          "pattern", "catastrophic"),
+        # ... or a repeated group of optional parts, each after blanks (ZH-CMT-002 until then:
+        # minutes on '赞', six blanks, four times, then 'kk').
+        ("match = \"regex\"\npattern = '^[^\\p{L}\\p{N}]*(?:(?:评论|赞)\\s*[(（]?\\s*[\\d,.]*\\s*[万kw]?\\s*[)）]?"
+         "\\s*(?:条|人)?\\s*[|/]?\\s*){1,4}[^\\p{L}\\p{N}]*$'", "pattern", "catastrophic"),
         ('match = "exact"', "phrases", "at least one phrase"),
         ('match = "exact"\nphrases = ["!!!"]', "phrases", "empty once punctuation"),
         ('match = "exact"\nphrases = ["x"]\nscope = "middle"', "scope", "must be one of"),

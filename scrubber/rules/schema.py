@@ -306,16 +306,21 @@ def _check_pattern(pattern: str, fail: Any, max_chars: int | None) -> None:
 
 
 def _structural_probes(pattern: str) -> list[str]:
-    """Probe lines made of the pattern's own punctuation: a word, blanks, one of its
-    literal symbols, blanks, over and over, then a tail that fails the match late. A pattern
-    whose repeated parts and blanks can split such a line many ways (``(?:\\s*→\\s*[^,]{1,24}){1,6}``:
-    a breadcrumb rule that took 8 s on one 96-character line) is caught here; the fixed
-    probes above hold no symbols."""
+    """Probe lines made of the pattern's own pieces: a word, blanks, one of its literal
+    symbols, blanks, over and over -- or one of its own words and blanks, over and over --
+    then a failing tail. A pattern whose repeated parts and blanks can split such a line
+    many ways is caught here; the fixed probes above hold no symbols and no words of the
+    pattern. (Two built-in rules did so until 2026-11-30: a breadcrumb chain,
+    ``(?:\\s*→\\s*[^,]{1,24}){1,6}``, 8 s on one 96-character line; a counter, ``(?:赞\\s*[(]?\\s*
+    [\\d]*\\s*...){1,4}``, minutes on ``赞`` and six blanks four times.)"""
     symbols = sorted({c for c in pattern if not (c.isalnum() or c.isspace() or c in _REGEX_SYNTAX)})
+    # Its words: runs of up to four letters, but no lone Latin letter (class names: \p{L}).
+    words = [w for w in regex.findall(r"[^\W\d_]{1,4}", pattern) if len(w) > 1 or ord(w) > 0x2E7F]
+    gap = " " * 6
+    units = [f"{word}{gap}{symbol}{gap}" for symbol in symbols[:_MAX_PROBE_SYMBOLS] for word in ("a", "中")]
+    units += [f"{word}{gap}" for word in list(dict.fromkeys(words))[:_MAX_PROBE_SYMBOLS]]
     probes = []
-    for symbol in symbols[:_MAX_PROBE_SYMBOLS]:
-        for word in ("a", "中"):
-            unit = f"{word}{' ' * 6}{symbol}{' ' * 6}"
-            line = unit * (_STRUCTURAL_PROBE_CHARS // len(unit))
-            probes += [line + "b" * 30, line + "x"]
+    for unit in units:
+        line = unit * (_STRUCTURAL_PROBE_CHARS // len(unit))
+        probes += [line + "b" * 30, line + "x"]
     return probes

@@ -117,6 +117,24 @@ def test_table_of_built_in_analyses_is_current() -> None:
     assert start_literals(r"^[^\p{L}\p{N}]*zorblat\b") == ("zorblat",)
 
 
+def test_every_builtin_line_regex_is_gated() -> None:
+    """Every built-in line regex runs only on lines that pass a gate: Aho-Corasick anchors
+    (its literals), or, searched by line length, a condition bit (characters it needs). A
+    rewrite that the analysis cannot read loses its gate silently and is then searched on
+    every line: ZH-NAV-004 rewritten with an atomic group ran 24,000 searches a pass over
+    the development texts instead of 150, until the analysis read ``(?>...)``."""
+    from scrubber.engine.compile import CompiledRules, load_packs, select_rules
+
+    from scrubber import Config
+
+    rules = CompiledRules(select_rules(load_packs(Config()), (), ()))
+    free = {i: bit for i, _, bit in rules.free_regex}
+    for i, rule in enumerate(rules.rules):
+        if rule.unit == "line" and rule.match == "regex":
+            assert i in rules.anchored or free.get(i), f"{rule.id} has no gate: searched on every line"
+    assert required_literals(r"^(?>ab|cd)+x") == ("abx", "cdx") and required_literals(r"^(?>\s*+zorblat)") == ("zorblat",)
+
+
 def test_required_chars() -> None:
     """The character sets the analysis proves, on shapes the built-in packs use: a class
     of punctuation after a word, digits, and nothing from what may be absent or is a letter."""

@@ -365,6 +365,11 @@ class _Parser:
             elif c == "=":
                 self.i += 1
                 kind = "lookahead"
+            elif c == ">":
+                # Atomic: it only prunes the ways a plain group could match, so whatever
+                # every match of the plain group holds, every match of this one holds too.
+                self.i += 1
+                kind = "plain"
             elif c in ("!",):
                 self.i += 1
                 kind = "negative"

@@ -123,9 +123,8 @@ def test_every_builtin_line_regex_is_gated() -> None:
     rewrite that the analysis cannot read loses its gate silently and is then searched on
     every line: ZH-NAV-004 rewritten with an atomic group ran 24,000 searches a pass over
     the development texts instead of 150, until the analysis read ``(?>...)``."""
-    from scrubber.engine.compile import CompiledRules, load_packs, select_rules
-
     from scrubber import Config
+    from scrubber.engine.compile import CompiledRules, load_packs, select_rules
 
     rules = CompiledRules(select_rules(load_packs(Config()), (), ()))
     free = {i: bit for i, _, bit in rules.free_regex}

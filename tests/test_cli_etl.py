@@ -677,23 +677,43 @@ def test_a_truncated_gzip_file_alone_is_an_error_message(tmp_path, capsys) -> No
 
 def test_ctrl_c_stops_a_jobs_run_with_one_message(tmp_path) -> None:
     """SIGINT to the process group (what Ctrl-C sends): exit 130, 'interrupted', no
-    traceback from the parent or the workers, no process left."""
+    traceback from the parent or the workers, no process left.
+
+    The records come through a pipe that stays open, fed while the run goes on: the run
+    cannot end before the signal (a 200,000-record file could be done by the time the
+    signal landed on a loaded machine: the test then saw exit 0)."""
     import os
     import signal
+    import threading
     import time
 
-    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    with src.open("w") as f:
-        for i in range(200_000):
-            f.write(json.dumps({"id": i, "text": f"Share this article\n\nBody paragraph {i} of some length."}) + "\n")
-    proc = subprocess.Popen([sys.executable, "-m", "scrubber", "clean", "--jsonl", str(src), "--out", str(out),
-                             "--jobs", "2", "--line-cache", "0"], stderr=subprocess.PIPE, start_new_session=True)
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "scrubber", "clean", "--jsonl", "-", "--out", str(out),
+                             "--jobs", "2", "--line-cache", "0"], stdin=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    stop = threading.Event()
+
+    def feed() -> None:
+        batch = "".join(json.dumps({"id": i, "text": f"Share this article\n\nBody paragraph {i} of some length."})
+                        + "\n" for i in range(2_000)).encode()
+        try:
+            while not stop.is_set():
+                proc.stdin.write(batch)
+                proc.stdin.flush()
+        except (BrokenPipeError, ValueError, OSError):
+            pass  # (the run ended: the pipe is gone)
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
     deadline = time.monotonic() + 60
     while not (out.exists() and out.stat().st_size) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
     assert proc.poll() is None, "the run ended before it could be interrupted"
     os.killpg(proc.pid, signal.SIGINT)
-    err = proc.communicate(timeout=60)[1].decode()
+    proc.wait(timeout=60)
+    stop.set()
+    feeder.join(timeout=10)
+    err = proc.stderr.read().decode()
     assert proc.returncode == 130 and "scrubber: interrupted" in err and "Traceback" not in err
 
 

@@ -688,7 +688,12 @@ def test_ctrl_c_stops_a_jobs_run_with_one_message(tmp_path) -> None:
     import time
 
     out = tmp_path / "out.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "scrubber", "clean", "--jsonl", "-", "--out", str(out),
+    # Python's Ctrl-C handler installed whatever this process inherited: a job put in the
+    # background by a shell without job control ignores SIGINT, and so would the run (a
+    # terminal's foreground job, what the test stands for, has it).
+    start = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+             "sys.argv = ['scrubber', *sys.argv[1:]]; runpy.run_module('scrubber', run_name='__main__')")
+    proc = subprocess.Popen([sys.executable, "-c", start, "clean", "--jsonl", "-", "--out", str(out),
                              "--jobs", "2", "--line-cache", "0"], stdin=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
     stop = threading.Event()

@@ -82,12 +82,24 @@ def test_a_page_captured_again_and_again_loses_its_copies(pure: bool, copies: in
     assert result.text.count(_ANSWERS[0]) == 1
 
 
+def test_an_interstitial_between_paragraphs_is_still_a_repeat() -> None:
+    """One line repeated between every two paragraphs is an ad's or a widget's, not the
+    document's structure: its later copies go (TEMPLATE_MIN_LINES)."""
+    line = "Article continues below this advertisement"
+    result = scrub("\n\n".join(f"{answer}\n\n{line}" for answer in _ANSWERS[:4]))
+    assert result.text.count(line) == 1
+    assert [r.rule_id for r in result.removals if r.text.strip() == line] == ["DUP-001"] * 3
+
+
 def test_templates_need_three_copies_each_spaced_by_a_unique_line() -> None:
     from scrubber.engine.passes.dedup import INSIDE, KEPT, REPEATED, keep_templates
 
     k, r = KEPT, REPEATED
-    # Text 0 three times, a unique text between every two copies: kept.
-    assert keep_templates([k, k, r, k, r], [-1, -1, 0, -1, 0]) == [k] * 5
+    # Texts 0 and 1 three times each, a unique text between every two copies: kept.
+    found, firsts = [k, k, k, r, r, k, r, r, k], [-1, -1, -1, 0, 1, -1, 0, 1, -1]
+    assert keep_templates(found, firsts) == [k] * 9
+    # Text 0 alone so (an interstitial between paragraphs): a repeat.
+    assert keep_templates([k, k, r, k, r], [-1, -1, 0, -1, 0]) == [k, k, r, k, r]
     # Twice only: a repeat.
     assert keep_templates([k, k, r], [-1, -1, 0]) == [k, k, r]
     # One gap without a unique text (only a copy of text 1): a repeat.

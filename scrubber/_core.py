@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from .config import Config
 from .document import Document
@@ -150,7 +153,7 @@ def _result(state: State) -> Result:
     flags = [f"regex_timeout:{rid}" for rid in state.budget.timed_out] + state.flags
     if state.budget.exhausted:
         flags.append("regex_budget_exhausted")
-    if _REMOVED_LINES is not None and state.rules.line_matcher is not None and not spans and not state.joins:
+    if _REMOVED_LINES is not None and state.rules.line_matcher is not None:
         return _lines_result(state, flags)
     # The guard first: a gutted document keeps its source, and its removals are never built.
     if _over_removed(state):
@@ -173,16 +176,48 @@ def _result(state: State) -> Result:
 
 
 def _lines_result(state: State, flags: list[str]) -> Result:
-    """:func:`_result` when only whole blocks go (no spans, no joins: most documents), in the
-    native core: the removed lines and the guard's counts in one walk over the blocks, the
-    text cut from the source in C, and the rows of ``Result.removals`` made when first read."""
+    """:func:`_result` in the native core: the removed lines and the guard's counts in one
+    walk over the blocks, the text cut from the source in C, and the rows of
+    ``Result.removals`` made when first read. Spans and joins (a few a document, in a
+    tenth of the documents) are merged into the removed lines' ranges in order."""
     source = state.doc.source
     ranges, verdicts, gone, total = _REMOVED_LINES(source, state.doc.blocks, state.verdict)
+    replacements = None
+    if state.spans or state.joins:
+        ranges, verdicts, replacements, more = _merge_extra(state, ranges, verdicts)
+        gone += more
     if gone and total > 0 and gone > state.config.max_removed_share * total:
         return Result(replay(source, ()), None, source, Removals(source, ()), tuple([GUARD_FLAG, *flags]))
     title = state.doc.blocks[state.title].text if state.title is not None else state.doc.title
-    removals = Removals.deferred(source, functools.partial(_REMOVAL_ROWS, ranges, verdicts), verdicts)
-    return Result(_CUT(source, ranges), title, source, removals, tuple(flags))
+    removals = Removals.deferred(source, functools.partial(_REMOVAL_ROWS, ranges, verdicts, replacements),
+                                 verdicts)
+    return Result(_CUT(source, ranges, replacements), title, source, removals, tuple(flags))
+
+
+def _merge_extra(state: State, ranges: np.ndarray, verdicts: list[Verdict]
+                 ) -> tuple[np.ndarray, list[Verdict], list[str], int]:
+    """The removed lines' ``ranges`` and ``verdicts`` with the spans of kept blocks and the
+    joins merged in, in :data:`POSITION` order (a removed line before a span or join at the
+    same position, as :func:`_result`'s stable sort puts them), with each row's replacement,
+    and what the spans add to the guard's count."""
+    source, verdict = state.doc.source, state.verdict
+    extra = [(start, end, v, "") for index, found in state.spans.items() if verdict[index] is None
+             for start, end, v in found]
+    more = sum(len(source[start:end].strip()) for start, end, v, _ in extra if v.guarded)
+    extra += [(start, end, v, repl) for start, end, repl, v in state.joins]
+    extra.sort(key=POSITION)
+    flat = ranges.tolist()
+    starts = flat[0::2]
+    kinds, replacements = list(verdicts), [""] * len(verdicts)
+    for shift, (start, end, v, repl) in enumerate(extra):
+        k = bisect.bisect_left(starts, start)  # (removed lines, before the insertions)
+        while k < len(starts) and starts[k] == start and flat[2 * (k + shift) + 1] <= end:
+            k += 1
+        flat[2 * (k + shift) : 2 * (k + shift)] = (start, end)
+        kinds.insert(k + shift, v)
+        replacements.insert(k + shift, repl)
+    merged = np.array(flat, dtype=np.int64)
+    return merged, kinds, replacements, more
 
 
 def _over_removed(state: State) -> bool:

@@ -558,6 +558,81 @@ def test_removed_lines_cut_and_rows(parts: list[str], picks: list[int]) -> None:
     assert cut(text, ranges) == replay_rows(text, rows)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_ALPHABET), min_size=1, max_size=30),
+       st.lists(st.tuples(st.integers(0, 60), st.integers(0, 4), st.sampled_from(["", " ", "\u3000", "😀"])),
+                max_size=12))
+def test_cut_and_rows_with_replacements(parts: list[str], cuts: list[tuple[int, int, str]]) -> None:
+    """``cut`` and ``removal_rows`` with replacements (a repair's joins) equal
+    ``replay_rows`` and the Python rows, also for a replacement wider than the source's
+    characters (the Python fallback inside ``cut``)."""
+    import numpy as np
+    from scrubber.engine._lines import cut, removal_rows
+
+    from scrubber.engine.state import Verdict
+    from scrubber.result import replay_rows
+
+    text = "".join(parts)
+    pos, ranges, replacements, verdicts = 0, [], [], []
+    for gap, length, repl in cuts:  # sorted, not overlapping, inside the text
+        start = min(pos + gap % 7, len(text))
+        end = min(start + length, len(text))
+        ranges += [start, end]
+        replacements.append(repl)
+        verdicts.append(Verdict("R-1", "repair") if repl else Verdict("R-2", "junk"))
+        pos = end
+    rows = [(ranges[2 * k], ranges[2 * k + 1], v.rule_id, v.category, repl)
+            for k, (v, repl) in enumerate(zip(verdicts, replacements, strict=True))]
+    array = np.array(ranges, dtype=np.int64)
+    assert cut(text, array, replacements) == replay_rows(text, rows)
+    assert removal_rows(array, verdicts, replacements) == rows
+    with pytest.raises(ValueError):
+        cut(text, array, [*replacements, ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=15),
+       st.lists(st.tuples(st.integers(0, 40), st.integers(0, 3), st.booleans(), st.booleans()), max_size=8))
+def test_spans_and_joins_merge_in_the_python_order(lines: list[tuple[int, int]],
+                                                   extras: list[tuple[int, int, bool, bool]]) -> None:
+    """``_core._merge_extra`` puts the spans of kept blocks and the joins among the removed
+    lines where ``_result``'s Python path puts them (one stable sort by position: a removed
+    line before a span or join at the same position), with their replacements, and counts
+    the guarded spans' stripped lengths; spans of a block removed whole are left out."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from scrubber._core import _merge_extra
+    from scrubber.engine.state import Verdict
+    from scrubber.result import POSITION
+
+    source = "ab cd  ef\n" * 6
+    line, span, join = Verdict("L-1", "junk"), Verdict("S-1", "junk"), Verdict("J-1", "repair", exempt=True)
+    pos, ranges = 0, []
+    for gap, length in lines:  # the removed lines: sorted, not overlapping
+        ranges += [pos + gap, pos + gap + length]
+        pos += gap + length
+    verdict: list[Any] = [None, line]
+    spans = {0: [], 1: [(40, 44, span)]}  # block 1 is removed whole: its span is no removal
+    joins = []
+    for start, length, is_span, kept in extras:
+        if is_span:
+            spans[0].append((start, start + length, span))
+        else:
+            joins.append((start, start + length, " " if kept else "", join))
+    state = SimpleNamespace(doc=SimpleNamespace(source=source), verdict=verdict, spans=spans, joins=joins)
+    verdicts = [line] * (len(ranges) // 2)
+    merged, kinds, replacements, more = _merge_extra(state, np.array(ranges, dtype=np.int64), verdicts)
+    rows = [(ranges[2 * k], ranges[2 * k + 1], line, "") for k in range(len(verdicts))]
+    rows += [(s, e, v, "") for s, e, v in spans[0]] + [(s, e, v, r) for s, e, r, v in joins]
+    rows.sort(key=POSITION)
+    assert merged.tolist() == [x for s, e, _, _ in rows for x in (s, e)]
+    assert kinds == [v for _, _, v, _ in rows]
+    assert replacements == [r for _, _, _, r in rows]
+    assert more == sum(len(source[s:e].strip()) for s, e, _ in spans[0])
+
+
 def test_cut_rejects_bad_ranges() -> None:
     import numpy as np
     from scrubber.engine._lines import cut

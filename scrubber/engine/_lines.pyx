@@ -147,17 +147,27 @@ cdef str _layout(int kind, void *data, Py_ssize_t n):
         free(out)
 
 
-def cut(source, const int64_t[::1] ranges):
+def cut(source, const int64_t[::1] ranges, list replacements=None):
     """``layout`` of ``source`` without ``source[ranges[2k]:ranges[2k + 1]]`` for every k
-    (sorted, not overlapping): :func:`scrubber.result.replay` of whole-line removals."""
+    (sorted, not overlapping), each replaced by ``replacements[k]`` when given (a repair's
+    join: ``" "`` or ``""``): :func:`scrubber.result.replay` of those removals."""
     if not isinstance(source, str):
         raise TypeError(f"cut() takes str, got {type(source).__name__}")
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), pos = 0, m = 0, k, a, b
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), pos = 0, m = 0, k, a, b, extra = 0, r
     cdef int kind = PyUnicode_KIND(source)
     cdef char *data = <char *> PyUnicode_DATA(source)
     if ranges.shape[0] % 2:
         raise ValueError("cut() takes (start, end) pairs")
-    cdef char *kept = <char *> malloc(max(n, 1) * kind)
+    if replacements is not None:
+        if 2 * len(replacements) != ranges.shape[0]:
+            raise ValueError("one replacement per (start, end) pair")
+        for repl in replacements:
+            if not isinstance(repl, str):
+                raise TypeError(f"a replacement is a str, got {type(repl).__name__}")
+            if PyUnicode_KIND(repl) > kind:  # wider than the source (never a repair's): in Python
+                return _cut_py(source, ranges, replacements)
+            extra += PyUnicode_GET_LENGTH(repl)
+    cdef char *kept = <char *> malloc(max(n + extra, 1) * kind)
     if kept == NULL:
         raise MemoryError()
     try:
@@ -168,11 +178,30 @@ def cut(source, const int64_t[::1] ranges):
             memcpy(kept + m * kind, data + pos * kind, (a - pos) * kind)
             m += a - pos
             pos = b
+            if replacements is not None:
+                repl = replacements[k >> 1]
+                for r in range(PyUnicode_GET_LENGTH(repl)):
+                    PyUnicode_WRITE(kind, kept, m, PyUnicode_READ(PyUnicode_KIND(repl), PyUnicode_DATA(repl), r))
+                    m += 1
         memcpy(kept + m * kind, data + pos * kind, (n - pos) * kind)
         m += n - pos
         return _layout(kind, kept, m)
     finally:
         free(kept)
+
+
+def _cut_py(str source, const int64_t[::1] ranges, list replacements):
+    """:func:`cut` with replacements wider than the source's characters."""
+    pieces, pos = [], 0
+    for k in range(0, ranges.shape[0], 2):
+        a, b = ranges[k], ranges[k + 1]
+        if a < pos or b < a or b > len(source):
+            raise ValueError(f"overlapping or out-of-range removal at offset {a}")
+        pieces.append(source[pos:a])
+        pieces.append(replacements[k >> 1])
+        pos = b
+    pieces.append(source[pos:])
+    return layout("".join(pieces))
 
 
 def removed_lines(source, list blocks, list verdict):
@@ -226,19 +255,23 @@ def removed_lines(source, list blocks, list verdict):
     return ranges[: 2 * count], kinds, gone, total
 
 
-def removal_rows(const int64_t[::1] ranges, list verdicts):
+def removal_rows(const int64_t[::1] ranges, list verdicts, list replacements=None):
     """The Result's rows of :func:`removed_lines`' output: ``(line_start, line_end,
-    rule_id, category, "")`` per removed block."""
+    rule_id, category, "")`` per removed block (``replacements[k]`` in place of ``""``
+    when given)."""
     cdef Py_ssize_t k
     cdef object last = None, rule_id = None, category = None
     if ranges.shape[0] != 2 * len(verdicts):
         raise ValueError("one (start, end) pair per verdict")
+    if replacements is not None and len(replacements) != len(verdicts):
+        raise ValueError("one replacement per verdict")
     cdef list rows = [None] * len(verdicts)
     for k in range(len(verdicts)):
         v = verdicts[k]
         if v is not last:
             last, rule_id, category = v, v.rule_id, v.category
-        rows[k] = (ranges[2 * k], ranges[2 * k + 1], rule_id, category, "")
+        rows[k] = (ranges[2 * k], ranges[2 * k + 1], rule_id, category,
+                   "" if replacements is None else replacements[k])
     return rows
 
 

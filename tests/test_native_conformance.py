@@ -258,6 +258,30 @@ def test_user_pack_with_astral_and_overlapping_phrases(tmp_path) -> None:
     assert {"ODD-001", "ODD-003"} <= {r.rule_id for r in fast.scrub("\n".join(lines)).removals}
 
 
+def test_user_span_rules_beside_the_built_in_ones(tmp_path) -> None:
+    """User span rules (run under the budget; anchored by their phrases), one with a max_chars, and the built-in ones
+    in one document: the native span loop (``_passes.span_matches``) finds the spans the
+    Python loop finds, whole-block matches included, in both paths' order."""
+    pack = tmp_path / "spans.toml"
+    pack.write_text(
+        '[pack]\nname = "spans"\n'
+        '[[rule]]\nid = "SP-1"\ncategory = "promo"\nunit = "span"\nmatch = "regex"\n'
+        'phrases = ["(ad)", "【广告】"]\npattern = \'\\(ad\\)|【广告】\'\nexamples.remove = ["(ad)"]\n'
+        '[[rule]]\nid = "SP-2"\ncategory = "symbol"\nunit = "span"\nmatch = "regex"\n'
+        'phrases = ["~~"]\npattern = \'~{2,}\'\nmax_chars = 30\nexamples.remove = ["~~~"]\n', encoding="utf-8")
+    config = Config(extra_packs=(str(pack),))
+    assert Scrubber(config).rules.span_table is not None  # (anchors for every span rule: the native loop)
+    lines = ["Buy now (ad) and save.", "(ad)", "【广告】这是一段正文，很长很长。", "~~ short ~~",
+             "~~ a line far longer than thirty characters ~~", "Is it over? (ad)", "真的嗎。?這是文章",
+             "Main Page [edit]", *PROSE[:3]]
+    rng = random.Random(5)
+    for _ in range(6):
+        rng.shuffle(lines)
+        _same("\n".join(lines), config)
+    ids = {r.rule_id for r in Scrubber(config).scrub("\n".join(lines)).removals}
+    assert {"SP-1", "SP-2"} <= ids
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(list("aB Zé\t\n\u3000\u00a0\u2028\x1c\u200bßﬁİΣς中文𠀀𪚥🙂")),
                         max_size=30), max_size=8))

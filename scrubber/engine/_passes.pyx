@@ -4,10 +4,13 @@ removals, and the repair pass's choice of the pairs worth testing -- :mod:`.pass
 and :mod:`.passes.repair` in C, pinned to them by ``tests/test_native_conformance.py``."""
 
 from cpython.unicode cimport PyUnicode_GET_LENGTH
-from libc.stdint cimport uint8_t, uint16_t, uint32_t
+from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t
+
+from operator import itemgetter
 
 from ._unicode cimport (
-    Py_UNICODE_ISALPHA, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE, PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, _Src,
+    Py_UNICODE_ISALPHA, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE, PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ,
+    PyUnicode_Substring, _Src,
 )
 
 from ._block cimport end_of, start_of, text_length, text_of
@@ -414,3 +417,46 @@ def apply_hits(dict hits, list verdict, list body, list blocks, const unsigned c
                     if verdict[j] is None:
                         verdict[j] = v
             break
+
+
+def span_matches(list span_bits, list verdict, const int64_t[::1] starts, const int64_t[::1] ends,
+                 str folded, tuple plan):
+    """``passes.junk._spans``' calls of :meth:`.compile.CompiledRules.spans`: per block not
+    removed yet whose ``span_bits`` are set, ``(index, found)`` when some span rule matches
+    in it -- ``found`` the ``(rule_index, start, end)`` of its non-empty matches in the
+    block's folded text (``folded[starts[i]:ends[i]]``), in order of position, rules in
+    ``plan`` order at a tie. ``plan``: per span rule, ``(k, rule_index, finditer,
+    max_chars)`` (bit ``k`` of a block's span bits: the block holds one of the rule's anchor
+    characters; ``finditer(text)``: its matches, under the budget for a user rule)."""
+    cdef Py_ssize_t nb = len(span_bits), index, n, s, e
+    cdef list out = [], found
+    cdef object bits, text
+    cdef int64_t max_chars
+    if len(verdict) != nb or starts.shape[0] != nb or ends.shape[0] != nb:
+        raise ValueError("one verdict, start and end per block")
+    for index in range(nb):
+        bits = span_bits[index]
+        if not bits or verdict[index] is not None:
+            continue
+        s, e = starts[index], ends[index]
+        n = e - s
+        text = None
+        found = []
+        for k, ri, finditer, limit in plan:
+            max_chars = limit
+            if n > max_chars or not (bits >> k) & 1:
+                continue
+            if text is None:
+                text = PyUnicode_Substring(folded, s, e)
+            for m in finditer(text):
+                a, b = m.span()
+                if b > a:
+                    found.append((ri, a, b))
+        if found:
+            if len(found) > 1:
+                found.sort(key=_POSITION)
+            out.append((index, found))
+    return out
+
+
+_POSITION = itemgetter(1, 2)

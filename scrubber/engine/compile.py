@@ -459,7 +459,7 @@ class CompiledRules:
         out: list[tuple[int, int, int]] = []
         n = len(text)
         folded = None
-        for k, i, rule, pattern, anchors, max_chars in self._span_plan:
+        for k, i, rule, pattern, anchors, max_chars in self.span_plan:
             if n > max_chars:
                 continue
             if bits is not None:
@@ -477,7 +477,7 @@ class CompiledRules:
         return out
 
     @functools.cached_property
-    def _span_plan(self) -> tuple[tuple[int, int, Rule, Regex, regex.Pattern[str] | None, int], ...]:
+    def span_plan(self) -> tuple[tuple[int, int, Rule, Regex, regex.Pattern[str] | None, int], ...]:
         """:attr:`span_rules` with what :meth:`spans` reads of each, in one tuple a rule."""
         return tuple((k, i, self.rules[i], pattern, anchors,
                       _NO_LIMIT if self.rules[i].max_chars is None else self.rules[i].max_chars)

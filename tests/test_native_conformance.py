@@ -230,6 +230,29 @@ def test_scan_matches_numpy_docscan() -> None:
         pure.folded, pure.blocked, pure.span_bits, pure.prose)
 
 
+@pytest.mark.parametrize("text", [
+    "plain ascii line\nand another",                 # ASCII folds to ASCII
+    "Café µ-law\nnaïve ÉCOLE",                       # Latin-1, widened by µ -> U+03BC
+    "Ｈｏｍｅ ＞ Ｎｅｗｓ\nＡＢＣ",                   # UCS-2 only by full-width forms: folds to ASCII
+    "Ｈｏｍｅ ＞ 首頁\n新聞",                         # UCS-2 that stays UCS-2
+    "𝐁𝐨𝐥𝐝 𝐭𝐞𝐱𝐭\nmore",                               # UCS-4 only by maths letters: folds to ASCII
+    "𝐁𝐨𝐥𝐝 ｔｅｘｔ 中文",                              # UCS-4 to UCS-2
+    "𠀀 astral stays\n𪚥",                             # UCS-4 that stays UCS-4
+    "ÀÉÎ\nÿ",                                        # Latin-1 that stays Latin-1 (casefold)
+    "",
+])
+def test_scan_folds_into_every_str_class(text: str) -> None:
+    """The native scan writes the folded text in one pass on the bet that it keeps the
+    source's str class; texts whose folding narrows or widens the class give the numpy
+    scan's folded text too, a canonical str (equal to the same text made by Python)."""
+    doc = split_text(text)
+    fast = DocScan(text, doc.blocks, FAST.rules.scan_tables, FAST.config)
+    pure = DocScan(text, doc.blocks, PURE.rules.scan_tables, PURE.config)
+    assert fast.folded == pure.folded
+    assert fast.folded == "".join(list(pure.folded))  # (equality across str classes needs canonical ones)
+    assert (fast.blocked, fast.span_bits, fast.prose) == (pure.blocked, pure.span_bits, pure.prose)
+
+
 def test_user_pack_with_astral_and_overlapping_phrases(tmp_path) -> None:
     """Phrases beyond the automaton's root table (U+E0041), above the character tables
     (U+20000), overlapping each other (he / she / hers), prefix and regex rules: both paths

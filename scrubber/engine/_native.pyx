@@ -31,7 +31,7 @@ import regex
 from .prefilter import DIGIT, SPACE, START_DIGIT
 
 from ._unicode cimport (
-    PyUnicode_DATA, PyUnicode_KIND, PyUnicode_New, PyUnicode_READ, _Src,
+    PyUnicode_DATA, PyUnicode_FromKindAndData, PyUnicode_IS_ASCII, PyUnicode_KIND, PyUnicode_New, PyUnicode_READ, _Src,
     PyUnicode_Substring, PyUnicode_WRITE,
 )
 
@@ -104,28 +104,27 @@ cpdef scan(source, const int64_t[::1] starts, const int64_t[::1] ends, const uin
     cdef const uint64_t *mask = &mask_table[0] if masked else NULL
     cdef const uint16_t *rawt = &raw_table[0]
     cdef const uint64_t *wt = &weights[0]
-    cdef uint32_t c, dom = domain, top
+    cdef uint32_t c, dom = domain, top, speculated
     cdef uint64_t reduced, wsum
     cdef uint16_t seen
     cdef int64_t runs
-    # The folded text is written straight into a str of the narrowest kind that holds it
-    # (one pass for its widest character, one to write): no buffers of 4 bytes a character.
-    # Each loop runs on the string's own width (``_Src``): no kind test per character.
-    if kind == 1:
-        top = _fold_top(<const uint8_t *> data, n, fold)
-    elif kind == 2:
-        top = _fold_top(<const uint16_t *> data, n, fold)
-    else:
-        top = _fold_top(<const uint32_t *> data, n, fold)
-    folded = PyUnicode_New(n, top)
+    # The folded text is written straight into a str, in one pass, on the bet that its
+    # widest character is of the source's class (ASCII, Latin-1, UCS-2, UCS-4: the folding
+    # keeps most texts in theirs): a narrower result is copied into its own class (a str must
+    # be in the narrowest that holds it), a wider one written again into a str of its class
+    # (Latin-1 'µ' folds to U+03BC). Each loop runs on the string's own width (``_Src``).
+    speculated = 127 if PyUnicode_IS_ASCII(source) else 255 if kind == 1 else 65535 if kind == 2 else 0x10FFFF
+    folded = PyUnicode_New(n, speculated)
     fkind = PyUnicode_KIND(folded)
     fdata = PyUnicode_DATA(folded)
-    if fkind == 1:
-        _fold_to(kind, data, <uint8_t *> fdata, n, fold)
-    elif fkind == 2:
-        _fold_to(kind, data, <uint16_t *> fdata, n, fold)
-    else:
-        _fold_to(kind, data, <uint32_t *> fdata, n, fold)
+    top = _fold_to(kind, data, fkind, fdata, n, fold)
+    if _class_max(top) < speculated:
+        folded = PyUnicode_FromKindAndData(fkind, fdata, n)  # (finds the narrowest class)
+    elif _class_max(top) > speculated:
+        folded = PyUnicode_New(n, _class_max(top))
+        fkind = PyUnicode_KIND(folded)
+        fdata = PyUnicode_DATA(folded)
+        _fold_to(kind, data, fkind, fdata, n, fold)
     bits = np.zeros(nb, dtype=np.uint64)
     cdef uint64_t[::1] blocked = bits
     span_bits = [0] * nb
@@ -161,36 +160,39 @@ ctypedef fused _Dst:
     uint32_t
 
 
-cdef uint32_t _fold_top(const _Src *src, Py_ssize_t n, const uint32_t *fold) noexcept nogil:
-    """The widest folded character of ``src[:n]``."""
+cdef inline uint32_t _class_max(uint32_t c) noexcept nogil:
+    """The widest character of ``c``'s str class (ASCII, Latin-1, UCS-2, UCS-4)."""
+    return 127 if c < 128 else 255 if c < 256 else 65535 if c < 65536 else 0x10FFFF
+
+
+cdef uint32_t _fold_to(int kind, const void *data, int fkind, void *fdata, Py_ssize_t n,
+                       const uint32_t *fold) noexcept nogil:
+    """``fdata[i] = fold[data[i]]`` for the ``n`` characters of a str's ``data`` of
+    ``kind`` into a str's ``fdata`` of ``fkind``; the widest folded character. (A folded
+    character wider than ``fkind`` is written cut: the caller then writes again, wider.)"""
+    if fkind == 1:
+        return _fold_into(kind, data, <uint8_t *> fdata, n, fold)
+    if fkind == 2:
+        return _fold_into(kind, data, <uint16_t *> fdata, n, fold)
+    return _fold_into(kind, data, <uint32_t *> fdata, n, fold)
+
+
+cdef uint32_t _fold_into(int kind, const void *data, _Dst *dst, Py_ssize_t n, const uint32_t *fold) noexcept nogil:
+    if kind == 1:
+        return _fold_run(<const uint8_t *> data, dst, n, fold)
+    if kind == 2:
+        return _fold_run(<const uint16_t *> data, dst, n, fold)
+    return _fold_run(<const uint32_t *> data, dst, n, fold)
+
+
+cdef uint32_t _fold_run(const _Src *src, _Dst *dst, Py_ssize_t n, const uint32_t *fold) noexcept nogil:
     cdef Py_ssize_t i
     cdef uint32_t f, top = 0
     for i in range(n):
         f = fold[src[i]]
-        if f > top:
-            top = f
+        dst[i] = <_Dst> f
+        top |= f  # (a class bound: every class's limit is a power of two less one)
     return top
-
-
-cdef void _fold_to(int kind, const void *data, _Dst *dst, Py_ssize_t n, const uint32_t *fold) noexcept nogil:
-    """``dst[i] = fold[src[i]]`` for the ``n`` characters of a str's ``data`` of ``kind``
-    (``dst`` wide enough for every folded character: :func:`_fold_top`)."""
-    cdef Py_ssize_t i
-    cdef const uint8_t *p1
-    cdef const uint16_t *p2
-    cdef const uint32_t *p4
-    if kind == 1:
-        p1 = <const uint8_t *> data
-        for i in range(n):
-            dst[i] = <_Dst> fold[p1[i]]
-    elif kind == 2:
-        p2 = <const uint16_t *> data
-        for i in range(n):
-            dst[i] = <_Dst> fold[p2[i]]
-    else:
-        p4 = <const uint32_t *> data
-        for i in range(n):
-            dst[i] = <_Dst> fold[p4[i]]
 
 
 cdef void _block_facts(const _Src *src, Py_ssize_t s, Py_ssize_t e, const uint32_t *fold, const uint64_t *mask,

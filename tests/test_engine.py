@@ -246,6 +246,27 @@ def test_a_table_of_labelled_numbers_in_a_full_page_scrape_is_no_menu(pure: bool
 
 
 @pytest.mark.parametrize("pure", [False, True])
+def test_a_list_the_article_introduces_is_no_menu(pure: bool) -> None:
+    """A run of short lines inside the article that a line ending in ':' (or an ellipsis)
+    introduces, every line four words or more (or ten CJK characters), is a list of the
+    article's (tour dates, the points of an argument): it stays. The same lines without the
+    introduction, or with a short menu entry among them, are a run of noise (CTX-002)."""
+    from scrubber import Scrubber
+
+    dates = ["June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL", "June 10 -- Credit Union Amphitheatre, Tampa, FL",
+             "June 14 -- Ameris Bank Amphitheatre, Alpharetta, GA", "June 17 -- Bridgestone Arena, Nashville, TN"]
+    scrubber = Scrubber(_pure=pure)
+    for intro in ("The band's 50th anniversary tour dates:", "巡演日期如下："):
+        result = scrubber.scrub(_full_page([intro, *dates]))
+        kept = result.text.splitlines()
+        assert intro in kept and all(row in kept for row in dates)
+        assert "Mayor unveils budget plan" in {r.text.strip() for r in result.removals if r.rule_id == "CTX-002"}
+    for table in (dates, ["The band's 50th anniversary tour dates:", *dates[:2], "Tickets", *dates[2:]]):
+        result = scrubber.scrub(_full_page(table))
+        assert set(dates) <= {r.text.strip() for r in result.removals if r.rule_id == "CTX-002"}
+
+
+@pytest.mark.parametrize("pure", [False, True])
 def test_repeats_alone_do_not_make_a_full_page_scrape(pure: bool) -> None:
     """An extractor's output of a page whose structure repeats (the same short rows under
     each section, some of them repeated whole: dedup takes those) has many short lines and

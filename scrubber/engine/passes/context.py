@@ -17,7 +17,9 @@ extractor's output of a page with repeated structure may leave only repeats). Al
 extracted text is left to the rules. Then:
 
 * a run of ``RUN`` or more consecutive noise blocks is a menu or link list (CTX-002); a data
-  line ends a run (menus are words; a table of prices inside an article is not a menu);
+  line ends a run (menus are words; a table of prices inside an article is not a menu), and
+  so does a list the article introduces ("Tour dates:" and a line of four words or more
+  per date: :func:`items_in_article`);
 * body blocks form clusters (a cluster ends where more than ``MAX_GAP`` noise blocks
   separate two body blocks: a table between two paragraphs does not split them; a short
   body block that ends no sentence -- a teaser's headline -- is noise here, unless without
@@ -36,6 +38,7 @@ import re
 import numpy as np
 import regex
 
+from ..script import CJK
 from ..state import State, Verdict
 from . import dedup
 
@@ -78,6 +81,12 @@ _WEAK_TAIL = regex.compile(rf"{_SENTENCE_END}{_CLOSER}?$")
 #: teaser link's title: "资本动态|拉夏贝尔产品掺假遭行政处罚，资金链捉襟见肘", long and
 #: punctuated enough for the prose test) rather than a paragraph, for the clusters.
 HEADLINE_MAX_CHARS = 40
+#: A list inside the article (:func:`items_in_article`): each line this many words or CJK
+#: characters at least, this long at most, after a line ending in one of these.
+ITEM_MIN_WORDS = 4
+ITEM_MIN_CJK = 10
+ITEM_MAX_CHARS = 200
+_INTRO_END = regex.compile(r"(?:[:：]|…|\.\.\.)$")
 _BODY_END = regex.compile(rf"(?:{_SENTENCE_END}|{_CLAUSE_END}){_CLOSER}*$")
 
 
@@ -270,7 +279,37 @@ def run(state: State) -> None:
     best = max(chars for _, _, chars in found)
     kept = [(a, b) for a, b, chars in found if chars >= KEEP_SHARE * best]
     lo, hi = kept[0][0], kept[-1][1]
+    kinds = items_in_article(state, kinds, lo, hi)
     if native:
         _NATIVE.mark_context(state.verdict, kinds, RUN, lo, hi, RUNS, OUTSIDE)
     else:
         mark(state, kinds, lo, hi)
+
+
+
+def items_in_article(state: State, kinds: bytes, lo: int, hi: int) -> bytes:
+    """``kinds`` with the lists inside the article made WEAK: a run of ``RUN`` or more noise
+    blocks between ``lo`` and ``hi`` that an introduction opens (a kept line ending in ``:``
+    or an ellipsis: "Tour dates:", "Because once you understand my approach …", just above
+    the run or its own first line) and whose every line reads as an item of content -- kept
+    so far, :data:`ITEM_MIN_WORDS` words or :data:`ITEM_MIN_CJK` CJK characters at least,
+    :data:`ITEM_MAX_CHARS` at most. A menu is words and has no introduction; a teaser list has
+    long lines but no introduction either (its header, if any, went with a rule)."""
+    verdict, blocks = state.verdict, state.doc.blocks
+    out = None
+    for m in _NOISE_RUN.finditer(kinds, lo, hi + 1):
+        first = m.start()
+        if verdict[first] is None and _INTRO_END.search(blocks[first].text):
+            first += 1  # (the run opens with its own introduction)
+        elif first == 0 or verdict[first - 1] is not None or not _INTRO_END.search(blocks[first - 1].text):
+            continue
+        end = m.end()
+        if first < end and all(verdict[i] is None and _item(blocks[i].text) for i in range(first, end)):
+            out = bytearray(kinds) if out is None else out
+            out[m.start() : end] = bytes([WEAK]) * (end - m.start())
+    return kinds if out is None else bytes(out)
+
+
+def _item(text: str) -> bool:
+    return len(text) <= ITEM_MAX_CHARS and (
+        len(text.split()) >= ITEM_MIN_WORDS or len(CJK.findall(text)) >= ITEM_MIN_CJK)

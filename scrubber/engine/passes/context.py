@@ -38,6 +38,7 @@ import re
 import numpy as np
 import regex
 
+from ...document import Block
 from ..script import CJK
 from ..state import State, Verdict
 from . import dedup
@@ -86,7 +87,7 @@ HEADLINE_MAX_CHARS = 40
 ITEM_MIN_WORDS = 4
 ITEM_MIN_CJK = 10
 ITEM_MAX_CHARS = 200
-_INTRO_END = regex.compile(r"(?:[:：]|…|\.\.\.)$")
+_INTRO_ENDS = (":", "：", "…", "...")
 _BODY_END = regex.compile(rf"(?:{_SENTENCE_END}|{_CLAUSE_END}){_CLOSER}*$")
 
 
@@ -295,19 +296,24 @@ def items_in_article(state: State, kinds: bytes, lo: int, hi: int) -> bytes:
     so far, :data:`ITEM_MIN_WORDS` words or :data:`ITEM_MIN_CJK` CJK characters at least,
     :data:`ITEM_MAX_CHARS` at most. A menu is words and has no introduction; a teaser list has
     long lines but no introduction either (its header, if any, went with a rule)."""
-    verdict, blocks = state.verdict, state.doc.blocks
+    verdict, blocks, source = state.verdict, state.doc.blocks, state.doc.source
     out = None
     for m in _NOISE_RUN.finditer(kinds, lo, hi + 1):
         first = m.start()
-        if verdict[first] is None and _INTRO_END.search(blocks[first].text):
+        if verdict[first] is None and _introduces(source, blocks[first]):
             first += 1  # (the run opens with its own introduction)
-        elif first == 0 or verdict[first - 1] is not None or not _INTRO_END.search(blocks[first - 1].text):
+        elif first == 0 or verdict[first - 1] is not None or not _introduces(source, blocks[first - 1]):
             continue
         end = m.end()
         if first < end and all(verdict[i] is None and _item(blocks[i].text) for i in range(first, end)):
             out = bytearray(kinds) if out is None else out
             out[m.start() : end] = bytes([WEAK]) * (end - m.start())
     return kinds if out is None else bytes(out)
+
+
+def _introduces(source: str, block: Block) -> bool:
+    """The block ends in ``:`` or an ellipsis (read in the source: no text cut)."""
+    return source.endswith(_INTRO_ENDS, block.start, block.end)
 
 
 def _item(text: str) -> bool:

@@ -284,10 +284,38 @@ def test_dom_rule_examples() -> None:
             doc = parse_html(f"<html><body>{example}</body></html>")
             hits = [b for b in doc.blocks if b.dom_verdict is not None and b.dom_verdict[0] == rule.id]
             assert not hits, (rule.id, example)
+            if rule.category == "content":  # (kept whole, also inside a matching container)
+                assert doc.blocks and not [b for b in doc.blocks if b.dom_verdict is not None], (rule.id, example)
+
+
+def test_an_embedded_post_in_a_social_wrapper_is_content() -> None:
+    """A tweet the article quotes sits in a "social-media-embed" wrapper, which the share
+    rule matches: the embed rule (category content) keeps its text; the share bar beside it,
+    and share buttons inside the embed, still go."""
+    paras = "".join(f"<p>Paragraph {i} of the report says the campaign drew wide attention online.</p>"
+                    for i in range(8))
+    tweet = ('<div class="social-media-embed"><blockquote class="twitter-tweet"><p lang="en">Oh, no. It seems '
+             'the rest of the campaigns are just as bad as this one.</p>— Mike Beauvais (@MikeBeauvais) '
+             '<a href="https://twitter.com/x/status/1">November 18, 2019</a>'
+             '<div class="share-buttons">Share this tweet</div></blockquote></div>')
+    page = (f'<html><body><article>{paras[:300]}{tweet}{paras[300:]}'
+            '<div class="social-share">Share on Facebook</div></article></body></html>')
+    result = Scrubber().scrub_html(page)
+    assert "Oh, no. It seems the rest of the campaigns are just as bad as this one." in result.text
+    assert "Mike Beauvais (@MikeBeauvais)" in result.text
+    gone = {r.text.strip(): r.rule_id for r in result.removals}
+    assert gone.get("Share on Facebook") == "DOM-SHARE-001"
+    assert gone.get("Share this tweet") == "DOM-SHARE-001"
 
 
 def test_dom_rules_validation(tmp_path: Path) -> None:
     from scrubber.errors import PackError
+
+    bad = tmp_path / "content.toml"
+    bad.write_text('[[rule]]\nid = "DOM-X-001"\ncategory = "content"\ntokens = ["x"]\n'
+                   'examples.remove = ["<div class=x>a</div>"]\n')
+    with pytest.raises(PackError, match="content rule"):
+        load_rules(bad)
 
     bad = tmp_path / "bad.toml"
     bad.write_text('[[rule]]\nid = "DOM-X-001"\ncategory = "nav"\ncolour = "red"\ntokens = ["x"]\n')

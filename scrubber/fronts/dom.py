@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import lxml.html
 from lxml import etree
 
-from .domrules import DomRule, DomRules
+from .domrules import CONTENT, DomRule, DomRules
 
 #: Elements whose content is never visible text.
 SKIP = frozenset([
@@ -185,7 +185,9 @@ def render(root: etree._Element, rules: DomRules) -> list[Unit]:
                     flush(pre > 0)
                 blocks.append(el)
                 rule = rules.match_attrs(tag, el.get("class"), el.get("id"), el.get("role"))
-                matched.append((rule, el) if rule is not None else matched[-1])
+                # (A content rule -- an embedded post -- ends the enclosing container's match.)
+                matched.append(matched[-1] if rule is None else None if rule.category == CONTENT
+                               else (rule, el))
                 pre += tag == "pre"
             elif tag == "br":
                 if buf:

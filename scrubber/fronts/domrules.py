@@ -37,6 +37,9 @@ _WORD = re.compile(r"[a-z0-9]+")
 _HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _UPPER = re.compile(r"[A-Z]")
 _UNSEEN = object()
+#: The category of rules that mark content (an embedded post) rather than boilerplate: their
+#: element ends the match of any container around it.
+CONTENT = "content"
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +214,8 @@ def parse_rules(data: dict[str, Any], where: str) -> list[DomRule]:
         examples = entry.get("examples", {})
         if not isinstance(examples, dict) or set(examples) - {"remove", "keep"}:
             raise _fail(where, rid, "examples", "examples must be a table with remove/keep lists")
+        if category == CONTENT and examples.get("remove"):
+            raise _fail(where, rid, "examples", "a content rule removes nothing: keep examples only")
         rules.append(DomRule(
             id=rid, category=category, description=str(entry.get("description", "")),
             tags=frozenset(lists["tags"]), roles=frozenset(lists["roles"]),

@@ -257,9 +257,16 @@ def _slow_pack(tmp_path: Path, *rules: tuple[str, str, str]) -> str:
     return _pack(tmp_path, body, "slow.toml")
 
 
-def test_regex_budget_stops_a_span_rule_and_names_it(tmp_path) -> None:
-    # Passes the load-time probes (no 'q' there) but is catastrophic on a q-run.
+@pytest.mark.parametrize("anchored", [False, True])
+def test_regex_budget_stops_a_span_rule_and_names_it(tmp_path, anchored: bool) -> None:
+    # Passes the load-time probes (no 'q' there) but is catastrophic on a q-run. Anchored by
+    # a phrase, the rule runs in the native span loop (every span rule has anchors), else
+    # in the Python one.
     pack = _slow_pack(tmp_path, ("SLOW-SPAN", "span", "(q+q+)+y"))
+    if anchored:
+        Path(pack).write_text(Path(pack).read_text(encoding="utf-8").replace(
+            "unit = \"span\"", "unit = \"span\"\nphrases = [\"q\"]"), encoding="utf-8")
+        assert Scrubber(Config(packs=PACKS, extra_packs=(pack,))).rules.span_table is not None
     doc = f"{BODY}\n\n" + "q" * 5000 + f"\n\n{BODY_ZH}"
     start = time.perf_counter()
     result = scrub(doc, packs=PACKS, extra_packs=(pack,), regex_budget=0.2)

@@ -690,6 +690,30 @@ def test_cut_rejects_bad_ranges() -> None:
             cut("ab\ncd\nef", np.array(bad, dtype=np.int64))
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.integers(0, 3), st.integers(4, 40)), st.booleans()), max_size=60))
+def test_keep_templates(picks: list[tuple[int, bool]]) -> None:
+    """The native template test (``_dedup.keep_templates``) keeps the same repeats as the
+    Python one: documents of texts 0-40 (each text's later copies are repeats of its first),
+    the other blocks kept or contained at random; texts 4-40 mostly once: the unique blocks
+    between a template's copies)."""
+    from scrubber.engine._dedup import keep_templates as native
+
+    from scrubber.engine.passes import dedup
+
+    found, firsts, first_of = [], [], {}
+    for text, contained in picks:
+        if text in first_of:
+            found.append(dedup.REPEATED)
+            firsts.append(first_of[text])
+        else:
+            first_of[text] = len(found)
+            found.append(dedup.INSIDE if contained and text > 4 else dedup.KEPT)
+            firsts.append(-1)
+    expected = dedup.keep_templates(list(found), list(firsts))
+    assert native(list(found), list(firsts), dedup.TEMPLATE_MIN_COPIES, dedup.TEMPLATE_MIN_LINES) == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["- item", "* x", "• y", "| cell", "-x", "text", "長一點的中文句子", "ab"]),
                           st.integers(0, 3), st.booleans()), max_size=40),

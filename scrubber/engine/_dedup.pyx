@@ -328,3 +328,55 @@ cdef object _fold_key(object t, const uint32_t *cf, uint32_t dom):
         return PyUnicode_FromKindAndData(4, buf, m)
     finally:
         free(buf)
+
+
+def keep_templates(list found, list firsts, Py_ssize_t min_copies, Py_ssize_t min_lines):
+    """:func:`~.passes.dedup.keep_templates` in C (``min_copies``, ``min_lines``: its
+    ``TEMPLATE_MIN_COPIES`` and ``TEMPLATE_MIN_LINES``): ``found`` with the repeats of every
+    template line made kept (0), or ``found`` itself when there is none."""
+    cdef Py_ssize_t n = len(found), i, f, templates = 0
+    if len(firsts) != n:
+        raise ValueError("firsts holds one entry per text")
+    cdef int32_t *copies = <int32_t *> calloc(max(n, 1), sizeof(int32_t))  # per first copy: its repeats
+    cdef int32_t *uniques = <int32_t *> calloc(n + 1, sizeof(int32_t))     # unique blocks among the first i
+    cdef int32_t *last = <int32_t *> calloc(max(n, 1), sizeof(int32_t))     # per group: its latest copy
+    cdef char *alive = <char *> calloc(max(n, 1), sizeof(char))             # per group: a template so far
+    cdef list out
+    try:
+        if copies == NULL or uniques == NULL or last == NULL or alive == NULL:
+            raise MemoryError()
+        for i in range(n):
+            f = firsts[i]
+            if f >= 0:
+                if f >= n:
+                    raise ValueError("a first copy out of range")
+                copies[f] += 1
+        for i in range(n):
+            if copies[i] + 1 >= min_copies:
+                alive[i] = 1
+                last[i] = <int32_t> i
+                templates += 1
+        if not templates:
+            return found
+        for i in range(n):
+            uniques[i + 1] = uniques[i] + (found[i] == 0 and copies[i] == 0)
+        for i in range(n):
+            f = firsts[i]
+            if f >= 0 and copies[f] + 1 >= min_copies:  # a copy of a group's text
+                if alive[f] and uniques[i] == uniques[last[f] + 1]:  # no unique block since the last
+                    alive[f] = 0
+                    templates -= 1
+                last[f] = <int32_t> i
+        if templates < min_lines:
+            return found
+        out = list(found)
+        for i in range(n):
+            f = firsts[i]
+            if f >= 0 and alive[f]:
+                out[i] = 0
+        return out
+    finally:
+        free(copies)
+        free(uniques)
+        free(last)
+        free(alive)

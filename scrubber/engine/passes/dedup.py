@@ -20,8 +20,9 @@ from ..state import State, Verdict
 
 try:
     from .._dedup import candidates as _CANDIDATES
-except ImportError:  # no compiler at install: candidates() below
-    _CANDIDATES = None
+    from .._dedup import keep_templates as _KEEP_TEMPLATES
+except ImportError:  # no compiler at install: candidates() and keep_templates() below
+    _CANDIDATES = _KEEP_TEMPLATES = None
 
 EXACT = Verdict("DUP-001", "duplicate")
 CONTAINED = Verdict("DUP-002", "duplicate")
@@ -58,7 +59,10 @@ def run(state: State) -> None:
     firsts = [-1] * len(texts)
     found = state.rules.repeats(texts, cfg.contained_min_chars, firsts=firsts)
     if found.count(REPEATED) >= TEMPLATE_MIN_COPIES - 1:  # (else no text has that many copies)
-        found = keep_templates(found, firsts)
+        if _KEEP_TEMPLATES is not None and state.rules.line_matcher is not None:
+            found = _KEEP_TEMPLATES(found, firsts, TEMPLATE_MIN_COPIES, TEMPLATE_MIN_LINES)
+        else:
+            found = keep_templates(found, firsts)
     for index, repeat in itertools.compress(zip(indices, found, strict=True), found):
         verdict[index] = EXACT if repeat == REPEATED else CONTAINED
 
@@ -85,7 +89,7 @@ def keep_templates(found: list[int], firsts: list[int]) -> list[int]:
     page captured twice or three times has no such line (between two copies of a line lie
     copies of the others); a meal plan's "Eat every 2-3 hours" has each meal's own line
     between its copies, and the plan's other steps beside it; an ad's "Article continues
-    below" between every two paragraphs stands alone.
+    below" between every two paragraphs stands alone. (:func:`._dedup.keep_templates` in C.)
     """
     repeated = collections.Counter(firsts)  # first copy -> its repeats (counted in C)
     repeated.pop(-1, None)

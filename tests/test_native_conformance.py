@@ -220,6 +220,38 @@ def test_native_flag() -> None:
     assert FAST.rules.scan_tables.native is not None and PURE.rules.scan_tables.native is None
 
 
+def test_split_builtin_searches_agree_with_the_whole_pattern() -> None:
+    """A built-in line pattern whose top-level branches mix ``^``-anchored and unanchored
+    ones is searched as two patterns (``_native.builtin_search``): a line matches one of
+    them exactly when it matches the whole -- on every rule example, the seed's prose, and
+    lines cut and joined from them at random."""
+    import regex
+    from scrubber.engine._native import builtin_search
+
+    from scrubber.engine.fold import fold
+    from scrubber.engine.pattern import LazyPattern
+
+    rng = random.Random(11)
+    pieces = [*EXAMPLES, *PROSE, *ODD]
+    lines = [*pieces, *(fold(p) for p in pieces)]
+    for _ in range(3000):
+        a, b = rng.choice(pieces), rng.choice(pieces)
+        glue = rng.choice(["", " ", " | ", "/", " (photo: x)"])
+        lines.append(a[rng.randrange(len(a) + 1):] + glue + b[: rng.randrange(len(b) + 1)])
+    split = 0
+    for rule in _RULES:
+        if not rule.pattern or rule.unit != "line":
+            continue
+        search = builtin_search(LazyPattern(rule.pattern))
+        if type(search) is not tuple:
+            continue
+        split += 1
+        whole = regex.compile(rule.pattern)
+        for line in [*rule.examples_remove, *rule.examples_keep, *lines]:
+            assert (whole.search(line) is not None) == any(part(line) is not None for part in search), (rule.id, line)
+    assert split >= 5  # (EN-CRD-005, ZH-DAT-002 and others: the split is in use)
+
+
 def test_scan_matches_numpy_docscan() -> None:
     text = _document(random.Random(5), 300)
     doc = split_text(text)

@@ -149,7 +149,7 @@ def _check_text(text: object, config: Config) -> None:
 
 def _result(state: State) -> Result:
     source = state.doc.source
-    verdict, spans = state.verdict, state.spans
+    verdict = state.verdict
     flags = [f"regex_timeout:{rid}" for rid in state.budget.timed_out] + state.flags
     if state.budget.exhausted:
         flags.append("regex_budget_exhausted")
@@ -164,9 +164,7 @@ def _result(state: State) -> Result:
     rows: list[Row] = [(b.line_start, b.line_end, v.rule_id, v.category, "")
                        for b, v in zip(blocks, verdict, strict=True) if v is not None]
     # ... then the spans of kept blocks and the joins, merged in by one sort when there are any.
-    extra = [(start, end, v.rule_id, v.category, "")
-             for index, found in spans.items() if verdict[index] is None for start, end, v in found]
-    extra += [(start, end, v.rule_id, v.category, repl) for start, end, repl, v in state.joins]
+    extra = [(start, end, v.rule_id, v.category, repl) for start, end, v, repl in _extra(state)]
     if extra:
         rows += extra
         rows.sort(key=POSITION)
@@ -184,8 +182,8 @@ def _lines_result(state: State, flags: list[str]) -> Result:
     ranges, verdicts, gone, total = _REMOVED_LINES(source, state.doc.blocks, state.verdict)
     replacements = None
     if state.spans or state.joins:
-        ranges, verdicts, replacements, more = _merge_extra(state, ranges, verdicts)
-        gone += more
+        ranges, verdicts, replacements = _merge_extra(state, ranges, verdicts)
+        gone += _spans_gone(state)
     if gone and total > 0 and gone > state.config.max_removed_share * total:
         return Result(replay(source, ()), None, source, Removals(source, ()), tuple([GUARD_FLAG, *flags]))
     title = state.doc.blocks[state.title].text if state.title is not None else state.doc.title
@@ -194,17 +192,31 @@ def _lines_result(state: State, flags: list[str]) -> Result:
     return Result(_CUT(source, ranges, replacements), title, source, removals, tuple(flags))
 
 
-def _merge_extra(state: State, ranges: np.ndarray, verdicts: list[Verdict]
-                 ) -> tuple[np.ndarray, list[Verdict], list[str], int]:
-    """The removed lines' ``ranges`` and ``verdicts`` with the spans of kept blocks and the
-    joins merged in, in :data:`POSITION` order (a removed line before a span or join at the
-    same position, as :func:`_result`'s stable sort puts them), with each row's replacement,
-    and what the spans add to the guard's count."""
-    source, verdict = state.doc.source, state.verdict
+def _extra(state: State) -> list[tuple[int, int, Verdict, str]]:
+    """The removals that are not whole lines: ``(start, end, verdict, replacement)`` of the
+    spans of kept blocks (a block a later pass took whole has no span removals), then of the
+    joins."""
+    verdict = state.verdict
     extra = [(start, end, v, "") for index, found in state.spans.items() if verdict[index] is None
              for start, end, v in found]
-    more = sum(len(source[start:end].strip()) for start, end, v, _ in extra if v.guarded)
     extra += [(start, end, v, repl) for start, end, repl, v in state.joins]
+    return extra
+
+
+def _spans_gone(state: State) -> int:
+    """The guard's count of the span removals of kept blocks: their stripped lengths, the
+    guarded ones only (a block a later pass took whole counts as a line)."""
+    source, verdict = state.doc.source, state.verdict
+    return sum(len(source[start:end].strip()) for index, found in state.spans.items()
+               if verdict[index] is None for start, end, v in found if v.guarded)
+
+
+def _merge_extra(state: State, ranges: np.ndarray, verdicts: list[Verdict]
+                 ) -> tuple[np.ndarray, list[Verdict], list[str]]:
+    """The removed lines' ``ranges`` and ``verdicts`` with :func:`_extra` merged in, in
+    :data:`POSITION` order (a removed line before a span or join at the same position, as
+    :func:`_result`'s stable sort puts them), with each row's replacement."""
+    extra = _extra(state)
     extra.sort(key=POSITION)
     flat = ranges.tolist()
     starts = flat[0::2]
@@ -216,8 +228,7 @@ def _merge_extra(state: State, ranges: np.ndarray, verdicts: list[Verdict]
         flat[2 * (k + shift) : 2 * (k + shift)] = (start, end)
         kinds.insert(k + shift, v)
         replacements.insert(k + shift, repl)
-    merged = np.array(flat, dtype=np.int64)
-    return merged, kinds, replacements, more
+    return np.array(flat, dtype=np.int64), kinds, replacements
 
 
 def _over_removed(state: State) -> bool:
@@ -233,12 +244,7 @@ def _over_removed(state: State) -> bool:
     for block, v in zip(blocks, state.verdict, strict=True):
         if v is not None and v.guarded:  # (not DOM-level removals: their verdicts are exempt)
             gone += len(source[block.line_start : block.line_end].strip())
-    for index, found in state.spans.items():
-        if state.verdict[index] is not None:  # taken whole by a later pass: its spans are not removals
-            continue
-        for start, end, v in found:
-            if v.guarded:
-                gone += len(source[start:end].strip())
+    gone += _spans_gone(state)
     if not gone:
         return False
     total = sum([len(b.text) for b in blocks if b.dom_verdict is None])

@@ -682,7 +682,7 @@ def test_spans_and_joins_merge_in_the_python_order(lines: list[tuple[int, int]],
 
     import numpy as np
 
-    from scrubber._core import _merge_extra
+    from scrubber._core import _merge_extra, _spans_gone
     from scrubber.engine.state import Verdict
     from scrubber.result import POSITION
 
@@ -702,7 +702,8 @@ def test_spans_and_joins_merge_in_the_python_order(lines: list[tuple[int, int]],
             joins.append((start, start + length, " " if kept else "", join))
     state = SimpleNamespace(doc=SimpleNamespace(source=source), verdict=verdict, spans=spans, joins=joins)
     verdicts = [line] * (len(ranges) // 2)
-    merged, kinds, replacements, more = _merge_extra(state, np.array(ranges, dtype=np.int64), verdicts)
+    merged, kinds, replacements = _merge_extra(state, np.array(ranges, dtype=np.int64), verdicts)
+    more = _spans_gone(state)
     rows = [(ranges[2 * k], ranges[2 * k + 1], line, "") for k in range(len(verdicts))]
     rows += [(s, e, v, "") for s, e, v in spans[0]] + [(s, e, v, r) for s, e, r, v in joins]
     rows.sort(key=POSITION)

@@ -28,7 +28,7 @@ from libc.string cimport memset
 import numpy as np
 import regex
 
-from .prefilter import DIGIT, SPACE, START_DIGIT, _top_branches
+from .prefilter import DIGIT, SPACE, START_DIGIT, top_branches
 
 from ._unicode cimport (
     PyUnicode_DATA, PyUnicode_FromKindAndData, PyUnicode_IS_ASCII, PyUnicode_KIND, PyUnicode_New, PyUnicode_READ, _Src,
@@ -860,7 +860,7 @@ def builtin_search(pattern):
     source = compiled.pattern
     if _GLOBAL_FLAGS.match(source) or _BACKREFERENCE.search(source):
         return compiled.search
-    branches = _top_branches(source)
+    branches = top_branches(source)
     anchored = [b for b in branches if b.startswith("^")]
     if not anchored or len(anchored) == len(branches):
         return compiled.search

@@ -501,7 +501,7 @@ def compute_starts(pattern: str) -> tuple[str, ...] | None:
     unchanged). ``None`` when that cannot be shown for every branch.
     """
     out: set[str] = set()
-    for branch in _top_branches(pattern):
+    for branch in top_branches(pattern):
         after = _after_start(branch)
         if after is None:
             return None
@@ -610,7 +610,7 @@ def _group_end(p: str, i: int) -> int | None:
     return next((j + 1 for j, c, depth in _structure(p, i) if c == ")" and depth == 1), None)
 
 
-def _top_branches(p: str) -> list[str]:
+def top_branches(p: str) -> list[str]:
     """The top-level ``|`` branches of a pattern."""
     cuts = [j for j, c, depth in _structure(p) if c == "|" and depth == 0]
     return [p[a + 1 : b] for a, b in zip([-1, *cuts], [*cuts, len(p)], strict=True)]

@@ -934,3 +934,25 @@ def test_stage_one_with_dense_entries_too_far() -> None:
     _, rows = _same_stage_one(text, scrubber)
     assert sum(bool(hits) for _, hits, _ in rows) > 50
     assert scrubber.scrub(text).to_dict() == PURE.scrub(text).to_dict()
+
+
+_MARK = object()  # (an object that compares equal to nothing but itself, like a Verdict)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([None, True, False, _MARK]), max_size=30), st.integers(0, 35))
+def test_list_scans(items: list[Any], start: int) -> None:
+    """The passes' list scans (``engine.seq``) in C and in Python equal ``list.index`` /
+    ``count`` on lists of verdict-like objects and body flags."""
+    from scrubber.engine import _passes, seq
+
+    for mod in (_passes, seq):
+        find, count, bounds = (mod.find_is, mod.count_is, mod.truthy_bounds) if mod is _passes else (
+            seq._find_is, seq._count_is, seq._truthy_bounds)
+        for obj in (None, True, False, _MARK):
+            assert count(items, obj) == items.count(obj)
+            expected = items.index(obj, start) if obj in items[start:] else -1
+            assert find(items, obj, start) == expected
+            assert find(items, obj) == (items.index(obj) if obj in items else -1)
+        trues = [i for i, item in enumerate(items) if item]
+        assert bounds(items) == ((trues[0], trues[-1]) if trues else (-1, -1))

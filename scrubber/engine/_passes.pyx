@@ -3,6 +3,8 @@
 removals, and the repair pass's choice of the pairs worth testing -- :mod:`.passes.context`
 and :mod:`.passes.repair` in C, pinned to them by ``tests/test_native_conformance.py``."""
 
+from cpython.list cimport PyList_GET_ITEM
+from cpython.object cimport PyObject
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t
 
@@ -460,3 +462,41 @@ def span_matches(list span_bits, list verdict, const int64_t[::1] starts, const 
 
 
 _POSITION = itemgetter(1, 2)
+
+
+# The passes' scans of their per-block lists (verdicts, body flags), by identity or truth:
+# ``list.index``/``count``/``in`` compare each item by ``==`` (two rich comparisons for a
+# Verdict against None), ~5% of text mode's instructions. :mod:`.seq` has them in Python.
+
+def find_is(list seq, obj, Py_ssize_t start=0):
+    """The first index from ``start`` on whose item is ``obj`` (by identity), else -1."""
+    cdef Py_ssize_t i
+    for i in range(max(start, 0), len(seq)):
+        if PyList_GET_ITEM(seq, i) == <PyObject *> obj:
+            return i
+    return -1
+
+
+def count_is(list seq, obj):
+    """How many items of ``seq`` are ``obj`` (by identity)."""
+    cdef Py_ssize_t i, n = 0
+    for i in range(len(seq)):
+        if PyList_GET_ITEM(seq, i) == <PyObject *> obj:
+            n += 1
+    return n
+
+
+def truthy_bounds(list seq):
+    """``(first, last)``: the indices of the first and the last true item, ``(-1, -1)`` when
+    none is."""
+    cdef Py_ssize_t i, first = -1, last = -1, n = len(seq)
+    for i in range(n):
+        if seq[i]:
+            first = i
+            break
+    if first >= 0:
+        for i in range(n - 1, first - 1, -1):
+            if seq[i]:
+                last = i
+                break
+    return first, last

@@ -9,6 +9,7 @@ from ..document import Block, Document
 from .compile import Budget, CompiledRules
 from .fold import fold
 from .script import CJK, SENTENCE_PUNCT, WORD
+from .seq import count_is
 
 #: Categories the over-removal guard does not count (see ``scrubber._core._over_removed``).
 UNGUARDED = ("repair", "title", "boilerplate")
@@ -66,7 +67,7 @@ class State:
 
     def removed_count(self) -> int:
         """How many blocks are removed whole."""
-        return len(self.verdict) - self.verdict.count(None)
+        return len(self.verdict) - count_is(self.verdict, None)
 
     def folded(self, block: Block) -> str:
         """The block's folded text, computed once."""

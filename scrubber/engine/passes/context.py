@@ -40,6 +40,7 @@ import regex
 
 from ...document import Block
 from ..script import CJK
+from ..seq import count_is
 from ..state import State, Verdict
 from . import dedup
 
@@ -251,8 +252,8 @@ def own_rule_hits(state: State) -> int:
     """Blocks removed so far by the rules: not as repeats (the dedup pass), nor the headline
     moved into the title."""
     verdict = state.verdict
-    repeats = verdict.count(dedup.EXACT) + verdict.count(dedup.CONTAINED)
-    return len(verdict) - verdict.count(None) - repeats - (state.title is not None)
+    repeats = count_is(verdict, dedup.EXACT) + count_is(verdict, dedup.CONTAINED)
+    return len(verdict) - count_is(verdict, None) - repeats - (state.title is not None)
 
 
 def run(state: State) -> None:

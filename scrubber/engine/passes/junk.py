@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from ...rules.schema import Rule
 from ..docscan import DocScan
 from ..fold import core
+from ..seq import find_is, truthy_bounds
 from ..state import State
 
 try:
@@ -36,10 +37,11 @@ def run(state: State) -> None:
         body[index] = False
     if any(verdict):
         body[:] = [False if v is not None else is_body for is_body, v in zip(body, verdict, strict=True)]
-    if None in body:
+    if find_is(body, None) >= 0:
         body[:] = [state.is_prose(b.text) if body[b.index] is None else body[b.index] for b in blocks]
-    first = body.index(True) if True in body else len(blocks)
-    last = len(body) - 1 - body[::-1].index(True) if True in body else -1
+    first, last = truthy_bounds(body)
+    if first < 0:
+        first = len(blocks)
     if _NATIVE is not None and rules.line_matcher is not None:
         _NATIVE.apply_hits(hits, verdict, body, blocks, rules.scope_code, rules.action_code, rules.min_body,
                            rules.verdicts, first, last, state.config.cut_rest_min_share, LIST_MAX_ITEMS,

@@ -7,6 +7,7 @@ import regex
 
 from ...document import Block
 from ..script import token_count
+from ..seq import find_is, truthy_bounds
 from ..state import State, Verdict
 
 TITLE = Verdict("TITLE-001", "title")
@@ -40,14 +41,12 @@ def _title_cased(text: str) -> bool:
 
 def run(state: State) -> None:
     blocks, body, verdict = state.doc.blocks, state.body, state.verdict
-    if True not in body:
-        return
-    first_body = body.index(True)
-    if verdict[first_body] is not None:
+    first_body = truthy_bounds(body)[0]
+    if first_body < 0 or verdict[first_body] is not None:
         return
     # (The kept blocks are found by list scans in C: most blocks before the body are removed.)
     head = verdict[:first_body]
-    if None not in head:  # nothing kept above the body
+    if find_is(head, None) < 0:  # nothing kept above the body
         # Extracted text that opens with a Title-Cased headline (which reads as prose to the
         # body test) followed by body: that line is the title.
         second = _next_kept(verdict, first_body + 1)
@@ -80,10 +79,8 @@ def run(state: State) -> None:
 
 def _next_kept(verdict: list, start: int) -> int | None:
     """The index of the first kept block from ``start`` on, if any."""
-    try:
-        return verdict.index(None, start)
-    except ValueError:
-        return None
+    found = find_is(verdict, None, start)
+    return found if found >= 0 else None
 
 
 def run_html(state: State) -> None:

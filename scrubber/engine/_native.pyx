@@ -35,6 +35,10 @@ from ._unicode cimport (
     PyUnicode_Substring, PyUnicode_WRITE,
 )
 
+cdef extern from "Python.h":
+    dict _PyDict_NewPresized(Py_ssize_t minused)
+
+
 cdef enum:  # the bits of docscan's tables
     _PUNCT = 1
     _CJK = 2
@@ -574,7 +578,9 @@ cdef class LineMatcher:
         L.hbuf, L.abuf, L.tbuf = stamp + 2 * self.nrules, stamp + 3 * self.nrules, stamp + 4 * self.nrules
         # Menus and footers repeat lines: each distinct text is matched once per document (its
         # result depends on nothing else) and repeats share the result's lists.
-        cdef dict seen = {}
+        # (Sized for the document's lines up front: grown from empty, the dict was rebuilt
+        # at every doubling, a third of its insertions' cost.)
+        cdef dict seen = _PyDict_NewPresized(min(lines, 1 << 16))
         cdef bint every = todo is None
         cdef bint caching = budget is not None and self.cache_max > 0
         try:

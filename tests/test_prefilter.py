@@ -193,3 +193,23 @@ def test_generated_optional_starts(optional: list[str], word: str, blank: str, l
         return
     _sound(pattern, line)
     _sound(pattern, "".join(optional) + word + " " + line)
+
+
+def test_start_literals_read_past_a_class_of_separators() -> None:
+    """A starred class listing only characters that are no letter or digit (a share bar's
+    leading ``|`` and blanks) consumes what ``core`` strips: the literal after it starts the
+    core. A class holding a letter, a digit class, a range or a ``\\u`` escape does not."""
+    assert start_literals(r"^(?=.*\S[\s|]+\S)[\s|/·•,+\-]*(?:facebook|x)(?:[\s|]|facebook|x)*$") == ("facebook", "x")
+    assert start_literals(r"^[,\-|]*?facebook") == ("facebook",)
+    for pattern in (r"^[\s|a]*facebook", r"^[\d,]*facebook", r"^[,-|]*facebook", r"^[\u00e9]*facebook",
+                    r"^[\s|]+facebook", r"^[\s|]**facebook", r"^[^\s|]*facebook"):
+        assert start_literals(pattern) is None, pattern
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["|", " ", "-", "·", ",", "facebook", "x", "a", "1", "é", "\u3000", "."]),
+                max_size=8).map("".join))
+def test_generated_separator_starts(line: str) -> None:
+    for pattern in (r"^[\s|/·•,+\-]*(?:facebook|x)(?:[\s|,\-]|facebook|x)*$", r"^[\s|\-]*x", r"^[.,]*?facebook\b"):
+        _sound(pattern, line)
+        _sound(pattern, line + "facebook")

@@ -552,12 +552,46 @@ def _after_start(branch: str) -> str | None:
         if end is None:
             return None
         i = end
+    separated = _after_separator_class(branch, i)
+    if separated is not None:
+        return separated
     for skip in _SKIPS:
         if branch.startswith(skip, i):
             rest = branch[i + len(skip):]
             # A skip token followed by a quantifier would not be the token read here.
             return None if rest[:1] in ("*", "+", "?", "{") else rest
     return None
+
+
+def _after_separator_class(branch: str, i: int) -> str | None:
+    """The branch after a starred class of listed characters none of which is a letter or
+    a digit (``[\\s|/·•,+\\-]*``: a line's leading separators, which ``core`` strips like
+    ``[^\\p{L}\\p{N}]*``) at ``i``; None if no such class is there."""
+    if not branch.startswith("[", i) or branch.startswith("[^", i):
+        return None
+    try:
+        end = class_end(branch, i)
+    except IndexError:  # (no closing bracket: not a class this reads)
+        return None
+    body, j = branch[i + 1 : end - 1], end
+    if branch[j : j + 1] != "*":
+        return None
+    j += 1 + (branch[j + 1 : j + 2] in ("?", "+"))
+    if branch[j : j + 1] in ("*", "+", "?", "{"):
+        return None
+    k = 0
+    while k < len(body):
+        c = body[k]
+        if c == "\\":
+            c = body[k + 1 : k + 2]
+            k += 2
+            if c == "s" or (c and not c.isalnum() and not _LEAD.match(c)):
+                continue
+            return None
+        if c in "[]^" or (c == "-" and 0 < k < len(body) - 1) or _LEAD.match(c):
+            return None
+        k += 1
+    return branch[j:] if body else None
 
 
 def class_end(p: str, i: int) -> int:

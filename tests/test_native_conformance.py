@@ -431,9 +431,24 @@ def test_repeats(base: list[str], picks: list[tuple[int, int, int]], contained_m
         text = (text, text[cut:], text[:cut], text.upper())[how]
         texts.append(text)
     fast_firsts, py_firsts = [-1] * len(texts), [-1] * len(texts)
-    assert FAST.rules.repeats(texts, contained_min, firsts=fast_firsts) == repeats(texts, contained_min, py_firsts)
+    expected = repeats(texts, contained_min, py_firsts)
+    assert FAST.rules.repeats(texts, contained_min, firsts=fast_firsts) == expected
     assert fast_firsts == py_firsts  # (each repeat's earlier copy: the first kept text of its key)
     assert FAST.rules.repeats is not repeats and PURE.rules.repeats is repeats
+    # The same texts as blocks of one source (their characters read from it, not cut):
+    # the lines split_text keeps whole, alone and mixed with str and with blocks made with
+    # their text.
+    doc = split_text("\n".join(texts), native=True)
+    blocks = doc.blocks
+    lines = [b.text for b in split_text("\n".join(texts), native=True).blocks]
+    firsts = [-1] * len(lines)
+    expected = repeats(lines, contained_min, firsts)
+    made = [Block(i, text, 0, len(text), 0, len(text), 0) for i, text in enumerate(lines)]
+    for items in (blocks, [b if i % 2 else lines[i] for i, b in enumerate(blocks)], made):
+        fast_firsts = [-1] * len(lines)
+        assert FAST.rules.repeats(items, contained_min, firsts=fast_firsts) == expected
+        assert fast_firsts == firsts
+    assert [b.text for b in blocks] == lines
 
 
 _WEAK_ALPHABET = [*"-*•·▪●|.)、!?。！？…\"'”’」』)）19٣ a中\t\u3000\x1c\u00a0x", "𠀀", "\u2028", "\n",

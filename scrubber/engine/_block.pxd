@@ -4,7 +4,7 @@
 
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 
-from ._unicode cimport PyUnicode_Substring
+from ._unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_Substring
 
 
 cdef class Block:
@@ -57,3 +57,23 @@ cdef inline Py_ssize_t start_of(object block) except? -1:
 cdef inline Py_ssize_t end_of(object block) except? -1:
     """``block.end``."""
     return (<Block> block).end if isinstance(block, Block) else block.end
+
+
+cdef inline object text_view(object block, int *kind, char **data, Py_ssize_t *n):
+    """The characters of ``block.text`` without cutting a text not read yet: ``kind``,
+    ``data`` (its first character) and ``n``; returns the str they lie in (the caller holds
+    it while it reads them)."""
+    cdef Block b
+    cdef object owner
+    cdef Py_ssize_t start = 0
+    if isinstance(block, Block) and (<Block> block)._text is None:
+        b = <Block> block
+        owner, start, n[0] = b._source, b.start, b.end - b.start
+    else:
+        owner = text_of(block)
+        if not isinstance(owner, str):
+            raise TypeError(f"a block's text is a str, got {type(owner).__name__}")
+        n[0] = PyUnicode_GET_LENGTH(owner)
+    kind[0] = PyUnicode_KIND(owner)
+    data[0] = <char *> PyUnicode_DATA(owner) + start * kind[0]
+    return owner

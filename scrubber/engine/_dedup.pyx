@@ -8,18 +8,18 @@ from libc.stdlib cimport calloc, free
 
 from ._unicode cimport PyUnicode_DATA, PyUnicode_FromKindAndData, PyUnicode_KIND, PyUnicode_READ
 
-from ._block cimport text_length, text_of
+from ._block cimport Block, text_length, text_of, text_view
 
-cdef extern from "Python.h":
-    Py_ssize_t PyUnicode_Tailmatch(object, object, Py_ssize_t, Py_ssize_t, int) except -1
-
-
-def candidates(list blocks, list verdict, Py_ssize_t min_chars, tuple skip):
+def candidates(list blocks, list verdict, Py_ssize_t min_chars, tuple skip, bint cut=True):
     """The blocks :mod:`.passes.dedup` compares: ``(indices, texts)`` of the blocks not
     removed yet (``verdict[i] is None``) whose text is at least ``min_chars`` long and does
-    not start with one of the ``skip`` prefixes (list and table items)."""
-    cdef Py_ssize_t i, nb = len(blocks)
+    not start with one of the ``skip`` prefixes (list and table items). ``cut=False``: the
+    blocks themselves rather than their texts (:func:`repeats` reads a block's characters
+    from its source: most are never cut into a str)."""
+    cdef Py_ssize_t i, k, nb = len(blocks), n
     cdef list indices = [], texts = []
+    cdef int kind
+    cdef char *data
     if len(verdict) != nb:
         raise ValueError("one verdict per block")
     for prefix in skip:
@@ -30,15 +30,17 @@ def candidates(list blocks, list verdict, Py_ssize_t min_chars, tuple skip):
             continue
         if text_length(blocks[i]) < min_chars:
             continue
-        text = text_of(blocks[i])
-        if not isinstance(text, str):
-            raise TypeError(f"block {i}'s text is not a str")
+        owner = text_view(blocks[i], &kind, &data, &n)
         for prefix in skip:
-            if PyUnicode_Tailmatch(text, prefix, 0, PyUnicode_GET_LENGTH(text), -1):
-                break
+            if PyUnicode_GET_LENGTH(prefix) <= n:
+                for k in range(PyUnicode_GET_LENGTH(prefix)):
+                    if PyUnicode_READ(kind, data, k) != PyUnicode_READ(PyUnicode_KIND(prefix), PyUnicode_DATA(prefix), k):
+                        break
+                else:
+                    break
         else:
             indices.append(i)
-            texts.append(text)
+            texts.append(text_of(blocks[i]) if cut else blocks[i])
     return indices, texts
 
 
@@ -71,6 +73,8 @@ def repeats(list texts, Py_ssize_t contained_min, const uint32_t[::1] casefold, 
     """:func:`~.passes.dedup.repeats` in C: per text 0 (kept), 1 (its key, ``norm_py(text)``,
     equals an earlier kept one's, whose index goes in ``firsts[i]`` when a list is given) or
     2 (its key, at least ``contained_min`` long, begins or ends an earlier, longer kept key).
+    A text may be given as its block (:func:`candidates` with ``cut=False``): its characters
+    are read where they lie, and the str is cut only to confirm a candidate.
 
     Keys are hashed as they are made (no string per text) into three small hash tables of
     earlier kept texts (by whole key, by first and by last ``edge`` characters); a string is
@@ -87,6 +91,9 @@ def repeats(list texts, Py_ssize_t contained_min, const uint32_t[::1] casefold, 
     cdef uint64_t ss, hs, ts
     cdef int32_t j
     cdef bint repeated
+    cdef int kind
+    cdef char *data
+    cdef Py_ssize_t n
     cdef list verdicts = [0] * count
     cdef list keys = [None] * count   # each text's key string, once it was needed
     if firsts is not None and len(firsts) != count:
@@ -99,12 +106,11 @@ def repeats(list texts, Py_ssize_t contained_min, const uint32_t[::1] casefold, 
         if ring == NULL or seen.nxt == NULL or heads.nxt == NULL or tails.nxt == NULL:
             raise MemoryError()
         for i in range(count):
-            text = texts[i]
-            if not isinstance(text, str):
-                raise TypeError(f"repeats() takes str, got {type(text).__name__}")
-            if _hash_key(text, cf, dom, edge, ring, True, &key):
-                keys[i] = norm_py(text)
-                _hash_key(keys[i], cf, dom, edge, ring, False, &key)
+            owner = _view(texts[i], &kind, &data, &n)
+            if _hash_key(kind, data, n, cf, dom, edge, ring, True, &key):
+                keys[i] = norm_py(_str_of(texts[i]))
+                _hash_key(PyUnicode_KIND(keys[i]), <char *> PyUnicode_DATA(keys[i]), PyUnicode_GET_LENGTH(keys[i]),
+                          cf, dom, edge, ring, False, &key)
             ss = _map_slot(&seen, key.full)
             repeated = False
             j = seen.first[ss]
@@ -203,17 +209,33 @@ cdef inline uint64_t _mix(uint64_t h, uint64_t c) noexcept nogil:
     return (h ^ c) * <uint64_t> 0x100000001B3  # FNV-1a over code points
 
 
-cdef int _hash_key(object text, const uint32_t *cf, uint32_t dom, Py_ssize_t edge, uint32_t *ring,
-                   bint fold, _Keys *key) except -1:
+cdef inline object _view(object item, int *kind, char **data, Py_ssize_t *n):
+    """:func:`repeats`' item (a str, or a block: its text) as characters (see
+    ``_block.text_view``)."""
+    if isinstance(item, Block):
+        return text_view(item, kind, data, n)
+    text = item if isinstance(item, str) else getattr(item, "text", None)  # (a str, or a PyBlock)
+    if not isinstance(text, str):
+        raise TypeError(f"repeats() takes str or blocks, got {type(item).__name__}")
+    kind[0], data[0], n[0] = PyUnicode_KIND(text), <char *> PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)
+    return text
+
+
+cdef inline object _str_of(object item):
+    """:func:`repeats`' item as a str (a block's text, cut when first needed)."""
+    return item if isinstance(item, str) else text_of(item)
+
+
+cdef int _hash_key(int kind, const char *data, Py_ssize_t n, const uint32_t *cf, uint32_t dom, Py_ssize_t edge,
+                   uint32_t *ring, bint fold, _Keys *key) except -1:
     """Hash ``" ".join(text.casefold().split())`` (``fold``) or ``text`` itself (a key made
-    in Python): the whole key, its first and its last ``edge`` characters, and its length.
-    1: ``text`` holds a character whose casefold the table lacks (make the key in Python).
+    in Python), ``text`` the ``n`` characters of ``kind`` at ``data``: the whole key, its
+    first and its last ``edge`` characters, and its length. 1: ``text`` holds a character
+    whose casefold the table lacks (make the key in Python).
 
     The last ``edge`` characters are read backwards from the end once the whole key is
     hashed (into ``ring``, last first): the forward loop keeps no window."""
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, m = 0, got = 0
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t i, m = 0, got = 0
     cdef uint32_t c, f
     cdef uint64_t full = 0xCBF29CE484222325, head = 0xCBF29CE484222325, tail = 0xCBF29CE484222325
     cdef bint space = False
@@ -273,9 +295,9 @@ cdef object _key_of(Py_ssize_t i, list texts, list keys, const uint32_t *cf, uin
     """Text ``i``'s key string, made once."""
     key = keys[i]
     if key is None:
-        key = _fold_key(texts[i], cf, dom)
+        key = _fold_key(_str_of(texts[i]), cf, dom)
         if key is None:
-            key = norm_py(texts[i])
+            key = norm_py(_str_of(texts[i]))
         keys[i] = key
     return key
 

@@ -49,9 +49,10 @@ def run(state: State) -> None:
     verdict = state.verdict
     # Most blocks are short (menus, labels): the blocks compared are picked first (in C when
     # the native core runs; the loop below only ever removes the block at hand, so filtering
-    # on ``verdict`` first is the same).
+    # on ``verdict`` first is the same). The native repeats() reads the blocks' characters
+    # from the source: most blocks' texts are never cut into a str.
     if _CANDIDATES is not None and state.rules.line_matcher is not None:
-        indices, texts = _CANDIDATES(state.doc.blocks, verdict, cfg.dup_min_chars, _ITEM)
+        indices, texts = _CANDIDATES(state.doc.blocks, verdict, cfg.dup_min_chars, _ITEM, False)
     else:
         indices, texts = candidates(state, cfg.dup_min_chars)
     if len(texts) < 2:  # (nothing to repeat: short documents are many in ETL runs)

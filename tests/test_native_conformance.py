@@ -971,3 +971,36 @@ def test_list_scans(items: list[Any], start: int) -> None:
             assert find(items, obj) == (items.index(obj) if obj in items else -1)
         trues = [i for i, item in enumerate(items) if item]
         assert bounds(items) == ((trues[0], trues[-1]) if trues else (-1, -1))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["Share", "share ", "Comments (3)", "Comments (4)", "Home", "首页", "分享",
+                                 "Read more: the long headline of the day", "Read more: the long headline of the dax",
+                                 "abcdefgh", "abcdefgi", "abcdefghabcdefgh", "bbcdefghabcdefgh", "𠀀 share",
+                                 "© 2019 Example Corp. All rights reserved.", "Photo: Reuters", "Photo: Reuterz",
+                                 "Shore", "Hume", "首长", "Comments", "Commentz", "Read more: the long headline of"
+                                 " the dax!"]),
+                min_size=1, max_size=30))
+def test_lines_repeated_and_nearly_repeated(lines: list[str]) -> None:
+    """Stage one matches each distinct line of a document once and hands its result to the
+    line's repeats (a table of the folded characters' hashes, compared where they lie):
+    lines equal but for one character, at either end or in any 8-character word of the
+    hash, or in another string width, keep their own results -- in one call with the whole
+    document's lines and in one with the lines picked out."""
+    text = "\n".join(lines)
+    _same_stage_one(text)
+    _same(text)
+    _same("The committee met for two hours on Tuesday to debate the budget, which passed.\n" + text)
+
+
+def test_many_distinct_lines_of_one_length() -> None:
+    """Thousands of distinct lines of one length, half of them a rule's (comment counters)
+    and half not, then all of them again: the table's probe sequences run long, and every
+    line keeps its own result."""
+    numbers = random.Random(7).sample(range(10**7), 4000)  # (in no order a hash would spread evenly)
+    lines = [f"Comment{'s' if i % 2 else 'z'} ({n:07d})" for i, n in enumerate(numbers)]
+    text = "\n".join(lines + lines[::-1])
+    _same_stage_one(text)
+    removed = [r.text for r in FAST.scrub(text).removals if r.rule_id == "EN-CMT-003"]
+    assert len(removed) == 4000 and all(t.startswith("Comments (") for t in removed)  # (each counter twice)
+    _same(text)

@@ -22,8 +22,8 @@ point of the tables; a line holding a character above them takes the Python func
 
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
-from libc.stdlib cimport calloc, free
-from libc.string cimport memset
+from libc.stdlib cimport calloc, free, malloc
+from libc.string cimport memcmp, memcpy, memset
 
 import numpy as np
 import regex
@@ -34,10 +34,6 @@ from ._unicode cimport (
     PyUnicode_DATA, PyUnicode_FromKindAndData, PyUnicode_IS_ASCII, PyUnicode_KIND, PyUnicode_New, PyUnicode_READ, _Src,
     PyUnicode_Substring, PyUnicode_WRITE,
 )
-
-cdef extern from "Python.h":
-    dict _PyDict_NewPresized(Py_ssize_t minused)
-
 
 cdef enum:  # the bits of docscan's tables
     _PUNCT = 1
@@ -563,11 +559,14 @@ cdef class LineMatcher:
 
     cdef _match(self, str folded, const int64_t[::1] starts, const int64_t[::1] ends, const uint64_t[::1] blocked,
                 object todo, list out, _Stamps stamps, object budget):
-        cdef Py_ssize_t k, index, s, e
+        cdef Py_ssize_t k, index, s, e, slot
         cdef _Line L
         cdef object line_text, core, known
         cdef int32_t *stamp = stamps.buf
         cdef Py_ssize_t lines = starts.shape[0] if todo is None else len(<list> todo)
+        cdef int kind = PyUnicode_KIND(folded)
+        cdef const char *data = <const char *> PyUnicode_DATA(folded)
+        cdef uint64_t h
         # Line ids go on from the last call's, so no stamp left in the buffer equals one of
         # this call's; zeroed only when they would run out.
         if stamps.last > 0x7FFFFFF0 - lines:
@@ -577,10 +576,14 @@ cdef class LineMatcher:
         L.stamp, L.astamp = stamp, stamp + self.nrules
         L.hbuf, L.abuf, L.tbuf = stamp + 2 * self.nrules, stamp + 3 * self.nrules, stamp + 4 * self.nrules
         # Menus and footers repeat lines: each distinct text is matched once per document (its
-        # result depends on nothing else) and repeats share the result's lists.
-        # (Sized for the document's lines up front: grown from empty, the dict was rebuilt
-        # at every doubling, a third of its insertions' cost.)
-        cdef dict seen = _PyDict_NewPresized(min(lines, 1 << 16))
+        # result depends on nothing else) and repeats share the result's lists. The distinct
+        # texts are found by a table of their own (hashes of the folded characters, compared
+        # where they lie), not a dict of str: a line repeated in the document is never cut
+        # into a str, and the others are not hashed twice.
+        cdef _Seen seen
+        cdef list results = []  # per distinct text, its result (the table holds the index)
+        if _seen_init(&seen, lines) < 0:
+            raise MemoryError()
         cdef bint every = todo is None
         cdef bint caching = budget is not None and self.cache_max > 0
         try:
@@ -592,40 +595,48 @@ cdef class LineMatcher:
                 else:
                     index = (<list> todo)[k]
                 s, e = starts[index], ends[index]
-                line_text = PyUnicode_Substring(folded, s, e)
-                known = self._cached(line_text) if caching else None
-                if known is None and seen:  # (with the cache, only budgeted lines go in seen)
-                    known = seen.get(line_text)
-                if known is None:
-                    L.id += 1
-                    L.budgeted = False
-                    L.n, L.blk = e - s, blocked[index]
-                    L.nh = L.na = L.nt = 0
-                    L.chars_known = False
-                    core = self._core(folded, s, e, line_text)
-                    self._phrases(core, &L)
-                    self._gates(core, line_text, &L)
-                    if budget is not None:
-                        self._search(line_text, budget, &L)
-                    _sort(L.hbuf, L.nh)
-                    if budget is not None:
-                        known = [L.hbuf[j] for j in range(L.nh)] if L.nh else _NOTHING
-                    elif L.nh or L.nt:
-                        known = ([L.hbuf[j] for j in range(L.nh)], [L.tbuf[j] for j in range(L.nt)])
-                    else:
-                        known = _NOTHING
-                    if caching and not L.budgeted:
-                        self._remember(line_text, known)  # (found there by the rest of the document too)
-                    else:
-                        seen[line_text] = known
+                h = _hash_span(kind, data, s, e)
+                slot = _seen_find(&seen, h, kind, data, s, e)
+                line_text = None
+                if seen.result[slot] >= 0:
+                    known = results[seen.result[slot]]
+                else:
+                    line_text = PyUnicode_Substring(folded, s, e)
+                    known = self._cached(line_text) if caching else None
+                    if known is None:
+                        L.id += 1
+                        L.budgeted = False
+                        L.n, L.blk = e - s, blocked[index]
+                        L.nh = L.na = L.nt = 0
+                        L.chars_known = False
+                        core = self._core(folded, s, e, line_text)
+                        self._phrases(core, &L)
+                        self._gates(core, line_text, &L)
+                        if budget is not None:
+                            self._search(line_text, budget, &L)
+                        _sort(L.hbuf, L.nh)
+                        if budget is not None:
+                            known = [L.hbuf[j] for j in range(L.nh)] if L.nh else _NOTHING
+                        elif L.nh or L.nt:
+                            known = ([L.hbuf[j] for j in range(L.nh)], [L.tbuf[j] for j in range(L.nt)])
+                        else:
+                            known = _NOTHING
+                        if caching and not L.budgeted:
+                            self._remember(line_text, known)  # (for the documents after this one)
+                    seen.key[slot], seen.start[slot], seen.end[slot] = h, s, e
+                    seen.result[slot] = <int32_t> len(results)
+                    results.append(known)
                 if known is _NOTHING:
                     continue
                 if budget is not None:
                     out.append((index, known))
                 else:
+                    if line_text is None:
+                        line_text = PyUnicode_Substring(folded, s, e)
                     out.append((index, (<tuple> known)[0], (<tuple> known)[1], line_text))
         finally:
             stamps.last = L.id
+            _seen_free(&seen)
 
     cdef object _cached(self, object line_text):
         """The line's result from an earlier document, or None."""
@@ -872,6 +883,76 @@ def builtin_search(pattern):
         return compiled.search
     free = [b for b in branches if not b.startswith("^")]
     return (regex.compile("|".join(anchored)).search, regex.compile("|".join(free)).search)
+
+
+cdef struct _Seen:
+    # One match call's distinct lines: open addressing, slot -> the hash of the line's folded
+    # characters, where they lie and the index of its result (-1: an empty slot).
+    uint64_t *key
+    int64_t *start
+    int64_t *end
+    int32_t *result
+    Py_ssize_t mask
+
+
+cdef int _seen_init(_Seen *t, Py_ssize_t lines) noexcept:
+    cdef Py_ssize_t cap = 16, k
+    while cap < 2 * lines:
+        cap <<= 1
+    t.mask = cap - 1
+    t.key = <uint64_t *> malloc(cap * sizeof(uint64_t))
+    t.start = <int64_t *> malloc(cap * sizeof(int64_t))
+    t.end = <int64_t *> malloc(cap * sizeof(int64_t))
+    t.result = <int32_t *> malloc(cap * sizeof(int32_t))
+    if t.key == NULL or t.start == NULL or t.end == NULL or t.result == NULL:
+        _seen_free(t)
+        return -1
+    for k in range(cap):
+        t.result[k] = -1
+    return 0
+
+
+cdef void _seen_free(_Seen *t) noexcept:
+    free(t.key)
+    free(t.start)
+    free(t.end)
+    free(t.result)
+    t.key = t.start = t.end = NULL
+    t.result = NULL
+
+
+cdef inline Py_ssize_t _seen_find(const _Seen *t, uint64_t h, int kind, const char *data, int64_t s,
+                                  int64_t e) noexcept nogil:
+    """The slot of the line ``[s, e)`` of the folded text (``kind``, ``data``) hashing to
+    ``h``: its own if a line with the same characters is in the table, else the empty slot
+    where it goes."""
+    cdef Py_ssize_t slot = <Py_ssize_t> (h & <uint64_t> t.mask)
+    while t.result[slot] >= 0:
+        if (t.key[slot] == h and t.end[slot] - t.start[slot] == e - s
+                and memcmp(data + t.start[slot] * kind, data + s * kind, (e - s) * kind) == 0):
+            return slot
+        slot = (slot + 1) & t.mask
+    return slot
+
+
+cdef inline uint64_t _hash_span(int kind, const char *data, int64_t s, int64_t e) noexcept nogil:
+    """A hash of the bytes of ``[s, e)`` of a str's data, eight at a time (multiply, then
+    fold the high half down: every byte reaches every bit of the table's slot)."""
+    cdef uint64_t h = 0xCBF29CE484222325
+    cdef const char *p = data + s * kind
+    cdef const char *end = data + e * kind
+    cdef uint64_t w
+    h ^= <uint64_t> (e - s)
+    while p + 8 <= end:
+        memcpy(&w, p, 8)
+        h = (h ^ w) * <uint64_t> 0x9E3779B97F4A7C15
+        h ^= h >> 32
+        p += 8
+    while p < end:
+        h = (h ^ (<const uint8_t *> p)[0]) * <uint64_t> 0x9E3779B97F4A7C15
+        h ^= h >> 32
+        p += 1
+    return h
 
 
 cdef inline int32_t _run_goto(const int32_t *rstart, const uint32_t *rchar, const int32_t *rnext,

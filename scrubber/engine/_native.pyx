@@ -362,7 +362,8 @@ cdef class LineMatcher:
         for i in range(nrules):
             slit_start.append(len(slit_off) - 1)
             first = 0
-            for lit in rules.starts.get(i) or ():
+            # (sorted by their first characters: _starts looks for the line's by halving)
+            for lit in sorted(rules.starts.get(i) or (), key=lambda lit: ord(lit[0])):
                 slit_code += map(ord, lit)
                 slit_off.append(len(slit_code))
                 # (a literal opening with START_DIGIT: any first character may be its digit)
@@ -767,33 +768,64 @@ cdef class LineMatcher:
     cdef bint _starts(self, int32_t r, object core) except -1:
         """``core`` starts with one of rule ``r``'s start literals, ``_START_DIGIT`` in one
         standing for itself or any ``\\d`` character (by the tables; by the regex beyond)."""
-        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(core), i
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(core)
         cdef int kind = PyUnicode_KIND(core)
         cdef void *data = PyUnicode_DATA(core)
-        cdef int32_t k, a, b
+        cdef int32_t lo = self.slit_start[r], hi = self.slit_start[r + 1], k
+        cdef Py_UCS4 c0
+        if n == 0:
+            return False
+        c0 = PyUnicode_READ(kind, data, 0)
+        if not (self.slit_first[r] >> _char_bit(c0)) & 1:
+            return False  # (no literal begins with its first character: most lines, at once)
+        # The literals are sorted by their first characters: those beginning with the line's,
+        # then those beginning with START_DIGIT, each run found by halving.
+        k = self._first_at(lo, hi, c0)
+        while k < hi and self.slit_code[self.slit_off[k]] == c0:
+            if self._starts_with(k, kind, data, n):
+                return True
+            k += 1
+        if c0 != _START_DIGIT:
+            k = self._first_at(lo, hi, _START_DIGIT)
+            while k < hi and self.slit_code[self.slit_off[k]] == _START_DIGIT:
+                if self._starts_with(k, kind, data, n):
+                    return True
+                k += 1
+        return False
+
+    cdef inline int32_t _first_at(self, int32_t lo, int32_t hi, uint32_t c) noexcept:
+        """The first start literal of ``[lo, hi)`` (sorted by first character) whose first
+        character is at least ``c`` (``hi``: none)."""
+        cdef int32_t mid
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if self.slit_code[self.slit_off[mid]] < c:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    cdef bint _starts_with(self, int32_t k, int kind, void *data, Py_ssize_t n) except -1:
+        """The core (``n`` characters of ``kind`` at ``data``) starts with start literal ``k``."""
+        cdef int32_t a = self.slit_off[k], b = self.slit_off[k + 1]
+        cdef Py_ssize_t i
         cdef uint32_t want
         cdef Py_UCS4 c
-        if n == 0 or not (self.slit_first[r] >> _char_bit(PyUnicode_READ(kind, data, 0))) & 1:
-            return False  # (no literal begins with its first character: most lines, at once)
-        for k in range(self.slit_start[r], self.slit_start[r + 1]):
-            a, b = self.slit_off[k], self.slit_off[k + 1]
-            if b - a > n:
+        if b - a > n:
+            return False
+        for i in range(b - a):
+            c = PyUnicode_READ(kind, data, i)
+            want = self.slit_code[a + i]
+            if c == want:
                 continue
-            for i in range(b - a):
-                c = PyUnicode_READ(kind, data, i)
-                want = self.slit_code[a + i]
-                if c == want:
-                    continue
-                if want != _START_DIGIT:
-                    break
-                if c < <Py_UCS4> self.domain:
-                    if not (self.edge[c] & 16):
-                        break
-                elif self.digit_py(chr(c)) is None:
-                    break
-            else:
-                return True
-        return False
+            if want != _START_DIGIT:
+                return False
+            if c < <Py_UCS4> self.domain:
+                if not (self.edge[c] & 16):
+                    return False
+            elif self.digit_py(chr(c)) is None:
+                return False
+        return True
 
     cdef bint _holds_char(self, int32_t r, object line_text) except -1:
         """The line holds one of rule ``r``'s required characters (``_DIGIT``: a ``\\d``,

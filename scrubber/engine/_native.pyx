@@ -25,6 +25,10 @@ from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcmp, memcpy, memset
 
+
+cdef extern from *:
+    int __builtin_ctzll(unsigned long long) nogil
+
 import numpy as np
 import regex
 
@@ -1340,13 +1344,22 @@ cdef inline bint _double_space(int kind, const void *data, Py_ssize_t a, Py_ssiz
 
 
 cdef inline uint64_t _chars_mask(object text) noexcept:
-    """Bit ``_char_bit(c)`` of every character of ``text`` (a str)."""
-    cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text)
+    """Bit ``_char_bit(c)`` of every character of ``text`` (a str; a loop per string width)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
+    if kind == 1:
+        return _mask_of(<const uint8_t *> data, n)
+    if kind == 2:
+        return _mask_of(<const uint16_t *> data, n)
+    return _mask_of(<const uint32_t *> data, n)
+
+
+cdef inline uint64_t _mask_of(const _Src *src, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t i
     cdef uint64_t mask = 0
     for i in range(n):
-        mask |= (<uint64_t> 1) << _char_bit(PyUnicode_READ(kind, data, i))
+        mask |= (<uint64_t> 1) << _char_bit(src[i])
     return mask
 
 
@@ -1398,8 +1411,5 @@ cdef object _NOTHING = object()  # a line with nothing to report (in LineMatcher
 
 
 cdef inline int _bit_index(uint64_t bit) noexcept nogil:
-    cdef int k = 0
-    while bit > 1:
-        bit >>= 1
-        k += 1
-    return k
+    """The index of the set bit of ``bit`` (one bit set)."""
+    return __builtin_ctzll(bit)

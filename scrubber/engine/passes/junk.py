@@ -156,7 +156,7 @@ def in_toolbar(hits: dict[int, list[int]], toolbar: bytes, index: int) -> bool:
 def _spans(state: State, scan: DocScan) -> None:
     """Span rules on every kept block holding one of their anchor characters."""
     rules = state.rules
-    if not rules.span_rules:
+    if not rules.span_rules or not any(scan.span_bits):  # (no block holds an anchor character)
         return
     blocks = state.doc.blocks
     for index, found in _span_matches(state, scan):

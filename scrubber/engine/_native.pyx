@@ -628,8 +628,8 @@ cdef class LineMatcher:
                             known = _NOTHING
                         if caching and not L.budgeted:
                             self._remember(line_text, known)  # (for the documents after this one)
-                    seen.key[slot], seen.start[slot], seen.end[slot] = h, s, e
-                    seen.result[slot] = <int32_t> len(results)
+                    if _seen_add(&seen, slot, h, s, e, <int32_t> len(results)) < 0:
+                        raise MemoryError()
                     results.append(known)
                 if known is _NOTHING:
                     continue
@@ -929,13 +929,22 @@ cdef struct _Seen:
     int64_t *end
     int32_t *result
     Py_ssize_t mask
+    Py_ssize_t count
 
 
 cdef int _seen_init(_Seen *t, Py_ssize_t lines) noexcept:
-    cdef Py_ssize_t cap = 16, k
-    while cap < 2 * lines:
+    """A table for a document's distinct lines, sized for ``lines`` of them up to 4,096 (it
+    grows past that: a huge document of a few distinct lines keeps a small table)."""
+    cdef Py_ssize_t cap = 16
+    while cap < 2 * min(lines, 4096):
         cap <<= 1
-    t.mask = cap - 1
+    return _seen_alloc(t, cap)
+
+
+cdef int _seen_alloc(_Seen *t, Py_ssize_t cap) noexcept:
+    """An empty table of ``cap`` slots (a power of two). -1: out of memory."""
+    cdef Py_ssize_t k
+    t.mask, t.count = cap - 1, 0
     t.key = <uint64_t *> malloc(cap * sizeof(uint64_t))
     t.start = <int64_t *> malloc(cap * sizeof(int64_t))
     t.end = <int64_t *> malloc(cap * sizeof(int64_t))
@@ -945,6 +954,30 @@ cdef int _seen_init(_Seen *t, Py_ssize_t lines) noexcept:
         return -1
     for k in range(cap):
         t.result[k] = -1
+    return 0
+
+
+cdef int _seen_add(_Seen *t, Py_ssize_t slot, uint64_t h, int64_t s, int64_t e, int32_t result) noexcept:
+    """Put a line in the empty ``slot`` :func:`_seen_find` gave; the table doubles (its
+    entries placed again) once more than half full. -1: out of memory."""
+    cdef _Seen grown
+    cdef Py_ssize_t k, at
+    t.key[slot], t.start[slot], t.end[slot], t.result[slot] = h, s, e, result
+    t.count += 1
+    if 2 * t.count <= t.mask + 1:
+        return 0
+    if _seen_alloc(&grown, 2 * (t.mask + 1)) < 0:
+        return -1
+    for k in range(t.mask + 1):
+        if t.result[k] >= 0:
+            at = <Py_ssize_t> (t.key[k] & <uint64_t> grown.mask)
+            while grown.result[at] >= 0:
+                at = (at + 1) & grown.mask
+            grown.key[at], grown.start[at], grown.end[at], grown.result[at] = (
+                t.key[k], t.start[k], t.end[k], t.result[k])
+    grown.count = t.count
+    _seen_free(t)
+    t[0] = grown
     return 0
 
 

@@ -60,9 +60,9 @@ cdef inline Py_ssize_t end_of(object block) except? -1:
 
 
 cdef inline object text_view(object block, int *kind, char **data, Py_ssize_t *n):
-    """The characters of ``block.text`` without cutting a text not read yet: ``kind``,
-    ``data`` (its first character) and ``n``; returns the str they lie in (the caller holds
-    it while it reads them)."""
+    """The characters of ``block.text`` (or of ``block`` itself, a str) without cutting a
+    text not read yet: ``kind``, ``data`` (its first character) and ``n``; returns the str
+    they lie in (the caller holds it while it reads them)."""
     cdef Block b
     cdef object owner
     cdef Py_ssize_t start = 0
@@ -70,9 +70,10 @@ cdef inline object text_view(object block, int *kind, char **data, Py_ssize_t *n
         b = <Block> block
         owner, start, n[0] = b._source, b.start, b.end - b.start
     else:
-        owner = text_of(block)
+        owner = block if isinstance(block, str) else text_of(block) if isinstance(block, Block) else getattr(
+            block, "text", None)
         if not isinstance(owner, str):
-            raise TypeError(f"a block's text is a str, got {type(owner).__name__}")
+            raise TypeError(f"a str or a block with a str text, got {type(block).__name__}")
         n[0] = PyUnicode_GET_LENGTH(owner)
     kind[0] = PyUnicode_KIND(owner)
     data[0] = <char *> PyUnicode_DATA(owner) + start * kind[0]

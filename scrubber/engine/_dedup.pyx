@@ -8,7 +8,7 @@ from libc.stdlib cimport calloc, free
 
 from ._unicode cimport PyUnicode_DATA, PyUnicode_FromKindAndData, PyUnicode_KIND, PyUnicode_READ
 
-from ._block cimport Block, text_length, text_of, text_view
+from ._block cimport text_length, text_of, text_view
 
 def candidates(list blocks, list verdict, Py_ssize_t min_chars, tuple skip, bint cut=True):
     """The blocks :mod:`.passes.dedup` compares: ``(indices, texts)`` of the blocks not
@@ -106,7 +106,7 @@ def repeats(list texts, Py_ssize_t contained_min, const uint32_t[::1] casefold, 
         if ring == NULL or seen.nxt == NULL or heads.nxt == NULL or tails.nxt == NULL:
             raise MemoryError()
         for i in range(count):
-            owner = _view(texts[i], &kind, &data, &n)
+            owner = text_view(texts[i], &kind, &data, &n)
             if _hash_key(kind, data, n, cf, dom, edge, ring, True, &key):
                 keys[i] = norm_py(_str_of(texts[i]))
                 _hash_key(PyUnicode_KIND(keys[i]), <char *> PyUnicode_DATA(keys[i]), PyUnicode_GET_LENGTH(keys[i]),
@@ -207,18 +207,6 @@ cdef struct _Keys:
 
 cdef inline uint64_t _mix(uint64_t h, uint64_t c) noexcept nogil:
     return (h ^ c) * <uint64_t> 0x100000001B3  # FNV-1a over code points
-
-
-cdef inline object _view(object item, int *kind, char **data, Py_ssize_t *n):
-    """:func:`repeats`' item (a str, or a block: its text) as characters (see
-    ``_block.text_view``)."""
-    if isinstance(item, Block):
-        return text_view(item, kind, data, n)
-    text = item if isinstance(item, str) else getattr(item, "text", None)  # (a str, or a PyBlock)
-    if not isinstance(text, str):
-        raise TypeError(f"repeats() takes str or blocks, got {type(item).__name__}")
-    kind[0], data[0], n[0] = PyUnicode_KIND(text), <char *> PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)
-    return text
 
 
 cdef inline object _str_of(object item):

@@ -775,7 +775,7 @@ cdef class LineMatcher:
         cdef Py_ssize_t n = PyUnicode_GET_LENGTH(core)
         cdef int kind = PyUnicode_KIND(core)
         cdef void *data = PyUnicode_DATA(core)
-        cdef int32_t lo = self.slit_start[r], hi = self.slit_start[r + 1], k
+        cdef int32_t lo = self.slit_start[r], hi = self.slit_start[r + 1]
         cdef Py_UCS4 c0
         if n == 0:
             return False
@@ -783,31 +783,26 @@ cdef class LineMatcher:
         if not (self.slit_first[r] >> _char_bit(c0)) & 1:
             return False  # (no literal begins with its first character: most lines, at once)
         # The literals are sorted by their first characters: those beginning with the line's,
-        # then those beginning with START_DIGIT, each run found by halving.
-        k = self._first_at(lo, hi, c0)
-        while k < hi and self.slit_code[self.slit_off[k]] == c0:
+        # then those beginning with START_DIGIT.
+        return (self._run_starts(lo, hi, c0, kind, data, n)
+                or (c0 != _START_DIGIT and self._run_starts(lo, hi, _START_DIGIT, kind, data, n)))
+
+    cdef bint _run_starts(self, int32_t lo, int32_t hi, uint32_t c, int kind, void *data,
+                          Py_ssize_t n) except -1:
+        """One of the start literals of ``[lo, hi)`` (sorted by first character) whose first
+        character is ``c`` (their run found by halving) starts the core."""
+        cdef int32_t mid, k = lo, end = hi
+        while k < end:
+            mid = (k + end) >> 1
+            if self.slit_code[self.slit_off[mid]] < c:
+                k = mid + 1
+            else:
+                end = mid
+        while k < hi and self.slit_code[self.slit_off[k]] == c:
             if self._starts_with(k, kind, data, n):
                 return True
             k += 1
-        if c0 != _START_DIGIT:
-            k = self._first_at(lo, hi, _START_DIGIT)
-            while k < hi and self.slit_code[self.slit_off[k]] == _START_DIGIT:
-                if self._starts_with(k, kind, data, n):
-                    return True
-                k += 1
         return False
-
-    cdef inline int32_t _first_at(self, int32_t lo, int32_t hi, uint32_t c) noexcept:
-        """The first start literal of ``[lo, hi)`` (sorted by first character) whose first
-        character is at least ``c`` (``hi``: none)."""
-        cdef int32_t mid
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            if self.slit_code[self.slit_off[mid]] < c:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
 
     cdef bint _starts_with(self, int32_t k, int kind, void *data, Py_ssize_t n) except -1:
         """The core (``n`` characters of ``kind`` at ``data``) starts with start literal ``k``."""

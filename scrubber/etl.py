@@ -3,21 +3,26 @@
 Workers never receive parsed documents: they get file names, byte ranges of plain JSONL
 files (which they read themselves), or raw input the parent read (blocks of JSONL lines from
 stdin or a compressed file, WARC HTML payloads); each worker parses, cleans and serialises
-its chunk itself and hands back output bytes plus counters (:class:`Stats`). Pickling bytes
-is a copy, so the parent stays a light writer (and reader, where it must be) and chunks are
-written in input order, whatever ``--jobs``: output is byte-identical for every ``--jobs``.
-At most ``2 * jobs`` chunks (about 256 KB each) are in flight, so memory does not grow with
-the input.
+its chunk itself and hands back its output plus counters (:class:`Stats`). In a ``--jobs``
+run the output is a file the worker leaves in the run's spool directory (:class:`Spooled`),
+which the parent appends to the output in the kernel (``sendfile``): no chunk goes through
+the pool's pipe, so the parent stays a light writer (and reader, where it must be), and the
+workers never wait on it. Chunks are written in input order, whatever ``--jobs``: output is
+byte-identical for every ``--jobs``. At most ``2 * jobs`` chunks (about 1 MB each) are in
+flight, so memory does not grow with the input.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import json
 import os
 import re
 import stat
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -112,6 +117,33 @@ class EtlOptions:
     json: bool = False
     explain: bool = False
     encoding: str = "utf-8-sig"
+    #: Where workers leave their chunks' output (:class:`Spooled`); set by :func:`run` for a
+    #: ``--jobs`` run, None: output is handed back as bytes.
+    spool: str | None = None
+
+
+@dataclass(frozen=True)
+class Spooled:
+    """A chunk's output, left by a worker in a file of the run's spool directory."""
+
+    path: str
+
+
+def _spooled(spool: str, data: bytes) -> bytes | Spooled:
+    """``data`` in a new file under ``spool``, or ``data`` itself where that file cannot be
+    written (a full temporary disk: the pipe still works)."""
+    try:
+        fd, path = tempfile.mkstemp(dir=spool, suffix=".part")
+    except OSError:
+        return data
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return data
+    return Spooled(path)
 
 
 def unreadable(exc: BaseException) -> ItemError:
@@ -325,14 +357,18 @@ def render(result: Result, opts: EtlOptions, name: str | None = None) -> bytes:
 
 # --- the run -------------------------------------------------------------------------------
 
-#: Files per task, WARC pages per task, and JSONL bytes per task (a few tenths of a second
-#: of cleaning: small enough to balance the workers, large enough to hide the pickling).
-FILES_PER_TASK, PAGES_PER_TASK, CHUNK_BYTES = 16, 16, 256 << 10
+#: Files per task, WARC pages per task, and JSONL bytes per task (a few hundredths of a
+#: second of cleaning: small enough to balance the workers, large enough that the pool's
+#: cost per task -- futures, wake-ups, pickling -- stays under 1% of the parent's time).
+FILES_PER_TASK, PAGES_PER_TASK, CHUNK_BYTES = 16, 16, 1 << 20
 
 
 def _task(state: tuple[Scrubber, EtlOptions], kind: str, index: int, *payload: Any) -> tuple[int, Any, Stats]:
     fn = {"jsonl": jsonl_chunk, "jsonl_range": jsonl_range, "warc": warc_chunk, "files": files_chunk}[kind]
     out, stats = fn(state, *payload)
+    spool = state[1].spool
+    if spool is not None and isinstance(out, bytes) and out:
+        out = _spooled(spool, out)
     return index, out, stats
 
 
@@ -469,8 +505,9 @@ class _Sinks:
         except OSError as exc:
             raise _Unwritable(name, exc) from None
 
-    def write(self, index: int, data: bytes) -> None:
-        """Write ``data`` to input ``index``'s output."""
+    def write(self, index: int, data: bytes | Spooled) -> None:
+        """Write ``data`` (or a spooled chunk's bytes, removing its file) to input ``index``'s
+        output."""
         if self.dir and index != self.index:
             self.close()
             self.name = _target(self.dir, self.names[index], self.suffix)
@@ -478,11 +515,18 @@ class _Sinks:
             self.index = index
         assert self.sink is not None
         try:
-            self.sink.write(data)
+            if isinstance(data, Spooled):
+                self.sink.write_from(data.path)
+            else:
+                self.sink.write(data)
         except BrokenPipeError:  # `scrubber clean --jsonl x | head`: the reader is done
             raise
         except OSError as exc:
             raise _Unwritable(self.name, exc) from None
+        finally:
+            if isinstance(data, Spooled):
+                with contextlib.suppress(OSError):
+                    os.unlink(data.path)
 
     def close(self) -> None:
         if self.sink is not None:
@@ -531,13 +575,17 @@ def run(args: argparse.Namespace, config: Config) -> int:
         return 2
     if out_dir:
         os.makedirs(out_dir, exist_ok=True)
+    pooled = resolve_jobs(args.jobs) > 1
     if kind == "files":
         tasks: Iterator[Task] = _file_tasks(names, out_dir, suffix)
     else:
-        tasks = _stream_tasks(kind, names, total, opts.fail_fast, ranged=resolve_jobs(args.jobs) > 1)
+        tasks = _stream_tasks(kind, names, total, opts.fail_fast, ranged=pooled)
+    spooling = pooled and kind != "files"
     try:
-        _drain(tasks, _Sinks(out, out_dir, names, suffix), kind,
-               (scrubber, opts), total, args)
+        with (tempfile.TemporaryDirectory(prefix="scrubber-", ignore_cleanup_errors=True) if spooling
+              else contextlib.nullcontext(None)) as spool:
+            _drain(tasks, _Sinks(out, out_dir, names, suffix), kind,
+                   (scrubber, dataclasses.replace(opts, spool=spool)), total, args)
     except _Unwritable as exc:
         print(f"scrubber: error: {exc}", file=sys.stderr)
         return 2
@@ -552,8 +600,8 @@ def _drain(tasks: Iterator[Task], sinks: _Sinks, kind: str, state: tuple[Scrubbe
     bar = _progress(args)
     first_doc = True
     lines_before = [0] * len(sinks.names)  # per JSONL input: the lines of the tasks done so far
+    results = run_chunks(_task, tasks, state=state, jobs=args.jobs, crashed=_crashed_task)
     try:
-        results = run_chunks(_task, tasks, state=state, jobs=args.jobs, crashed=_crashed_task)
         for index, chunk, stats in results:
             if kind == "jsonl":
                 lines_before[index] += stats.after_lines(lines_before[index]).lines
@@ -574,6 +622,7 @@ def _drain(tasks: Iterator[Task], sinks: _Sinks, kind: str, state: tuple[Scrubbe
             if stats.stopped:
                 break
     finally:
+        results.close()  # (the pool shut down, its workers done with the spool)
         if bar is not None:
             bar.close()
         sinks.close()

@@ -16,9 +16,12 @@ zstd needs the ``zstandard`` package (``pip install 'scrubber[etl]'``); WARC inp
 from __future__ import annotations
 
 import bz2
+import errno
 import gzip
 import io
 import lzma
+import os
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -191,6 +194,17 @@ class Output:
         self._stream, self._raw, self._close_raw = stream, raw, close_raw
         self.write = stream.write
 
+    def write_from(self, path: str) -> None:
+        """Append the bytes of the file ``path``: copied by the kernel (``sendfile``) where
+        this output is an uncompressed file or a pipe, else read and written."""
+        with open(path, "rb") as src:
+            done = 0
+            if self._stream is self._raw and hasattr(os, "sendfile"):
+                self._raw.flush()
+                done = _sendfile(src.fileno(), self._raw.fileno(), os.fstat(src.fileno()).st_size)
+            src.seek(done)
+            shutil.copyfileobj(src, self._stream, 1 << 20)
+
     def close(self) -> None:
         if self._stream is not self._raw:
             self._stream.close()
@@ -204,6 +218,26 @@ class Output:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+#: What ``sendfile`` raises where it cannot write to this kind of output (macOS: sockets only).
+_NO_SENDFILE = (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSOCK)
+
+
+def _sendfile(src: int, out: int, size: int) -> int:
+    """Copy ``src``'s first ``size`` bytes to ``out`` in the kernel; the bytes copied (fewer
+    where this output refuses ``sendfile``: the caller copies the rest)."""
+    done = 0
+    try:
+        while done < size:
+            sent = os.sendfile(out, src, done, size - done)
+            if sent == 0:  # (the file shrank)
+                break
+            done += sent
+    except OSError as exc:
+        if exc.errno not in _NO_SENDFILE:
+            raise
+    return done
 
 
 def open_output(name: str) -> Output:

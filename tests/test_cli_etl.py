@@ -503,6 +503,80 @@ def test_workers_reading_byte_ranges_write_what_one_process_writes(tmp_path, fix
     assert [r["id"] for r in _read_jsonl(outs[2])] == [0, 1, 2, 3, 4]
 
 
+def test_worker_output_is_spooled_through_files_and_none_is_left(tmp_path, fixtures, monkeypatch) -> None:
+    """Under --jobs the workers leave each chunk's output in a file of the run's spool
+    directory (not the pool's pipe); the parent appends it in input order, to a plain, a
+    compressed and a piped output alike, and removes the spool."""
+    from scrubber import etl
+
+    monkeypatch.setattr("scrubber.etl.CHUNK_BYTES", 1000)
+    spool_root = tmp_path / "tmp"
+    spool_root.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(spool_root))
+    written: list[type] = []
+    write = etl._Sinks.write
+
+    def spy(self, index, data):  # (the parent's side: what the workers handed back; a range
+        if data != b"":  # holding no record's start gives nothing)
+            written.append(type(data))
+        write(self, index, data)
+        assert not isinstance(data, etl.Spooled) or not os.path.exists(data.path)  # (removed once written)
+
+    monkeypatch.setattr(etl._Sinks, "write", spy)
+    src, _ = _jsonl(tmp_path, fixtures)
+    one = tmp_path / "one.jsonl"
+    assert main(["clean", "--jsonl", str(src), "--out", str(one), "-q"]) == 1
+    assert set(written) == {bytes}
+    for name in ("two.jsonl", "two.jsonl.gz"):
+        written.clear()
+        assert main(["clean", "--jsonl", str(src), "--out", str(tmp_path / name), "--jobs", "2", "-q"]) == 1
+        assert _read_jsonl(tmp_path / name) == _read_jsonl(one)
+        assert len(written) > 5 and set(written) == {etl.Spooled}
+        assert list(spool_root.iterdir()) == []
+    done = subprocess.run([sys.executable, "-m", "scrubber", "clean", "--jsonl", str(src), "--jobs", "2", "-q"],
+                          capture_output=True, check=False, env={**os.environ, "TMPDIR": str(spool_root)})
+    assert done.returncode == 1 and done.stdout == one.read_bytes()
+    assert list(spool_root.iterdir()) == []
+
+
+def test_a_chunk_that_cannot_be_spooled_goes_back_as_bytes(tmp_path) -> None:
+    from scrubber.etl import Spooled, _spooled
+
+    kept = _spooled(str(tmp_path), b"data")
+    assert isinstance(kept, Spooled) and Path(kept.path).read_bytes() == b"data"
+    assert _spooled(str(tmp_path / "gone"), b"data") == b"data"
+
+
+@pytest.mark.parametrize("refusal", [None, 0, 7])
+def test_output_appends_a_file_in_the_kernel_or_by_hand(tmp_path, monkeypatch, refusal) -> None:
+    """``Output.write_from`` appends a file's bytes after what was written before (still in
+    the writer's buffer); where ``sendfile`` refuses the output (at once, or after some
+    bytes) the rest is copied by hand; compressed outputs are written through."""
+    import errno
+
+    from scrubber.io import open_output
+
+    part = tmp_path / "part"
+    part.write_bytes(bytes(range(256)) * 40)
+    real = os.sendfile
+
+    def refusing(out, src, offset, count):
+        if refusal is not None and offset >= refusal:
+            raise OSError(errno.EINVAL, "no sendfile here")
+        return real(out, src, offset, min(count, 7))
+
+    monkeypatch.setattr(os, "sendfile", refusing)
+    for name in ("out.bin", "out.bin.gz"):
+        with open_output(str(tmp_path / name)) as out:
+            out.write(b"head")
+            out.write_from(str(part))
+            out.write(b"tail")
+        data = (tmp_path / name).read_bytes()
+        if name.endswith(".gz"):
+            data = gzip.decompress(data)
+        assert data == b"head" + part.read_bytes() + b"tail"
+
+
 def test_plain_files_are_read_by_the_workers_compressed_ones_by_the_parent(tmp_path, fixtures,
                                                                           monkeypatch) -> None:
     from scrubber.etl import Stats, _stream_tasks

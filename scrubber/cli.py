@@ -65,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="HTML: how the body is chosen (default auto: our scorer, trafilatura "
                             "only where it is unsure; scorer: fastest; trafilatura: every page)")
     clean.add_argument("--include-comments", action="store_true",
-                       help="HTML: keep reader comments under an article")
+                       help="keep reader comments under an article (HTML: their elements; text "
+                            "and HTML: a comment thread's header removes only itself)")
     clean.add_argument("--line-cache", type=_count, default=Config().line_cache, metavar="N",
                        help="lines whose match results are kept across documents, per process "
                             f"(0: none; default {Config().line_cache:,}; same results either way)")

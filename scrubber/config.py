@@ -70,7 +70,10 @@ class Config:
     #: HTML mode: a page with more elements than this is read as plain text (tags stripped,
     #: no main-content selection) and flagged ``html:too_many_elements``; bounds memory.
     max_html_elements: int = 200_000
-    #: HTML mode: keep reader comments under an article (they are not body by default).
+    #: Keep reader comments under an article (they are not body by default): in HTML mode
+    #: the comment elements stay in the main content; in both modes a comment thread's
+    #: header (``COM-CMT-*``: '12 thoughts on “…”', 'Leave a Reply') removes only itself,
+    #: not the thread below it.
     include_comments: bool = False
     #: HTML mode: how the main content is chosen. ``"auto"``: our scorer, with trafilatura
     #: consulted only on pages where the scorer is unsure (about one page in ten);

@@ -48,6 +48,11 @@ else:
         Block = PyBlock
 
 
+#: A front end's flag (``Document.flags``) of a forum or Q&A thread, whose replies are its
+#: content: comment-section rules keep them as they do under ``Config.include_comments``.
+DISCUSSION_FLAG = "page:discussion"
+
+
 @dataclass(slots=True)
 class Document:
     """The source text and its blocks, in order."""

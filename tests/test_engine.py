@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrubber import PackError, scrub
+from scrubber import Config, PackError, scrub
 from scrubber.engine.fold import fold, key
 from scrubber.engine.matcher import phrase_matcher
 
@@ -314,6 +314,35 @@ def test_a_league_table_does_not_cut_the_article_in_two(pure: bool) -> None:
     kept = result.text.splitlines()
     assert intro in kept and all(row in kept for row in rows)
     assert "Mayor unveils budget plan" in {r.text.strip() for r in result.removals if r.rule_id == "CTX-002"}
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_a_blog_comment_thread_is_cut_unless_comments_are_kept(pure: bool) -> None:
+    """A WordPress thread header ('12 thoughts on “…”') or its reply form's title cuts the
+    thread after enough body (COM-CMT-002); a counter ('12 Comments') only when most of the
+    body is above it (COM-CMT-003: under a headline it takes itself alone). With
+    ``include_comments`` a header removes only itself, in both engines."""
+    from scrubber import Scrubber
+
+    body = ("The council met on Tuesday and agreed a budget for the coming year, after a debate that "
+            "lasted most of the afternoon and touched on roads, schools and the library. ") * 3
+    replies = "\n".join(f"reader{i} says:\nI disagree with the plan, strongly, and so do my neighbours."
+                        for i in range(6))
+    for header in ("12 thoughts on “The council’s budget”", "Leave a Reply Cancel reply", "发表评论"):
+        doc = f"{body}\n\n{header}\n{replies}\n"
+        result = Scrubber(_pure=pure).scrub(doc)
+        assert result.text == body.strip(), header
+        assert {r.rule_id for r in result.removals} == {"COM-CMT-002"}
+        kept = Scrubber(Config(include_comments=True), _pure=pure).scrub(doc)
+        assert "reader5 says:" in kept.text and header not in kept.text
+        assert [r.text.strip() for r in kept.removals if r.rule_id.startswith("COM-CMT")] == [header]
+    two = "\n".join(replies.split("\n")[:4])  # (replies read as body: two keep the share above 0.6)
+    counted = Scrubber(_pure=pure).scrub(f"{body}\n\n12 Comments\n{two}\n")
+    assert counted.text == body.strip() and "COM-CMT-003" in {r.rule_id for r in counted.removals}
+    assert "reader0 says:" in Scrubber(_pure=pure).scrub(f"{body}\n\n12 Comments\n{replies}\n").text
+    lead = body.split(". ")[0] + "."
+    heading = Scrubber(_pure=pure).scrub(f"A headline\n12 Comments\n\n{lead}\n\n{body}\n")
+    assert "12 Comments" not in heading.text and body.strip() in heading.text
 
 
 @pytest.mark.parametrize("pure", [False, True])

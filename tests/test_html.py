@@ -117,6 +117,9 @@ def test_include_comments_keeps_comments(article: bytes) -> None:
     assert not any(r.rule_id == "DOM-COMMENTS-001" for r in result.removals)
     default = Scrubber(Config(packs=())).scrub_html(article, url=ARTICLE_URL)
     assert "Will they ever fix the leaking pipes" not in default.text
+    # With the packs: the thread's header ('3 Comments', a cut_rest rule) takes itself only.
+    packed = Scrubber(Config(include_comments=True)).scrub_html(article, url=ARTICLE_URL)
+    assert "Will they ever fix the leaking pipes" in packed.text and "3 Comments" not in packed.text
 
 
 def test_forum_replies_are_content(s: Scrubber) -> None:

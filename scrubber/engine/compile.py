@@ -265,6 +265,12 @@ class CompiledRules:
         #: or strip, 1 drop_list, 2 cut_rest) and cut_rest's min_body_chars (None: the share).
         self.scope_code = bytes({"head": 1, "tail": 2}.get(r.scope, 0) for r in self.rules)
         self.action_code = bytes({"drop_list": 1, "cut_rest": 2}.get(r.action, 0) for r in self.rules)
+        #: ... and the same where reader comments are kept (``Config.include_comments``, a
+        #: discussion page): a comment thread's header (a ``cut_rest`` of the comments
+        #: category) then takes itself only, not the thread below it.
+        self.action_code_comments_kept = bytes(
+            0 if r.action == "cut_rest" and r.category == "comments" else code
+            for r, code in zip(self.rules, self.action_code, strict=True))
         self.min_body = [r.min_body_chars for r in self.rules]
         #: Per rule: 1 when its category is a toolbar's (:data:`TOOLBAR`): a cut_rest marker with
         #: such lines on both sides is a button in a share bar, not a section's header.

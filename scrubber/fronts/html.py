@@ -15,7 +15,7 @@ import re
 from lxml import etree
 
 from ..config import Config
-from ..document import Block, Document
+from ..document import DISCUSSION_FLAG, Block, Document
 from .decode import decode_bytes
 from .dom import TooDeep, Unit, parse, render
 from .domrules import builtin_rules
@@ -75,7 +75,7 @@ def parse_html(html: bytes | bytearray | str, url: str | None = None,
     main = extend_split(units, select_main(root, units, url, config, flags), flags)
     discussion = is_discussion(root, url, units, main)
     if discussion:
-        flags.append("page:discussion")
+        flags.append(DISCUSSION_FLAG)
     if discussion or config.include_comments:
         # Replies are the content of a thread; comments are kept on request.
         main = [

@@ -6,6 +6,7 @@ import functools
 import itertools
 from collections.abc import Iterator
 
+from ...document import DISCUSSION_FLAG
 from ...rules.schema import Rule
 from ..docscan import DocScan
 from ..fold import core
@@ -21,6 +22,8 @@ except ImportError:  # no compiler at install: the Python loop
 LIST_MAX_ITEMS = 40
 #: ... each at most this long.
 LIST_ITEM_MAX_CHARS = 120
+#: ``CompiledRules.action_code``'s codes.
+_DROP_LIST, _CUT_REST = 1, 2
 
 
 def run(state: State) -> None:
@@ -42,16 +45,18 @@ def run(state: State) -> None:
     first, last = truthy_bounds(body)
     if first < 0:
         first = len(blocks)
+    keep_comments = state.config.include_comments or DISCUSSION_FLAG in state.flags
+    actions = rules.action_code_comments_kept if keep_comments else rules.action_code
     if _NATIVE is not None and rules.line_matcher is not None:
-        _NATIVE.apply_hits(hits, verdict, body, blocks, rules.scope_code, rules.action_code, rules.min_body,
+        _NATIVE.apply_hits(hits, verdict, body, blocks, rules.scope_code, actions, rules.min_body,
                            rules.verdicts, first, last, state.config.cut_rest_min_share, LIST_MAX_ITEMS,
                            LIST_ITEM_MAX_CHARS, rules.toolbar)
     else:
-        _apply_hits(state, hits, first, last)
+        _apply_hits(state, hits, first, last, actions)
     _spans(state, scan)
 
 
-def _apply_hits(state: State, hits: dict[int, list[int]], first: int, last: int) -> None:
+def _apply_hits(state: State, hits: dict[int, list[int]], first: int, last: int, actions: bytes) -> None:
     """Per matched block in order, not removed yet: the first of its rules whose scope admits
     it and that applies (``_passes.apply_hits`` in the native core)."""
     blocks, rules, verdict, body = state.doc.blocks, state.rules, state.verdict, state.body
@@ -64,10 +69,10 @@ def _apply_hits(state: State, hits: dict[int, list[int]], first: int, last: int)
             rule = rules.rules[ri]
             if not _in_scope(rule, index, first, last):
                 continue
-            if rule.action == "cut_rest" and body_before is None:
+            if actions[ri] == _CUT_REST and body_before is None:
                 body_before = list(itertools.accumulate((len(b.text) if body[b.index] else 0 for b in blocks),
                                                         initial=0))
-            if _apply(state, rule, ri, index, body_before or [], hits):
+            if _apply(state, rule, ri, actions[ri], index, body_before or [], hits):
                 break
 
 
@@ -115,11 +120,12 @@ def _in_scope(rule: Rule, index: int, first: int, last: int) -> bool:
     return True
 
 
-def _apply(state: State, rule: Rule, ri: int, index: int, body_before: list[int],
+def _apply(state: State, rule: Rule, ri: int, action: int, index: int, body_before: list[int],
            hits: dict[int, list[int]]) -> bool:
+    """Apply rule ``ri`` to block ``index`` by its ``action`` code (``action_code``)."""
     verdict = state.rules.verdicts[ri]
     blocks = state.doc.blocks
-    if rule.action == "cut_rest":
+    if action == _CUT_REST:
         if in_toolbar(hits, state.rules.toolbar, index):
             return False
         total = body_before[-1]
@@ -136,7 +142,7 @@ def _apply(state: State, rule: Rule, ri: int, index: int, body_before: list[int]
                 per_block[i] = verdict
         return True
     state.verdict[index] = verdict
-    if rule.action == "drop_list":
+    if action == _DROP_LIST:
         for b in blocks[index + 1 : index + 1 + LIST_MAX_ITEMS]:
             if state.body[b.index] or len(b.text) > LIST_ITEM_MAX_CHARS:
                 break

@@ -580,10 +580,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
         tasks: Iterator[Task] = _file_tasks(names, out_dir, suffix)
     else:
         tasks = _stream_tasks(kind, names, total, opts.fail_fast, ranged=pooled)
-    spooling = pooled and kind != "files"
     try:
-        with (tempfile.TemporaryDirectory(prefix="scrubber-", ignore_cleanup_errors=True) if spooling
-              else contextlib.nullcontext(None)) as spool:
+        with _spool_dir(pooled and kind != "files") as spool:
             _drain(tasks, _Sinks(out, out_dir, names, suffix), kind,
                    (scrubber, dataclasses.replace(opts, spool=spool)), total, args)
     except _Unwritable as exc:
@@ -592,6 +590,23 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if not args.quiet:
         print(summary(total, time.perf_counter() - started), file=sys.stderr)
     return 2 if total.stopped else 1 if total.failed else 0
+
+
+@contextlib.contextmanager
+def _spool_dir(wanted: bool) -> Iterator[str | None]:
+    """A temporary directory for the workers' output (:class:`Spooled`), removed with what
+    is left in it; None when not ``wanted`` or when it cannot be made (the output then
+    comes back through the pool's pipe, as bytes)."""
+    if not wanted:
+        yield None
+        return
+    try:
+        spool = tempfile.TemporaryDirectory(prefix="scrubber-", ignore_cleanup_errors=True)
+    except OSError:
+        yield None
+        return
+    with spool as path:
+        yield path
 
 
 def _drain(tasks: Iterator[Task], sinks: _Sinks, kind: str, state: tuple[Scrubber, EtlOptions], total: Stats,

@@ -539,12 +539,24 @@ def test_worker_output_is_spooled_through_files_and_none_is_left(tmp_path, fixtu
     assert list(spool_root.iterdir()) == []
 
 
-def test_a_chunk_that_cannot_be_spooled_goes_back_as_bytes(tmp_path) -> None:
+def test_a_chunk_that_cannot_be_spooled_goes_back_as_bytes(tmp_path, fixtures, monkeypatch) -> None:
+    """A chunk whose file cannot be written comes back as bytes; a run whose spool
+    directory cannot be made pipes every chunk back, with the same output."""
     from scrubber.etl import Spooled, _spooled
 
     kept = _spooled(str(tmp_path), b"data")
     assert isinstance(kept, Spooled) and Path(kept.path).read_bytes() == b"data"
     assert _spooled(str(tmp_path / "gone"), b"data") == b"data"
+    src, _ = _jsonl(tmp_path, fixtures)
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["clean", "--jsonl", str(src), "--out", str(one), "-q"]) == 1
+
+    def no_room(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("tempfile.TemporaryDirectory", no_room)
+    assert main(["clean", "--jsonl", str(src), "--out", str(two), "--jobs", "2", "-q"]) == 1
+    assert two.read_bytes() == one.read_bytes()
 
 
 @pytest.mark.parametrize("refusal", [None, 0, 7])

@@ -295,6 +295,33 @@ def test_repeats_alone_do_not_make_a_full_page_scrape(pure: bool) -> None:
 
 
 @pytest.mark.parametrize("pure", [False, True])
+def test_a_page_the_packs_barely_know_is_still_a_full_page_scrape(pure: bool) -> None:
+    """A Korean news page: forty menu entries no rule knows, an article, and a copyright
+    line and a date line that rules take -- two rule removals, fewer than a full-page scrape
+    of a covered language leaves. That many noise lines, half of the page, with two rule
+    removals still make a full-page scrape: the menus go (CTX-001/002). With one rule
+    removal, or thirty menu entries, the page is left to the rules."""
+    from scrubber import Scrubber
+    from scrubber.engine.passes import context
+
+    menu = [f"{word} {i}" for i, word in enumerate(["뉴스", "드라마", "예능", "영화", "가요", "연예", "공연", "문화"] * 5)]
+    article = ["주말 밤 9시 MBC와 SBS는 막장극의 대결로 붙는 경우가 흔하다. 현재 MBC는 이유리 주연의 드라마로 승부를 "
+               "보고 있으며 SBS는 다른 드라마가 종영을 앞두고 있다.",
+               "다만 이 드라마는 방영을 시작한 지 얼마 되지 않았지만 벌써 지쳐가는 인상이다. 여주인공의 연기는 "
+               "그녀의 히트작처럼 감정펀치다. 물론 그때그때 감정의 스파크를 일으키는 연기는 여전히 시선을 끈다."]
+    assert len(menu) >= context.NOISY_MIN_NOISE
+    notices = ["Copyright ⓒ Entermedia.co.kr. 무단전재 및 재배포 금지", "2019-11-20 12:00"]
+    scrubber = Scrubber(_pure=pure)
+    result = scrubber.scrub("\n".join(menu + article + notices))
+    assert result.text.splitlines() == article
+    assert {r.rule_id for r in result.removals} >= {"CTX-002", "COM-LGL-001"}
+    one_rule = scrubber.scrub("\n".join(menu + article + notices[:1]))
+    assert all(entry in one_rule.text.splitlines() for entry in menu)
+    fewer = scrubber.scrub("\n".join(menu[:30] + article + notices))
+    assert all(entry in fewer.text.splitlines() for entry in menu[:30])
+
+
+@pytest.mark.parametrize("pure", [False, True])
 def test_a_league_table_does_not_cut_the_article_in_two(pure: bool) -> None:
     """Rows holding three numbers or more are data too (a league table, quotes, a
     timetable), and do not count as a gap between body paragraphs: the short introduction

@@ -133,3 +133,49 @@ def test_a_builtin_pattern_is_compiled_on_first_use_only() -> None:
     assert lazy and not any(p.is_compiled for p in lazy)
     scrubber.scrub("Photo: Reuters\n\nA body paragraph that is long enough to stay where it is, with words.")
     assert 0 < sum(p.is_compiled for p in lazy) < len(lazy)
+
+
+def test_the_shipped_parse_cache_is_current_and_used() -> None:
+    """``packs/_parsed.json`` holds every built-in pack's parse under its file's SHA-256:
+    regenerate it with ``python tools/gen_pack_cache.py`` after changing a pack."""
+    import hashlib
+    import json
+    from importlib import resources
+
+    import tomllib
+
+    from scrubber.rules.schema import PARSE_CACHE
+
+    packs = Path(str(resources.files("scrubber.rules") / "packs"))
+    cache = json.loads((packs / PARSE_CACHE).read_text(encoding="utf-8"))
+    stale = "run python tools/gen_pack_cache.py"
+    assert set(cache) == {p.name for p in packs.glob("*.toml")}, stale
+    for path in packs.glob("*.toml"):
+        raw = path.read_bytes()
+        assert cache[path.name]["sha256"] == hashlib.sha256(raw).hexdigest(), (stale, path.name)
+        assert cache[path.name]["data"] == tomllib.loads(raw.decode("utf-8")), (stale, path.name)
+
+
+def test_a_stale_or_missing_cache_entry_is_read_from_the_toml(tmp_path) -> None:
+    """An entry whose SHA-256 is the file's is used as it is (here, a description changed in
+    the cache only shows through); one that is stale, missing or malformed is not: the TOML
+    is parsed, with its validation."""
+    import hashlib
+
+    import tomllib
+
+    from scrubber.rules.schema import _read_cache, load_cached, load_pack
+
+    path = tmp_path / "mine.toml"
+    path.write_text('[pack]\nname = "mine"\ndescription = "from the toml"\n[[rule]]\nid = "MINE-1"\n'
+                    'category = "share"\nmatch = "exact"\nphrases = ["share this"]\nmax_chars = 40\n', encoding="utf-8")
+    raw = path.read_bytes()
+    data = tomllib.loads(raw.decode("utf-8"))
+    data["pack"]["description"] = "from the cache"
+    good = {"mine.toml": {"sha256": hashlib.sha256(raw).hexdigest(), "data": data}}
+    assert load_cached(path, good).description == "from the cache"
+    for cache in ({"mine.toml": {"sha256": "0" * 64, "data": data}}, {}, {"mine.toml": ["not", "an", "entry"]}):
+        assert load_cached(path, cache) == load_pack(path, builtin=True)
+        assert load_cached(path, cache).description == "from the toml"
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+    assert _read_cache(tmp_path / "broken.json") == {} == _read_cache(tmp_path / "missing.json")

@@ -25,7 +25,7 @@ import numpy as np
 import regex
 
 from ..config import Config
-from ..rules.schema import Pack, Rule, builtin_pack_path, load_pack
+from ..rules.schema import Pack, Rule, load_builtin_packs, load_pack
 from .charset import DOMAIN, CharMasks, consumed_atoms
 from .docscan import ScanTables
 from .fold import core as core_key
@@ -127,7 +127,7 @@ def load_packs(config: Config) -> list[Pack]:
     """The built-in and extra packs named by ``config``; rule ids must be unique across them."""
     from ..errors import PackError
 
-    packs = [load_pack(builtin_pack_path(name), builtin=True) for name in config.packs]
+    packs = load_builtin_packs(config.packs)
     packs += [load_pack(path) for path in config.extra_packs]
     owner: dict[str, str] = {}
     for pack in packs:

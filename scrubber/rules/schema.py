@@ -7,7 +7,10 @@ A pack is a TOML file with a ``[pack]`` table and ``[[rule]]`` entries; see the 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -95,6 +98,41 @@ def builtin_pack_path(name: str) -> Path:
     if not path.is_file():
         raise PackError(f"no built-in pack named {name!r}", pack=name)
     return path
+
+
+#: The built-in packs' parses, shipped beside them (``tools/gen_pack_cache.py``): a pack
+#: file's entry is its SHA-256 and its parsed document. ``tomllib`` takes ~30 ms over the
+#: built-in packs, ``json`` ~1.5 ms: a tenth of every ``Scrubber()``'s start-up.
+PARSE_CACHE = "_parsed.json"
+
+
+def load_builtin_packs(names: Sequence[str]) -> list[Pack]:
+    """The built-in packs ``names`` in that order, each read from the shipped cache of their
+    parses where its entry is the file's (by SHA-256), else parsed from the TOML."""
+    cache = _read_cache(Path(str(resources.files("scrubber.rules") / "packs" / PARSE_CACHE)))
+    return [load_cached(builtin_pack_path(name), cache) for name in names]
+
+
+def load_cached(path: Path, cache: Mapping[str, Any]) -> Pack:
+    """:func:`load_pack` of the built-in pack file ``path``, its parse taken from ``cache``
+    (``{file name: {"sha256": ..., "data": ...}}``) when that entry is the file's."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return load_pack(path, builtin=True)  # (its own error)
+    entry = cache.get(path.name)
+    if isinstance(entry, dict) and entry.get("sha256") == hashlib.sha256(raw).hexdigest():
+        return parse_pack(entry["data"], str(path), builtin=True)
+    return load_pack(path, builtin=True)
+
+
+def _read_cache(path: Path) -> dict[str, Any]:
+    """The parse cache at ``path``, or an empty one (missing or unreadable: the TOML is read)."""
+    try:
+        cache = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return cache if isinstance(cache, dict) else {}
 
 
 def load_pack(path: str | Path, *, builtin: bool = False) -> Pack:

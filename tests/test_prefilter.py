@@ -99,6 +99,7 @@ def test_table_of_built_in_analyses_is_current() -> None:
     ``python tools/gen_prefilter_table.py`` after changing a pack's pattern or prefilter.py."""
     from scrubber import Config
     from scrubber.engine import prefilter
+    from scrubber.engine.charset import compute_atoms
     from scrubber.engine.compile import load_packs
 
     table = prefilter.known()
@@ -110,8 +111,12 @@ def test_table_of_built_in_analyses_is_current() -> None:
             assert prefilter.compute_starts(pattern) == answer, (stale, pattern)
         elif kind == "chars":
             assert prefilter.compute_chars(pattern) == answer, (stale, pattern)
+        elif kind == "atoms":
+            found = compute_atoms(pattern, valid=True)
+            assert (None if found is None else tuple(found)) == answer, (stale, pattern)
         else:
             assert prefilter.compute_required(pattern, symbols=kind == "symbols") == answer, (stale, pattern)
+    assert {kind for kind, _ in table} == {"required", "symbols", "starts", "chars", "atoms"}
     # A pattern outside the table is analysed on the spot.
     assert required_literals(r"^(?:zorblat|quimvex)\s+\d+$") == ("quimvex", "zorblat")
     assert start_literals(r"^[^\p{L}\p{N}]*zorblat\b") == ("zorblat",)
@@ -213,3 +218,16 @@ def test_generated_separator_starts(line: str) -> None:
     for pattern in (r"^[\s|/·•,+\-]*(?:facebook|x)(?:[\s|,\-]|facebook|x)*$", r"^[\s|\-]*x", r"^[.,]*?facebook\b"):
         _sound(pattern, line)
         _sound(pattern, line + "facebook")
+
+
+def test_the_charset_analysis_reads_the_table_for_a_rule_pattern(monkeypatch) -> None:
+    """``consumed_atoms(pattern, valid=True)`` (a rule's pattern) takes the table's answer
+    where it has one, and scans the pattern otherwise -- or when not told it is valid."""
+    from scrubber.engine import charset
+
+    pattern = r"^[^\p{L}\p{N}]*zorblat\s+\d+$"
+    scanned = charset.compute_atoms(pattern)
+    assert scanned is not None and charset.consumed_atoms(pattern, valid=True) == scanned
+    monkeypatch.setattr(charset, "known", lambda: {("atoms", pattern): ("[x]",)})
+    assert charset.consumed_atoms(pattern, valid=True) == ["[x]"]
+    assert charset.consumed_atoms(pattern) == scanned

@@ -478,8 +478,9 @@ _UNKNOWN = object()
 @functools.cache
 def known() -> dict[tuple[str, str], tuple[str, ...] | None]:
     """``(kind, pattern) -> answer`` for the patterns of the built-in packs (kind
-    ``required``, ``symbols``, ``starts`` or ``chars``); empty when the table is missing. A test checks
-    every entry against the computation and that every built-in pattern has its entries."""
+    ``required``, ``symbols``, ``starts``, ``chars`` or ``atoms`` -- :func:`.charset.consumed_atoms`);
+    empty when the table is missing. A test checks every entry against the computation and
+    that every built-in pattern has its entries."""
     try:
         rows = json.loads(TABLE.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -488,7 +489,7 @@ def known() -> dict[tuple[str, str], tuple[str, ...] | None]:
             for pattern, *answers in rows for kind, answer in zip(_KINDS, answers, strict=True)}
 
 
-_KINDS = ("required", "symbols", "starts", "chars")
+_KINDS = ("required", "symbols", "starts", "chars", "atoms")
 
 
 def compute_starts(pattern: str) -> tuple[str, ...] | None:

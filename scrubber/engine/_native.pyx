@@ -1313,6 +1313,9 @@ cdef uint64_t _walk(const _Src *src, Py_ssize_t n, const _Auto *A, _Line *L) noe
                 continue
         if t != _FAR:
             state = t & ~_REPORTS
+        elif c < <Py_UCS4> A.nroot and A.root[c] == -2:
+            state = 0  # (a character in no phrase: back to the root, which reports nothing)
+            continue
         else:
             state = _delta(A, state, c)  # (the root, where it lands, reports nothing: checked at build)
         live |= A.st[state].sbits

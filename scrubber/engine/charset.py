@@ -26,8 +26,6 @@ import regex
 
 from .prefilter import class_end, known
 
-_UNKNOWN = object()
-
 #: Code points the tables cover; characters above are never taken as evidence against a rule.
 #: The BMP and the supplementary multilingual plane (emoji, symbols): CJK Extension B and
 #: above are rare in web text, and covering them cost 0.2 s of every Scrubber's startup.
@@ -185,10 +183,10 @@ def consumed_atoms(pattern: str, *, valid: bool = False) -> list[str] | None:
     read from the prefilter table (:func:`.prefilter.known`: scanning them all took ~15 ms of
     every ``Scrubber()``).
     """
-    if valid:
-        found = known().get(("atoms", pattern), _UNKNOWN)
-        if found is not _UNKNOWN:
-            return None if found is None else list(found)  # type: ignore[arg-type]
+    table = known() if valid else {}
+    if ("atoms", pattern) in table:
+        found = table["atoms", pattern]
+        return None if found is None else list(found)
     return compute_atoms(pattern, valid=valid)
 
 

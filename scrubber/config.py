@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
-BUILTIN_PACKS: tuple[str, ...] = ("common", "zh", "en", "de", "fr", "es")
+BUILTIN_PACKS: tuple[str, ...] = ("common", "zh", "en", "de", "fr", "es", "pt", "it", "ru")
 #: The values of ``Config.main_content``.
 MAIN_CONTENT: tuple[str, ...] = ("auto", "scorer", "trafilatura")
 
@@ -19,7 +19,8 @@ class Config:
     arguments. Unknown option names are a ``TypeError``.
     """
 
-    #: Built-in packs to load, by name (``common``, ``zh``, ``en``, ``de``, ``fr``, ``es``).
+    #: Built-in packs to load, by name (``common``, ``zh``, ``en``, ``de``, ``fr``, ``es``, ``pt``,
+    #: ``it``, ``ru``).
     packs: tuple[str, ...] = BUILTIN_PACKS
     #: Extra user packs: paths of TOML files, loaded after the built-in ones.
     extra_packs: tuple[str, ...] = ()

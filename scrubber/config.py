@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
-BUILTIN_PACKS: tuple[str, ...] = ("common", "zh", "en", "de", "fr", "es", "pt", "it", "ru")
+BUILTIN_PACKS: tuple[str, ...] = ("common", "zh", "en", "de", "fr", "es", "pt", "it", "ru", "pl", "ja", "ko")
 #: The values of ``Config.main_content``.
 MAIN_CONTENT: tuple[str, ...] = ("auto", "scorer", "trafilatura")
 
@@ -20,7 +20,7 @@ class Config:
     """
 
     #: Built-in packs to load, by name (``common``, ``zh``, ``en``, ``de``, ``fr``, ``es``, ``pt``,
-    #: ``it``, ``ru``).
+    #: ``it``, ``ru``, ``pl``, ``ja``, ``ko``).
     packs: tuple[str, ...] = BUILTIN_PACKS
     #: Extra user packs: paths of TOML files, loaded after the built-in ones.
     extra_packs: tuple[str, ...] = ()

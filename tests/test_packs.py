@@ -59,6 +59,11 @@ def _write(tmp_path: Path, text: str, name: str = "pack.toml") -> str:
         ('match = "exact"\nphrases = "x"', "phrases", "list of non-empty strings"),
         ('match = "exact"\nphrases = ["x"]\nunit = "span"', "unit", "needs match = 'regex'"),
         ('match = "exact"\nphrases = ["x"]\naction = "strip"', "action", "needs unit = 'span'"),
+        # Patterns see the folded line: an uppercase, traditional-Chinese or full-width literal
+        # never matches (COM-CTL-002's Japanese '編集' never did, until 2026-12-01).
+        ("match = \"regex\"\npattern = '^Copyright \\d{4}'", "pattern", "literal 'C' can never match"),
+        ("match = \"regex\"\npattern = '^關於我們$'", "pattern", "where it is '关'"),
+        ("match = \"regex\"\npattern = '^来源：'", "pattern", "literal '：' can never match"),
     ],
 )
 def test_invalid_rule_names_file_rule_and_field(tmp_path, body, field, message) -> None:
@@ -179,3 +184,22 @@ def test_a_stale_or_missing_cache_entry_is_read_from_the_toml(tmp_path) -> None:
         assert load_cached(path, cache).description == "from the toml"
     (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
     assert _read_cache(tmp_path / "broken.json") == {} == _read_cache(tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "unfoldable"),
+    [
+        (r"^copyright \d{4}", []),
+        (r"(?i)^Copyright", []),  # case-insensitive: its case never matters
+        (r"(?P<Year>\d{4})-(?P=Year)", []),  # group names are not literals
+        (r"\p{Han}+\N{EM DASH}\x{2014}\x41\u00C0", []),  # nor are escapes' arguments
+        (r"[A-Z関]x{2,3}", []),  # a class may hold what folding removes (it is only unused)
+        (r"(?<=Foo)bar(?#Comment)", ["F"]),
+        ("a\xa0b", ["\xa0"]),  # blanks fold to a space
+        ("關於", ["關", "於"]),
+    ],
+)
+def test_unfoldable_literals(pattern: str, unfoldable: list[str]) -> None:
+    from scrubber.rules.schema import unfoldable_literals
+
+    assert unfoldable_literals(pattern) == unfoldable

@@ -24,6 +24,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from ..engine.fold import fold, key
+from ..engine.prefilter import class_end
 from ..errors import PackError
 
 SCOPES = ("head", "tail", "anywhere")
@@ -328,6 +329,11 @@ def _check_pattern(pattern: str, fail: Any, max_chars: int | None) -> None:
         compiled = regex.compile(pattern)
     except (regex.error, RecursionError, OverflowError) as exc:
         raise fail("pattern", f"invalid regex: {exc}") from None
+    unfolded = unfoldable_literals(pattern)
+    if unfolded:
+        c = unfolded[0]
+        raise fail("pattern", f"the literal {c!r} can never match: rules see the folded line, where it "
+                   f"is {fold(c)!r} (write the folded form; phrases are folded for you, patterns not)")
     if compiled.search("") is not None:
         raise fail("pattern", "matches the empty string, so it would match every line")
     if all(compiled.search(probe) for probe in _ANY_LINE):
@@ -341,6 +347,55 @@ def _check_pattern(pattern: str, fail: Any, max_chars: int | None) -> None:
             raise fail(
                 "pattern", f"too slow on the probe input {probe[:40]!r}... (catastrophic backtracking?)"
             ) from None
+
+
+#: Escapes whose argument is in braces (``\\p{Han}``, ``\\N{EM DASH}``, ``\\x{2014}``) or
+#: angle brackets (``\\g<name>``), and those followed by a fixed number of hex digits.
+_BRACED_ESCAPES = {"p": "{}", "P": "{}", "N": "{}", "x": "{}", "g": "<>", "k": "<>"}
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+
+
+def unfoldable_literals(pattern: str) -> list[str]:
+    """The literal characters of ``pattern`` (outside escapes, classes and group syntax) that
+    folding changes (uppercase, full-width forms, traditional Chinese, no-break spaces): a
+    line is folded before the patterns see it, so such a literal never matches. With a
+    case-insensitive flag, letters whose only change is their case are fine."""
+    ignore_case = regex.search(r"\(\?[a-zA-Z]*i[a-zA-Z]*[:)]", pattern) is not None
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            e = pattern[i + 1 : i + 2]
+            i += 2
+            if e in _BRACED_ESCAPES and pattern[i : i + 1] == _BRACED_ESCAPES[e][0]:
+                close = pattern.find(_BRACED_ESCAPES[e][1], i)
+                i = n if close < 0 else close + 1
+            elif e in _HEX_ESCAPES:
+                i += _HEX_ESCAPES[e]
+            continue
+        if c == "[":
+            i = class_end(pattern, i) if pattern.count("]", i) else n
+            continue
+        if c == "(" and pattern[i + 1 : i + 2] == "?":
+            i += 2
+            named = pattern[i : i + 1] == "<" and pattern[i + 1 : i + 2] not in ("=", "!")
+            if pattern[i : i + 2] in ("P<", "P=") or named:  # a group's name: skipped
+                i = pattern.find(")" if pattern[i + 1] == "=" else ">", i) + 1 or n
+            elif pattern[i : i + 1] == "#":
+                i = pattern.find(")", i) + 1 or n
+            else:  # flags and the group's kind: letters, '-', then ':' or ')' (or '=', '!', '>', '|')
+                while i < n and (pattern[i].isalpha() or pattern[i] == "-"):
+                    i += 1
+            continue
+        if c == "{" and regex.match(r"\{\d*(?:,\d*)?\}", pattern[i:]):  # a counted repeat
+            i = pattern.index("}", i) + 1
+            continue
+        folded = fold(c)
+        if folded != c and not (ignore_case and folded == c.lower()):
+            out.append(c)
+        i += 1
+    return out
 
 
 def _structural_probes(pattern: str) -> list[str]:

@@ -264,6 +264,14 @@ def test_a_list_the_article_introduces_is_no_menu(pure: bool) -> None:
     for table in (dates, ["The band's 50th anniversary tour dates:", *dates[:2], "Tickets", *dates[2:]]):
         result = scrubber.scrub(_full_page(table))
         assert set(dates) <= {r.text.strip() for r in result.removals if r.rule_id == "CTX-002"}
+    # Short items that go on the introduction's sentence (lowercase: "cabbage") are items
+    # too; short capitalised entries ("Kabar Islam") stay a menu's, introduced or not.
+    foods = ["alcohol in any form", "sugar in any form", "cabbage", "peas", "starchy vegetables"]
+    result = scrubber.scrub(_full_page(["Foods you must not eat on this diet:", *foods]))
+    assert all(food in result.text.splitlines() for food in foods)
+    names = ["Ummati Press", "Salafy Tobat", "Kabar Islam", "Syiar Islam"]
+    result = scrubber.scrub(_full_page(["Read the other portals of our network:", *names]))
+    assert set(names) <= {r.text.strip() for r in result.removals if r.rule_id == "CTX-002"}
 
 
 @pytest.mark.parametrize("pure", [False, True])

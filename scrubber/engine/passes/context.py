@@ -307,8 +307,9 @@ def items_in_article(state: State, kinds: bytes, lo: int, hi: int) -> bytes:
     blocks between ``lo`` and ``hi`` that an introduction opens (a kept line ending in ``:``
     or an ellipsis: "Tour dates:", "Because once you understand my approach …", just above
     the run or its own first line) and whose every line reads as an item of content -- kept
-    so far, :data:`ITEM_MIN_WORDS` words or :data:`ITEM_MIN_CJK` CJK characters at least,
-    :data:`ITEM_MAX_CHARS` at most. A menu is words and has no introduction; a teaser list has
+    so far, :data:`ITEM_MAX_CHARS` at most, and :data:`ITEM_MIN_WORDS` words or
+    :data:`ITEM_MIN_CJK` CJK characters at least or going on the introduction's sentence
+    (:func:`_item`). A menu is words and has no introduction; a teaser list has
     long lines but no introduction either (its header, if any, went with a rule)."""
     verdict, blocks, source = state.verdict, state.doc.blocks, state.doc.source
     out = None
@@ -331,5 +332,18 @@ def _introduces(source: str, block: Block) -> bool:
 
 
 def _item(text: str) -> bool:
-    return len(text) <= ITEM_MAX_CHARS and (
-        len(text.split()) >= ITEM_MIN_WORDS or len(CJK.findall(text)) >= ITEM_MIN_CJK)
+    """An item of content: long enough (:data:`ITEM_MIN_WORDS` words, :data:`ITEM_MIN_CJK`
+    CJK characters), or of any length when it goes on the sentence the introduction opened --
+    its first letter lowercase, or of a script without case that is not CJK ("Forbidden
+    foods: | alcohol in any form | cabbage", an Arabic verse). A menu's entries and a list's
+    headings are capitalised ("Tickets", "Kabar Islam"): they stay noise."""
+    if len(text) > ITEM_MAX_CHARS:
+        return False
+    if len(text.split()) >= ITEM_MIN_WORDS or len(CJK.findall(text)) >= ITEM_MIN_CJK:
+        return True
+    first = _FIRST_LETTER.search(text)
+    return first is not None and (first.group().islower() or (
+        not first.group().isupper() and not first.group().istitle() and not CJK.match(first.group())))
+
+
+_FIRST_LETTER = regex.compile(r"\p{L}")

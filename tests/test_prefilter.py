@@ -58,9 +58,9 @@ def test_builtin_patterns_on_their_examples() -> None:
 # against lines from the same characters.
 _ATOMS = ["ab", "re:", "x", "中文", "©", "a b", r"\d", r"\s", "[ab]", "[^a]", ".", r"\.", "c",
           "[|•·]", "[x-z]", "[©:]", "[a-]", "[|]", r"[\s|]", "[中©]", "[:/]", "[0-9]", r"\(", "[(:]",
-          "[^:|]", "[(-+]", r"\d+"]
+          "[^:|]", "[(-+]", r"\d+", "[-/.]", "[/.-]", r"[\d,.]", "[0-9.]", r"[^\d,]"]
 _PIECES = ["ab", "re:", "x", "中文", "©", "c", "1", " ", ".", "a", "b", "e", ":", "|", "•", "y", "-",
-           "/", "(", ")", "*", "+", "2", "٣"]
+           "/", "(", ")", "*", "+", "2", "٣", ",", "%"]
 
 
 @st.composite
@@ -160,6 +160,15 @@ def test_required_chars() -> None:
     assert compute_chars(r"^(?:more|next)\s*:\s+stories$") == (":",)
     assert compute_chars(r"^(?:more|next)\s*stories$") is None  # (optional whitespace)
     assert compute_chars(r"^[^\s]+$") is None and compute_chars(r"^[\s\S]+$") is None
+    # A '-' first or last in a class is a hyphen, not a range: a date's separators (the
+    # digits alone passed every line holding one: '11', '$164.99' searched for a date).
+    assert compute_chars(r"^[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}$") == ("-", ".", "/")
+    assert compute_chars(r"^\d+[/.-]\d+$") == ("-", ".", "/")
+    assert compute_chars(r"^[a-z]+$") is None and compute_chars(r"^x[^-/]y$") is None
+    # A class of a digit (or whitespace) and symbols: one of them.
+    assert compute_chars(r"^[\d,.]+[km]?\s*(?:shares?|likes?)$") == (",", ".", DIGIT)
+    assert compute_chars(r"^[0-9.]+%$") == ("%",)
+    assert compute_chars(r"^[^\d]+$") is None and compute_chars(r"^[^\s\d]x$") is None
 
 
 def test_start_literals_read_past_optional_groups() -> None:

@@ -404,14 +404,23 @@ class _Parser:
             return _Info(None, frozenset({DIGIT}))
         if self.mode == "starts" and chars in ("0-9", "\\d"):
             return _literal(START_DIGIT)
-        if self.mode == "chars" and "\\s" in chars:  # ``[\\s|/·]``: whitespace or one of the symbols
-            rest = chars.replace("\\s", "")
+        if self.mode == "chars" and ("\\s" in chars or "\\d" in chars or "0-9" in chars):
+            # ``[\\s|/·]``, ``[\\d,.]``: whitespace or a digit, or one of the symbols.
+            classes = {SPACE} if "\\s" in chars else set()
+            classes |= {DIGIT} if "\\d" in chars or "0-9" in chars else set()
+            rest = chars.replace("\\s", "").replace("\\d", "").replace("0-9", "")
             if not rest or _plain_class(rest, self.mode):
-                return _Info(None, frozenset({SPACE, *rest}))
+                return _Info(None, frozenset({*classes, *rest}))
             return _ANY
-        if self.mode in ("alnum", "starts") or not _plain_class(chars, self.mode):
+        if self.mode in ("alnum", "starts"):
             return _ANY
-        return _Info(frozenset(chars), None, frozenset(chars), frozenset(chars))
+        # A '-' first or last in the class is itself, not a range: ``[-/.]`` is one of three.
+        hyphen = len(chars) > 1 and (chars[0] == "-" or chars[-1] == "-")
+        body = chars[1:] if hyphen and chars[0] == "-" else chars[:-1] if hyphen else chars
+        if not _plain_class(body, self.mode):
+            return _ANY
+        members = frozenset(body) | ({"-"} if hyphen else frozenset())
+        return _Info(members, None, members, members)
 
     def escape(self) -> _Info:
         c = self.p[self.i + 1]

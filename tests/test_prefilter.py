@@ -229,6 +229,25 @@ def test_generated_separator_starts(line: str) -> None:
         _sound(pattern, line + "facebook")
 
 
+def test_start_literals_read_past_leading_punctuation() -> None:
+    """Escaped punctuation after the start (each optional or not, blanks after it) is what
+    ``core`` strips: '(Reporting by ...' starts its core with 'reporting'. A repeated one is
+    not read past."""
+    assert start_literals(r"^[^\p{L}\p{N}]*\(\s*(?:additional\s+)?(?:reporting|writing)\s+by\s+\S") == (
+        "additional", "reporting", "writing")
+    assert start_literals(r"^\[?\s*foo") == ("foo",)
+    assert start_literals(r"^\(+foo") is None and start_literals(r"^\(\s*\w+") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["(", "[", " ", "-", "reporting", "by", "x", "a", "1", "\u3000", "."]),
+                max_size=8).map("".join))
+def test_generated_punctuation_starts(line: str) -> None:
+    for pattern in (r"^[^\p{L}\p{N}]*\(\s*(?:a\s+)?reporting\s+by\s+x", r"^\s*\[?\(?\s*by", r"^\(\s+x"):
+        _sound(pattern, line)
+        _sound(pattern, line + "reporting by x")
+
+
 def test_the_charset_analysis_reads_the_table_for_a_rule_pattern(monkeypatch) -> None:
     """``consumed_atoms(pattern, valid=True)`` (a rule's pattern) takes the table's answer
     where it has one, and scans the pattern otherwise -- or when not told it is valid."""

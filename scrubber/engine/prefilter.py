@@ -564,13 +564,28 @@ def _after_start(branch: str) -> str | None:
         i = end
     separated = _after_separator_class(branch, i)
     if separated is not None:
-        return separated
+        return _past_punctuation(separated)
     for skip in _SKIPS:
         if branch.startswith(skip, i):
             rest = branch[i + len(skip):]
             # A skip token followed by a quantifier would not be the token read here.
-            return None if rest[:1] in ("*", "+", "?", "{") else rest
+            return None if rest[:1] in ("*", "+", "?", "{") else _past_punctuation(rest)
     return None
+
+
+def _past_punctuation(rest: str) -> str:
+    """``rest`` after its leading escaped punctuation (``\\(``, ``\\[``, each optional or
+    not) and the blanks after each: ``core`` strips every leading character that is no
+    letter or digit, so ``^[^\\p{L}\\p{N}]*\\(\\s*reporting`` starts its core with 'reporting'."""
+    while len(rest) >= 2 and rest[0] == "\\" and not rest[1].isalnum() and not rest[1].isspace():
+        rest = rest[2:]
+        if rest[:1] == "?":
+            rest = rest[1:]
+        for blank in (r"\s*", r"\s+"):
+            if rest.startswith(blank):
+                rest = rest[len(blank):]
+                break
+    return rest  # (a quantifier left at its head, ``\\(+``, fails the reading after: no literals)
 
 
 def _after_separator_class(branch: str, i: int) -> str | None:

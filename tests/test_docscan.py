@@ -108,7 +108,8 @@ def test_prose_over_long_and_cjk_lines() -> None:
     [(r"^[^\p{L}\p{N}]*(?:more|read more)\b", ("more", "read")), (r"^\s*(?=x)ab|^c", ("ab", "c")),
      (r"^[^\p{L}\p{N}]*(?:more)?x", ("morex", "x")), (r"^[^\p{L}\p{N}]*(?:\d)?x", ("x", START_DIGIT + "x")),
      (r"^[^\p{L}\p{N}]*(?:\w)?x", None), (r"^a|b", None),
-     (r"^[^\p{L}\p{N}]*-x", None), (r"^[^\p{L}\p{N}]*+x", None)],
+     # (a symbol after the start is what core strips: read past since 2026-12-01)
+     (r"^[^\p{L}\p{N}]*-x", ("x",)), (r"^[^\p{L}\p{N}]*+x", None)],
 )
 def test_start_literals(pattern: str, literals: tuple[str, ...] | None) -> None:
     assert start_literals(pattern) == literals

@@ -236,14 +236,17 @@ def test_start_literals_read_past_leading_punctuation() -> None:
     assert start_literals(r"^[^\p{L}\p{N}]*\(\s*(?:additional\s+)?(?:reporting|writing)\s+by\s+\S") == (
         "additional", "reporting", "writing")
     assert start_literals(r"^\[?\s*foo") == ("foo",)
+    assert start_literals(r"^[^\p{L}\p{N}]*©\s*reuters$") == ("reuters",)  # a plain symbol too
+    assert start_literals(r"^.foo") is None  # ('.' is any character: it may be the core's first)
     assert start_literals(r"^\(+foo") is None and start_literals(r"^\(\s*\w+") is None
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["(", "[", " ", "-", "reporting", "by", "x", "a", "1", "\u3000", "."]),
+@given(st.lists(st.sampled_from(["(", "[", " ", "-", "reporting", "by", "x", "a", "1", "\u3000", ".", "©"]),
                 max_size=8).map("".join))
 def test_generated_punctuation_starts(line: str) -> None:
-    for pattern in (r"^[^\p{L}\p{N}]*\(\s*(?:a\s+)?reporting\s+by\s+x", r"^\s*\[?\(?\s*by", r"^\(\s+x"):
+    for pattern in (r"^[^\p{L}\p{N}]*\(\s*(?:a\s+)?reporting\s+by\s+x", r"^\s*\[?\(?\s*by", r"^\(\s+x",
+                    r"^[^\p{L}\p{N}]*©\s*by", r"^-?x", r"^.by"):
         _sound(pattern, line)
         _sound(pattern, line + "reporting by x")
 

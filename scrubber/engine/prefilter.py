@@ -455,6 +455,8 @@ class _Parser:
 #: Characters that make a class more than a list of characters (negation, ranges, escapes,
 #: nesting and set operations, POSIX classes).
 _CLASS_SYNTAX = frozenset("^-\\[]&~:")
+#: Characters with a meaning of their own outside a class.
+_SYNTAX = frozenset("\\^$.|?*+()[]{}")
 
 
 def _plain_class(chars: str, mode: str) -> bool:
@@ -574,11 +576,16 @@ def _after_start(branch: str) -> str | None:
 
 
 def _past_punctuation(rest: str) -> str:
-    """``rest`` after its leading escaped punctuation (``\\(``, ``\\[``, each optional or
+    """``rest`` after its leading punctuation (``\\(``, ``\\[``, ``©``, each optional or
     not) and the blanks after each: ``core`` strips every leading character that is no
     letter or digit, so ``^[^\\p{L}\\p{N}]*\\(\\s*reporting`` starts its core with 'reporting'."""
-    while len(rest) >= 2 and rest[0] == "\\" and not rest[1].isalnum() and not rest[1].isspace():
-        rest = rest[2:]
+    while rest:
+        if rest[0] == "\\" and len(rest) >= 2 and not rest[1].isalnum() and not rest[1].isspace():
+            rest = rest[2:]
+        elif rest[0] not in _SYNTAX and not rest[0].isalnum() and not rest[0].isspace():
+            rest = rest[1:]  # (a plain symbol: '©', '»')
+        else:
+            break
         if rest[:1] == "?":
             rest = rest[1:]
         for blank in (r"\s*", r"\s+"):

@@ -197,6 +197,7 @@ def test_a_stale_or_missing_cache_entry_is_read_from_the_toml(tmp_path) -> None:
         (r"(?<=Foo)bar(?#Comment)", ["F"]),
         ("a\xa0b", ["\xa0"]),  # blanks fold to a space
         ("關於", ["關", "於"]),
+        ("[[]x", []),  # a valid class whose '[' is a member: read without an error
     ],
 )
 def test_unfoldable_literals(pattern: str, unfoldable: list[str]) -> None:

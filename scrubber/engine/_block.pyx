@@ -11,7 +11,13 @@ lines are matched and judged by the native core from the source, and never read 
 The native helpers read the fields directly (``text_length`` without making the text).
 """
 
+cimport cython
 
+
+# A text document makes and frees a Block per line: dead Blocks wait on a free list for the
+# next document instead of going back to the allocator (callgrind over the development
+# texts: 462.0M -> 453.0M instructions a pass, -1.9%; 4,096 kept measured the same).
+@cython.freelist(512)
 cdef class Block:
     """One non-blank line of the source (or one DOM block rendered as a line).
 

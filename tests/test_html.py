@@ -145,6 +145,36 @@ def test_discussion_schema_org_detected(s: Scrubber) -> None:
     assert "Reply number 3" in result.text
 
 
+@pytest.mark.parametrize("url", [
+    "https://www.developers.pub/faq/1274706",
+    "https://zhidao.baidu.com/question/123.html",
+    "https://wenda.so.com/q/1530000",
+    "https://ask.example.com/item/42",
+    "https://example.com/answers/how-to-upgrade",
+])
+def test_question_and_answer_urls_are_discussions(s: Scrubber, url: str) -> None:
+    # A Q&A page's answers sit in comment containers; its question is short.
+    answers = "".join(
+        f'<div class="comment"><p>Answer {i}: the mapper in this project is mybatis, so no '
+        f"jpa repository is needed; add a mapper next to the existing ones.</p></div>"
+        for i in range(2)
+    )
+    page = ("<html><body><h1>How to add a page?</h1><div class='question'><p>I added a "
+            "controller and a repository, and the application no longer starts: a bean of "
+            "type TestRe could not be found. What did I do wrong, and how should a new "
+            "feature be added to this project? I tried EnableJpaRepositories on the "
+            "application class, and it still fails at start-up with the same message, "
+            "so I am stuck.</p></div>"
+            f"{answers}</body></html>")
+    result = s.scrub_html(page, url=url)
+    assert "page:discussion" in result.flags
+    assert "Answer 1: the mapper" in result.text
+    # The same page under an article's address: the answers are comments.
+    article = s.scrub_html(page, url="https://www.example.com/2024/01/06/news/page.html")
+    assert "page:discussion" not in article.flags
+    assert "Answer 1: the mapper" not in article.text
+
+
 def test_short_blog_post_with_many_comments_is_not_a_forum(s: Scrubber) -> None:
     comments = "".join(
         f'<li class="comment"><div class="comment-body"><p>Comment {i}: thanks for the update, '

@@ -29,7 +29,8 @@ LINKS = ("DOM-LINKS-001", "navigation")
 LINK_RUN = 3
 LINK_SHARE = 0.35
 _FORUM_URL = re.compile(
-    r"(?:^|[/.])(?:bbs|forums?|tieba|club)\.|/(?:bbs|forums?|threads?|topics?|t|questions?|discuss(?:ion)?s?)/"
+    r"(?:^|[/.])(?:bbs|forums?|tieba|club|zhidao|wenda|ask|answers)\."
+    r"|/(?:bbs|forums?|threads?|topics?|t|questions?|discuss(?:ion)?s?|faq|ask|answers?|wenda|q)/"
     r"|(?:view|show|disp)(?:thread|topic|bbs)|forumthread|thread-\d",
     re.I,
 )
@@ -227,8 +228,9 @@ def extend_split(units: list[Unit], main: list[bool], flags: list[str]) -> list[
 def is_discussion(root: etree._Element, url: str | None, units: list[Unit], main: list[bool]) -> bool:
     """A forum thread or Q&A page, where the replies are the content.
 
-    By URL (``bbs``, ``forum``, ``thread``...), by schema.org type, or because the main
-    content outside comment containers is short next to the comments -- unless the page
+    By URL (``bbs``, ``forum``, ``thread``, Q&A paths ``faq``, ``ask``, ``wenda``...), by
+    schema.org type, or because the main content outside comment containers is short next
+    to the comments -- unless the page
     carries a blog's comment-section markup (a short post above many comments is a post).
     """
     if url and _FORUM_URL.search(url):

@@ -190,6 +190,31 @@ def test_short_blog_post_with_many_comments_is_not_a_forum(s: Scrubber) -> None:
     assert "Comment 7" not in result.text
 
 
+def test_long_figcaption_is_a_caption_not_prose(s: Scrubber) -> None:
+    caption = ("Functional areas of the module: crew quarters, exercise, hygiene, dining, "
+               "workstation, galley, medical supplies, life support and stowage, in two zones "
+               "of habitable volume, the quarters used for the whole mission and the rest "
+               "only while the crew is awake and active. ") * 2
+    body = "".join(
+        f"<p>Paragraph {i} of the article explains how a crew would hibernate on the way to "
+        "Mars, in plain sentences with commas, full stops and no links at all.</p>"
+        for i in range(8)
+    )
+    page = (f"<html><body><article><h1>Hibernating astronauts</h1>{body[:len(body) // 2]}"
+            f"<figure><img src='a.jpg'><figcaption>{caption}Credit: ESA</figcaption></figure>"
+            f"{body[len(body) // 2:]}</article></body></html>")
+    result = s.scrub_html(page)
+    assert "Paragraph 7 of the article" in result.text
+    assert "Functional areas of the module" not in result.text
+    assert any(r.category == "caption" and "Functional areas" in r.text for r in result.removals)
+    # A gallery whose captions are most of the page keeps them: they are its content.
+    gallery = ("<html><body><h1>Gallery</h1>"
+               + "".join(f"<figure><img src='{i}.jpg'><figcaption>Picture {i}. {caption}"
+                         "</figcaption></figure>" for i in range(3))
+               + "</body></html>")
+    assert "Picture 2. Functional areas" in s.scrub_html(gallery).text
+
+
 def test_body_split_over_sibling_containers(s: Scrubber) -> None:
     def part(n: int) -> str:
         return "".join(

@@ -295,14 +295,19 @@ def verdicts(units: list[Unit], main: list[bool], config: Config,
             acc = inside.setdefault(unit.rule_el, [0, 0])
             acc[0] += len(unit.text)
             acc[1] += unit.link_chars
+    # A figcaption is a caption however long, unless the captions are most of the page (a
+    # gallery): long link-free text in one protects it only then.
+    captions = sum(len(u.text) for u, m in zip(units, main, strict=True) if m and _figcaption(u))
+    strict_captions = captions < PROTECT_SHARE * total
     out: list[tuple[str, str] | None] = []
     for i, (unit, is_main) in enumerate(zip(units, main, strict=True)):
         rule = unit.rule
         if rule is not None and keep_comments and rule.category == "comments":
             rule = None
-        if rule is not None and _protected(inside.get(unit.rule_el), total):
+        caption = strict_captions and rule is not None and _figcaption(unit)
+        if rule is not None and _protected(inside.get(unit.rule_el), total, prose=not caption):
             rule = None
-        if rule is not None and is_main and len(unit.text) >= PROSE_CHARS and (
+        if rule is not None and not caption and is_main and len(unit.text) >= PROSE_CHARS and (
             unit.link_chars < 0.2 * len(unit.text)
         ):
             rule = None
@@ -344,12 +349,18 @@ def orphan_headings(units: list[Unit], out: list[tuple[str, str] | None]) -> Non
         nxt = i
 
 
-def _protected(acc: list[int] | None, total: int) -> bool:
-    """A matched container holding most of the main content, or a run of link-free prose."""
+def _figcaption(unit: Unit) -> bool:
+    """A figcaption's text matched by a caption rule."""
+    return unit.tag == "figcaption" and unit.rule is not None and unit.rule.category == "caption"
+
+
+def _protected(acc: list[int] | None, total: int, prose: bool = True) -> bool:
+    """A matched container holding most of the main content, or (``prose``) a run of
+    link-free prose."""
     if not acc:
         return False
     text, link = acc
-    return text >= PROTECT_SHARE * total or (text >= PROTECT_PROSE and link < 0.1 * text)
+    return text >= PROTECT_SHARE * total or (prose and text >= PROTECT_PROSE and link < 0.1 * text)
 
 
 def build(units: list[Unit], marks: list[tuple[str, str] | None], title: str | None,

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scrubber import Config, Scrubber
-from scrubber.engine.charset import class_members, consumed_atoms, domain_text
+from scrubber.engine.charset import admits_all, class_members, consumed_atoms, domain_text
 from scrubber.engine.compile import Budget, _start_regex
 from scrubber.engine.docscan import DocScan
 from scrubber.engine.fold import core, fold
@@ -225,3 +225,25 @@ def test_fold_codes_are_the_fold_table() -> None:
     expected[: len(FOLD_TABLE)] = [ord(t) if isinstance(t, str) else t for t in FOLD_TABLE]
     codes = FOLD_CODES
     assert (codes == expected).all() and (codes != np.arange(0x110000)).sum() > 9000
+
+
+def test_admits_all_reads_every_atom() -> None:
+    assert admits_all(["[a-z]", "\\s", "\\d"], "ab 12")
+    assert not admits_all(["[a-z]", "\\s"], "ab 12")
+    assert not admits_all(["[a-z]"], "a\U00030001")  # (beyond the tables: never admitted)
+    assert admits_all([], "") and not admits_all([], "a")
+
+
+def test_condition_bits_go_to_conditions_that_can_block_a_line() -> None:
+    """A whole-line pattern whose characters include all common text (printable ASCII, CJK
+    punctuation and ideographs) would block next to no line: it gets no condition bit, so
+    the 64 go to rules whose bit saves searches (a date line of month names and digits)."""
+    loose = _RULES.rules.index(next(r for r in _RULES.rules if r.id == "ZH-DAT-009"))
+    tight = _RULES.rules.index(next(r for r in _RULES.rules if r.id == "EN-DAT-004"))
+    assert loose in _RULES.anchored and tight in _RULES.anchored
+    assert loose not in _RULES.condition
+    assert tight in _RULES.condition
+    # The bit's work: a line of the month rule's anchor with a letter its pattern cannot
+    # consume is blocked, so never searched.
+    _, scan = _scan(["November 20, 2019 kwz"])
+    assert scan.blocked[0] & _RULES.condition[tight]

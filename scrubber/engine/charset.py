@@ -266,6 +266,17 @@ def domain_text() -> str:
     return np.arange(DOMAIN, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
 
 
+def admits_all(atoms: Sequence[str], text: str) -> bool:
+    """Every character of ``text`` is matched by one of the single-character ``atoms``."""
+    packed = np.zeros_like(_members(atoms[0])) if atoms else None
+    if packed is None:
+        return not text
+    for atom in set(atoms):
+        packed |= _members(atom)
+    ok = np.unpackbits(packed, count=DOMAIN).view(bool)
+    return all(ord(ch) < DOMAIN and ok[ord(ch)] for ch in text)
+
+
 def members(atom: str) -> np.ndarray:
     """Which code points of the domain the single-character regex ``atom`` matches (bool)."""
     return np.unpackbits(_members(atom), count=DOMAIN).view(bool)

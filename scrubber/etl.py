@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import math
 import os
 import re
 import stat
@@ -154,15 +155,60 @@ def unreadable(exc: BaseException) -> ItemError:
 
 def _dumps(obj: object) -> bytes:
     """One JSON line, UTF-8. A lone surrogate (a record's ``"\\ud800"`` escape, common in
-    scraped text) cannot be UTF-8: that record is written with ``\\u`` escapes instead."""
+    scraped text) cannot be UTF-8: that record is written with ``\\u`` escapes instead.
+    ValueError for a number JSON cannot write (infinite or NaN: see :func:`_rewritten`)."""
     try:
         return (_ENCODER.encode(obj) + "\n").encode("utf-8")
     except UnicodeEncodeError:
-        return (json.dumps(obj) + "\n").encode("ascii")
+        return (json.dumps(obj, allow_nan=False) + "\n").encode("ascii")
 
 
 #: json.dumps(obj, ensure_ascii=False) builds an encoder a call: one, kept (stateless).
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
+#: (allow_nan=False: Python would write 1e999 read from a record as Infinity, not JSON.)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
+def _rewritten(line: bytes, record: dict[str, Any], added: dict[str, Any]) -> bytes:
+    """The record with ``added`` (replacing fields of the same names), serialised again. A
+    number a float cannot hold (``1e999``; or ``NaN``, ``Infinity``, which Python reads
+    though JSON has none) is written back as the line had it, not as ``Infinity``."""
+    record.update(added)
+    try:
+        return _dumps(record)
+    except ValueError:
+        pass
+    raw: list[str] = []
+
+    def number(text: str) -> object:
+        value = float(text)
+        if math.isfinite(value):
+            return value
+        raw.append(text)
+        return _RawNumber(len(raw) - 1)
+
+    try:
+        source: str | bytes = line.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:  # (UTF-16/32: json.loads reads the bytes, as jsonl_chunk did)
+        source = line
+    exact = json.loads(source, parse_float=number, parse_constant=number)
+    exact.update(added)
+    token = f"\x00{os.getpid()}:{id(raw)}:"
+    text = json.dumps(exact, ensure_ascii=False, default=lambda o: f"{token}{o.index}")
+    quoted = re.escape(json.dumps(token, ensure_ascii=False)[:-1])
+    text = re.sub(quoted + r'(\d+)"', lambda m: raw[int(m.group(1))], text)
+    try:
+        return (text + "\n").encode("utf-8")
+    except UnicodeEncodeError:  # (a lone surrogate: \u escapes, as _dumps writes it)
+        return (re.sub(r"[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text) + "\n").encode("utf-8")
+
+
+class _RawNumber:
+    """A record's number that a float cannot hold, by its index in the list of their texts."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
 
 
 def _annotate(record: dict[str, Any], result: Result | None, error: ItemError | None,
@@ -245,8 +291,7 @@ def jsonl_chunk(state: tuple[Scrubber, EtlOptions], where: str, block: bytes) ->
             added = _added(done.result, error, opts)
             written = _spliced(line, record, added) if utf8 else None
             if written is None:
-                record.update(added)
-                written = _dumps(record)
+                written = _rewritten(line, record, added)
             out.append(written)
         if error is not None:
             stats.fail(where, error, n)

@@ -653,6 +653,25 @@ def test_records_keep_their_fields_byte_for_byte(tmp_path, scrubber: Scrubber) -
     assert rows[3]["clean_text"] == scrubber.scrub("a \ud800 b").text
 
 
+def test_a_record_written_again_keeps_numbers_a_float_cannot_hold(tmp_path) -> None:
+    """A record that already has a field the output sets is serialised again: a number beyond
+    a float (1e999, which Python reads as inf) is written back as the input had it, never as
+    ``Infinity`` (not JSON); the other numbers and fields as before."""
+    lines = [
+        b'{"text": "plain words", "clean_text": 1, "big": 1e999, "neg": -1E400, "x": 1.5, "n": 7}',
+        b'{"text": "more plain words", "title": "t", "ok": 2.5}',
+    ]
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_bytes(b"\n".join(lines) + b"\n")
+    assert main(["clean", "--jsonl", str(src), "--out", str(out), "-q"]) == 0
+    written = out.read_bytes().split(b"\n")[:-1]
+    assert b"Infinity" not in out.read_bytes()
+    assert b'"big": 1e999' in written[0] and b'"neg": -1E400' in written[0]
+    rows = [json.loads(line) for line in written]  # (Python reads 1e999 back as inf)
+    assert rows[0]["clean_text"] == "plain words" and rows[0]["x"] == 1.5 and rows[0]["n"] == 7
+    assert rows[1] == {"text": "more plain words", "title": None, "ok": 2.5, "clean_text": "more plain words"}
+
+
 def test_an_output_that_would_overwrite_its_input_is_refused(tmp_path, fixtures, capsys, monkeypatch) -> None:
     """``--out`` naming an input (by any path) would truncate it before it is read: the run
     stops with exit 2 and the input intact. Text files cleaned into their own directory are

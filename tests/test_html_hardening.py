@@ -373,3 +373,16 @@ def test_a_wrong_http_label_does_no_harm_where_the_page_says_better(encoding: st
     head = f'<meta charset="{meta}">' if meta else ""
     page = f"<html><head>{head}</head><body><p>{body}</p></body></html>"
     assert body in decode_bytes(page.encode(encoding), transport)[0]
+
+
+@pytest.mark.parametrize("label", ["rot13", "base64", "hex", "zlib", "idna", "punycode", "undefined", "bz2"])
+def test_a_charset_label_naming_no_charset_of_text_is_ignored(label: str) -> None:
+    """Python's codecs include transforms and codecs that cannot decode a page; a page (or
+    its transport) naming one is read as if it named none, never an exception (a fuzz run
+    found LookupError, UnicodeError and UnicodeDecodeError here)."""
+    body = "<p>Café owners on the river say the summer was the busiest in ten years.</p>"
+    page = f'<html><head><meta charset="{label}"></head><body>{body}</body></html>'.encode()
+    for result in (S.scrub_html(page), S.scrub_html(body.encode(), charset=label),
+                   S.scrub_html(body.encode(), charset=f"text/html; charset={label}\x00")):
+        assert "Café owners on the river" in result.text
+        assert "decoded:utf-8" in result.flags

@@ -62,13 +62,30 @@ def content_type_charset(content_type: str | None) -> str | None:
 
 
 def codec_for(label: str) -> str | None:
-    """A Python codec name for a charset label, or None if unknown."""
+    """A Python codec name for a charset label, or None if unknown or no charset of text:
+    Python's codecs include transforms (``base64``, ``zlib``, ``rot13``) and codecs that
+    cannot decode a page's bytes (``idna``, ``punycode``, ``undefined``), which a page's own
+    label may name."""
     label = label.strip().strip("\"'").lower()
-    label = _ALIASES.get(label, label)
+    return _charset_codec(_ALIASES.get(label, label))
+
+
+@functools.lru_cache(maxsize=256)
+def _charset_codec(label: str) -> str | None:
     try:
-        return codecs.lookup(label).name
-    except LookupError:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):  # (ValueError: a NUL in the label)
         return None
+    if not getattr(info, "_is_text_encoding", True):  # (bytes-to-bytes and str-to-str transforms)
+        return None
+    try:  # every byte, and markup: a charset of text decodes them (replacing what it must)
+        _PROBE.decode(info.name, errors="replace")
+    except Exception:  # (UnicodeError, or anything a third-party codec raises)
+        return None
+    return info.name
+
+
+_PROBE = bytes(range(256)) + b"<p>\xc3\xa9</p>"
 
 
 def declared_charset(raw: bytes) -> str | None:

@@ -208,6 +208,14 @@ CASES: tuple[Case, ...] = (
     Case("html_100k_nested_divs", "html",
          lambda: html_page("<div>" * 100_000 + "deep text" + "</div>" * 100_000).encode()),
     Case("html_45k_br", "html", lambda: html_page("line<br>" * 45_000).encode()),
+    # Too deep for the tree, so stripped by pattern: openers never closed, each of which a
+    # lazy pattern read to the end of the page (quadratic: 19,000 templates took 30 s).
+    Case("html_40k_unclosed_templates", "html",
+         lambda: ("<p>body text first</p>" + "<template>" * 40_000 + "<p>body text last</p>").encode()),
+    Case("html_deep_then_80k_unclosed_comments", "html",
+         lambda: ("<div>" * 3000 + "<p>body text</p>" + "<!--" * 80_000).encode()),
+    Case("html_deep_then_40k_unclosed_tags", "html",
+         lambda: ("<div>" * 3000 + "<p>body text</p>" + "<p " * 40_000).encode()),
     Case("html_1m_tiny_elements", "html", lambda: html_page("<i>x</i>" * 1_000_000).encode()),
     Case("html_20mb_article", "html",
          lambda: html_page("".join(f"<p>{p}</p>" for p in big_prose_text(20_000_000).split("\n\n")))

@@ -386,3 +386,25 @@ def test_a_charset_label_naming_no_charset_of_text_is_ignored(label: str) -> Non
                    S.scrub_html(body.encode(), charset=f"text/html; charset={label}\x00")):
         assert "Café owners on the river" in result.text
         assert "decoded:utf-8" in result.flags
+
+
+def test_pattern_stripping_takes_invisible_elements_and_keeps_unclosed_text() -> None:
+    """The fallback for pages too deep for the tree strips script, style, noscript and
+    template elements and comments as the lazy pattern it replaces did (same output on
+    random mixes of openers, closers and text), in linear time; an opener never closed
+    keeps the text after it."""
+    import random
+    import re
+
+    from scrubber.fronts.html import _strip_invisible
+
+    lazy = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
+    parts = ["<script>", "</script>", "<SCRIPT type=x>", "</script >", "<style>", "</style>", "<!--", "-->",
+             "<noscript>", "</noscript>", "<template>", "</template>", "text ", "<p>", "<scriptx>", "<!-", "->"]
+    rng = random.Random(5)
+    for _ in range(2000):
+        page = "".join(rng.choice(parts) for _ in range(rng.randint(0, 30)))
+        assert _strip_invisible(page) == lazy.sub(" ", page), page
+    page = "<p>first</p>" + "<template>" * 9000 + "<p>last words</p>"
+    result = scrubber.scrub_html(page)
+    assert "html:too_deep" in result.flags and "last words" in result.text

@@ -177,6 +177,32 @@ def test_regex_time_budget_skips_and_names_the_rule(tmp_path) -> None:
     assert result.text.endswith("q" * 5000)
 
 
+@pytest.mark.parametrize("error", [MemoryError, RecursionError])
+def test_a_user_search_that_fails_for_want_of_stack_skips_its_rule(tmp_path, error: type) -> None:
+    """The regex module raises MemoryError when a recursive pattern's backtracking outgrows
+    its stack: the rule goes for the rest of the document, as one that timed out, instead
+    of the exception escaping scrub()."""
+    from scrubber.engine.compile import Budget
+    from scrubber.rules.schema import load_pack
+
+    pack = tmp_path / "p.toml"
+    pack.write_text('[[rule]]\nid = "DEEP-1"\ncategory = "x"\nmatch = "regex"\n'
+                    "pattern = '^zorbling$'\nmax_chars = 40\n", encoding="utf-8")
+    rule = load_pack(pack).rules[0]
+
+    class Failing:
+        def search(self, text: str, timeout: float | None = None) -> None:
+            raise error
+
+        def finditer(self, text: str, timeout: float | None = None) -> list:
+            raise error
+
+    budget = Budget(1.0)
+    assert budget.search(rule, Failing(), "zorbling") is None
+    assert budget.finditer(rule, Failing(), "zorbling") == []
+    assert budget.timed_out[0] == "DEEP-1"
+
+
 def test_a_user_pack_named_like_a_builtin_stays_under_the_budget(tmp_path) -> None:
     pack = tmp_path / "zh.toml"
     pack.write_text('[pack]\nname = "zh"\n[[rule]]\nid = "SLOW-3"\ncategory = "x"\nmatch = "regex"\n'

@@ -64,6 +64,9 @@ def _write(tmp_path: Path, text: str, name: str = "pack.toml") -> str:
         ("match = \"regex\"\npattern = '^Copyright \\d{4}'", "pattern", "literal 'C' can never match"),
         ("match = \"regex\"\npattern = '^關於我們$'", "pattern", "where it is '关'"),
         ("match = \"regex\"\npattern = '^来源：'", "pattern", "literal '：' can never match"),
+        # A recursive pattern whose backtracking grows without bound: the regex module raised
+        # MemoryError out of Scrubber() until 2026-12-01 (found by a fuzz run).
+        ("match = \"regex\"\npattern = '(?R)?x'", "pattern", "unbounded recursion"),
     ],
 )
 def test_invalid_rule_names_file_rule_and_field(tmp_path, body, field, message) -> None:
@@ -75,6 +78,15 @@ def test_invalid_rule_names_file_rule_and_field(tmp_path, body, field, message) 
     err = info.value
     assert (err.pack, err.rule_id, err.field) == (path, "BAD-001", field)
     assert path in str(err) and "BAD-001" in str(err) and field in str(err)
+
+
+@pytest.mark.parametrize(("rid", "category"), [("NL-001\\n", "share"), ("NL-001", "share\\n")])
+def test_id_and_category_with_a_trailing_newline_are_refused(tmp_path, rid: str, category: str) -> None:
+    """'$' matches before a final newline: 'share\\n' passed as a category, so its removals
+    carried 'share\\n' and ignore=('share',) did not turn the rule off."""
+    body = f'[[rule]]\nid = "{rid}"\ncategory = "{category}"\nmatch = "exact"\nphrases = ["x y"]\nmax_chars = 40\n'
+    with pytest.raises(PackError, match=r"field .(id|category)."):
+        Scrubber(Config(extra_packs=(_write(tmp_path, body),)))
 
 
 def test_invalid_toml_and_missing_file(tmp_path) -> None:

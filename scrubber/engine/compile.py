@@ -70,7 +70,9 @@ class Budget:
         start = time.perf_counter()
         try:
             return pattern.search(text, timeout=self.remaining)
-        except TimeoutError:
+        except (TimeoutError, RecursionError, MemoryError):
+            # (MemoryError: the regex module's answer to a recursive pattern, '(?R)?x',
+            # whose backtracking outgrows its stack: the rule goes, as one that timed out.)
             self.timed_out.append(rule.id)
             return None
         finally:
@@ -85,7 +87,7 @@ class Budget:
         start = time.perf_counter()
         try:
             return list(pattern.finditer(text, timeout=self.remaining))
-        except TimeoutError:
+        except (TimeoutError, RecursionError, MemoryError):
             self.timed_out.append(rule.id)
             return []
         finally:

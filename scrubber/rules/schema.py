@@ -40,8 +40,9 @@ _RULE_KEYS = {
     "id", "name", "category", "description", "scope", "unit", "match", "phrases", "pattern",
     "max_chars", "action", "examples", "min_body_chars",
 }
-_ID = regex.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
-_CATEGORY = regex.compile(r"^[a-z][a-z0-9-]{0,31}$")
+# (\Z, not $: "$" also matches before a final newline, and "share\n" is no category.)
+_ID = regex.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}\Z")
+_CATEGORY = regex.compile(r"^[a-z][a-z0-9-]{0,31}\Z")
 #: Inputs a pattern must get through quickly (catastrophic backtracking probe).
 _PROBES = ("a" * 2000 + "!", "1" * 2000 + "x", " " * 2000 + "x", "啊" * 2000 + "?", "a " * 1000 + "!")
 _PROBE_TIMEOUT = 0.25
@@ -334,10 +335,13 @@ def _check_pattern(pattern: str, fail: Any, max_chars: int | None) -> None:
         c = unfolded[0]
         raise fail("pattern", f"the literal {c!r} can never match: rules see the folded line, where it "
                    f"is {fold(c)!r} (write the folded form; phrases are folded for you, patterns not)")
-    if compiled.search("") is not None:
-        raise fail("pattern", "matches the empty string, so it would match every line")
-    if all(compiled.search(probe) for probe in _ANY_LINE):
-        raise fail("pattern", "matches any line (e.g. 'x', 'Hello world.', '中文。')")
+    try:
+        if compiled.search("", timeout=_PROBE_TIMEOUT) is not None:
+            raise fail("pattern", "matches the empty string, so it would match every line")
+        if all(compiled.search(probe, timeout=_PROBE_TIMEOUT) for probe in _ANY_LINE):
+            raise fail("pattern", "matches any line (e.g. 'x', 'Hello world.', '中文。')")
+    except (TimeoutError, MemoryError, RecursionError, OverflowError) as exc:
+        raise fail("pattern", f"fails on a probe line ({type(exc).__name__}: unbounded recursion?)") from None
     for probe in (*_PROBES, *_structural_probes(pattern)):
         if max_chars is not None:  # the rule never sees a longer line
             probe = probe[-max_chars:]
@@ -347,6 +351,9 @@ def _check_pattern(pattern: str, fail: Any, max_chars: int | None) -> None:
             raise fail(
                 "pattern", f"too slow on the probe input {probe[:40]!r}... (catastrophic backtracking?)"
             ) from None
+        except (MemoryError, RecursionError, OverflowError) as exc:
+            raise fail("pattern", f"fails on the probe input {probe[:40]!r}... "
+                       f"({type(exc).__name__}: unbounded recursion?)") from None
 
 
 #: Escapes whose argument is in braces (``\\p{Han}``, ``\\N{EM DASH}``, ``\\x{2014}``) or

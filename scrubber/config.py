@@ -11,6 +11,15 @@ BUILTIN_PACKS: tuple[str, ...] = ("common", "zh", "en", "de", "fr", "es", "pt", 
 MAIN_CONTENT: tuple[str, ...] = ("auto", "scorer", "trafilatura")
 
 
+_MAX_INT = 2**62
+_MAX_BUDGET = 1e9
+
+
+def _real(value: object) -> bool:
+    """An int or float (not a bool, a str or a Decimal)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """Every option of a :class:`~scrubber.Scrubber`.
@@ -90,20 +99,29 @@ class Config:
             object.__setattr__(self, name, tuple(str(v) for v in value))
         for name in ("max_removed_share", "cut_rest_min_share"):
             share = getattr(self, name)
-            if not 0.0 <= float(share) <= 1.0:
-                raise ValueError(f"{name} must be between 0 and 1, got {share!r}")
+            if not _real(share) or not 0.0 <= share <= 1.0:
+                raise ValueError(f"{name} must be a number between 0 and 1, got {share!r}")
+            object.__setattr__(self, name, float(share))
         if self.main_content not in MAIN_CONTENT:
             choices = ", ".join(MAIN_CONTENT)
             raise ValueError(f"main_content must be one of {choices}, got {self.main_content!r}")
-        if not self.regex_budget > 0:  # also rejects NaN
-            raise ValueError(f"regex_budget must be positive, got {self.regex_budget!r}")
+        # (An upper bound: a budget of 1e400 seconds overflowed the timer inside scrub.)
+        if not _real(self.regex_budget) or not 0 < self.regex_budget <= _MAX_BUDGET:  # (rejects NaN)
+            raise ValueError(f"regex_budget must be a number of seconds in (0, {_MAX_BUDGET:g}], "
+                             f"got {self.regex_budget!r}")
+        object.__setattr__(self, "regex_budget", float(self.regex_budget))
+        # (Integers are read as C 64-bit ones by the native core: bounded here, not there.)
         for name in ("max_input_chars", "max_html_elements", "dup_min_chars", "contained_min_chars",
                      "body_min_cjk", "body_min_words"):
             value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        if not isinstance(self.line_cache, int) or isinstance(self.line_cache, bool) or self.line_cache < 0:
-            raise ValueError(f"line_cache must be a non-negative integer, got {self.line_cache!r}")
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= _MAX_INT:
+                raise ValueError(f"{name} must be a positive integer up to 2**62, got {value!r}")
+        if (not isinstance(self.line_cache, int) or isinstance(self.line_cache, bool)
+                or not 0 <= self.line_cache <= _MAX_INT):
+            raise ValueError(f"line_cache must be an integer from 0 to 2**62, got {self.line_cache!r}")
+        for name in ("dedup", "repair", "title", "context", "include_comments"):
+            if not isinstance(getattr(self, name), bool):
+                raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
 
     def replace(self, **changes: Any) -> Config:
         """A copy with some options changed (unknown names are a TypeError)."""

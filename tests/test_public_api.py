@@ -106,6 +106,27 @@ def test_bad_option_values() -> None:
         Config(max_removed_share=2.0)
 
 
+@pytest.mark.parametrize("options", [
+    # Values that passed the checks and then failed inside scrub (a fuzz run, 2026-12-01):
+    # a share given as a str, a Decimal or astronomically large budget, integers beyond what
+    # the native core reads as C int64.
+    {"max_removed_share": "0.5"}, {"cut_rest_min_share": "0.5"},
+    {"regex_budget": __import__("decimal").Decimal(1)}, {"regex_budget": 10**400},
+    {"dup_min_chars": 2**63}, {"contained_min_chars": 2**63}, {"body_min_cjk": 2**63},
+    {"body_min_words": 2**63}, {"line_cache": 2**63}, {"dedup": []}, {"title": "no"},
+])
+def test_option_values_that_would_fail_inside_scrub_are_refused(options: dict) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        Config(**options)
+
+
+def test_option_values_at_their_bounds_work() -> None:
+    config = Config(max_removed_share=1, regex_budget=2, dup_min_chars=2**62, contained_min_chars=2**62,
+                    body_min_cjk=2**62, line_cache=2**62)
+    assert config.max_removed_share == 1.0 and isinstance(config.regex_budget, float)
+    assert Scrubber(config).scrub("Some words, long enough to be a line.\n" * 3).text
+
+
 def test_options_change_behaviour() -> None:
     assert "點擊關閉提示" in clean(DOC, ignore=("control",))
     assert "點擊關閉提示" not in clean(DOC)

@@ -16,19 +16,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 R = TypeVar("R")
 Task = tuple[Any, ...]
 
-#: What pickling a task's arguments raises when one of them does not pickle.
-_UNPICKLABLE = (pickle.PicklingError, TypeError, AttributeError)
 
 
 def resolve_jobs(jobs: int | None) -> int:
@@ -133,12 +130,18 @@ class _Pools:
     def outcome(self, fut: Future[Any], task: Task) -> Any:
         try:
             return fut.result()
-        except _UNPICKLABLE:  # (the task never reached a worker: run it here)
-            return self.fn(self.state, *task)
         except BrokenProcessPool:
             if self.crashed is None:
                 raise
             return self._alone(task)
+        except CancelledError:
+            raise
+        except Exception:
+            # The task never made the trip: an argument that does not pickle raises whatever
+            # its pickling raises (PicklingError, TypeError, RecursionError for deep nesting,
+            # anything from a __reduce__), and the task functions catch every item's own
+            # errors. Run it here, as jobs=1 would.
+            return self.fn(self.state, *task)
 
     def _alone(self, task: Task) -> Any:
         """Run ``task`` in a pool of its own: its result, or ``crashed(task)`` if it kills

@@ -130,6 +130,26 @@ def test_records_that_do_not_pickle_are_cleaned_all_the_same(scrubber: Scrubber,
     assert [g.result for g in got] == [scrubber.scrub(t) for t in (text, text, text, text * 2)]
 
 
+class _RefusesPickling:
+    def __reduce__(self) -> tuple:
+        raise ValueError("not today")
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_items_whose_pickling_raises_anything_run_here(scrubber: Scrubber, ordered) -> None:
+    """Pickling raises whatever a __reduce__ raises, and RecursionError for deep nesting: such
+    an item runs in this process as with jobs=1 (these two ended the whole run, 2026-12-01)."""
+    text = "Share this article\n\nA body paragraph that is long enough to stay where it is, surely."
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    items = [text, {"text": text, "meta": deep}, _RefusesPickling(), text * 2]
+    one = [(g.index, g.ok, g.result, g.error and g.error.reason) for g in scrubber.scrub_many(items, jobs=1)]
+    two = sorted(scrubber.scrub_many(items, jobs=2, chunksize=1, ordered=ordered), key=lambda g: g.index)
+    assert [(g.index, g.ok, g.result, g.error and g.error.reason) for g in two] == one
+    assert one[2][3] == "wrong-type" and one[1][1]
+
+
 def _dies_on(state: object, x: object) -> object:
     """A task function for the pool tests: kills its worker on "die"."""
     import os

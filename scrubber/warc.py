@@ -119,6 +119,8 @@ def _http_page(url: str | None, date: str | None, record_id: str | None, warc_ty
     reader unusable, which would end the file there; this way that page alone fails."""
     from fastwarc.warc import WarcRecord
 
+    if _not_a_page(block):  # (before the parse, which fails on an image's odd encoding)
+        return None
     kind = " ".join((warc_type or "application/http").split()).encode("utf-8", "replace")  # (one header line)
     head = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n"
     rec = WarcRecord.from_bytes(head % (kind, len(block)) + block)

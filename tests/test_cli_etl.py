@@ -311,6 +311,34 @@ def test_warc_readers_agree(tmp_path, write_warc) -> None:
     assert [p.url for p in _iter_warcio(str(path))] == ["https://e.com/"]
 
 
+def test_warc_responses_that_are_no_page_are_skipped_whatever_their_encoding(tmp_path) -> None:
+    """An image sent with 'Content-Encoding: gzip' but a plain body, or a PDF under 70 KB of
+    headers, is no page: skipped by both readers (FastWARC's HTTP parse failed on them first,
+    and each was reported as a failed page, exit 1)."""
+    pytest.importorskip("fastwarc")
+    pytest.importorskip("warcio")
+    from scrubber.warc import _iter_fastwarc, _iter_warcio
+
+    def record(url: str, http: bytes) -> bytes:
+        head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
+                f"WARC-Date: 2026-12-01T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:{abs(hash(url))}>\r\n"
+                f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(http)}\r\n\r\n")
+        return head.encode() + http + b"\r\n\r\n"
+
+    png = b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Encoding: gzip\r\n\r\n\x89PNG\r\n\x1a\nnot gzip"
+    pdf = (b"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nX-Pad: " + b"p" * 70_000
+           + b"\r\n\r\n%PDF-1.4 body")
+    html = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>A page.</p></body></html>"
+    path = tmp_path / "mixed.warc"
+    path.write_bytes(record("https://e.com/i.png", png) + record("https://e.com/d.pdf", pdf)
+                     + record("https://e.com/", html))
+    for read in (_iter_fastwarc, _iter_warcio):
+        assert [(p.url, p.error) for p in read(str(path))] == [("https://e.com/", None)]
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "--warc", str(path), "--out", str(out), "-q"]) == 0
+    assert [r["url"] for r in _read_jsonl(out)] == ["https://e.com/"]
+
+
 def test_single_file_html_is_detected(tmp_path, capsys) -> None:
     from scrubber.cli import looks_like_html, main
 

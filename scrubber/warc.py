@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -123,20 +124,48 @@ def _http_page(url: str | None, date: str | None, record_id: str | None, warc_ty
         return None
     kind = " ".join((warc_type or "application/http").split()).encode("utf-8", "replace")  # (one header line)
     head = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n"
-    rec = WarcRecord.from_bytes(head % (kind, len(block)) + block)
+    record = head % (kind, len(block)) + block
+    rec = WarcRecord.from_bytes(record)
     try:
-        rec.parse_http(auto_decode="all")
+        # Chunks undone here, gzip below (FastWARC's own gzip reading hands back a body cut
+        # short as if whole); LF-only header lines read as a browser reads them.
+        rec.parse_http(auto_decode="transfer", quirks_mode=True)
     except OSError as exc:  # (HTTP headers that do not parse: a page we cannot read)
         return WarcPage(url, date, record_id, None, b"", f"{type(exc).__name__}: {exc}")
     http = rec.http_headers
     ctype = http.get("Content-Type") if http is not None else None
     if not _is_html(ctype):
         return None
+    encoding = " ".join((http.get("Content-Encoding") or "").lower().split())
     try:
+        if encoding and encoding not in ("gzip", "x-gzip", "identity"):  # (deflate, br, zstd)
+            rec = WarcRecord.from_bytes(record)
+            rec.parse_http(auto_decode="all", quirks_mode=True)
         body = rec.reader.read()
     except OSError as exc:
         return WarcPage(url, date, record_id, ctype, b"", f"{type(exc).__name__}: {exc}")
+    if encoding in ("gzip", "x-gzip"):
+        body, error = gunzip_body(body)
+        if error is not None:
+            return WarcPage(url, date, record_id, ctype, b"", error)
     return WarcPage(url, date, record_id, ctype, body)
+
+
+def gunzip_body(data: bytes) -> tuple[bytes, str | None]:
+    """An HTTP body sent as gzip, decompressed: ``(body, None)``, or ``(b"", error)`` for a
+    stream that breaks or ends before its end (a body cut short is no page: it was cleaned
+    as one, a fragment). Bytes that are not gzip data are the body as it is (a server's
+    label over a plain body, as warcio reads it)."""
+    if not data.startswith(b"\x1f\x8b"):
+        return data, None
+    unzip = zlib.decompressobj(wbits=31)
+    try:
+        body = unzip.decompress(data)
+    except zlib.error as exc:
+        return b"", f"error: {exc}"
+    if not unzip.eof:
+        return b"", "EOFError: the gzip body ends before its end"
+    return body, None
 
 
 def _iter_warcio(name: str) -> Iterator[WarcPage]:
@@ -194,7 +223,10 @@ def _warcio_body(rec: Any) -> tuple[bytes, str | None]:
         # (Made in here: warcio 1.7-1.8 cannot make its brotli decompressor with brotli >= 1.1)
         reader = _strict_reader()(rec.raw_stream, decomp_type=encoding, raise_exceptions=True)
         reader.not_chunked = not chunked
-        return reader.read(), None
+        body = reader.read()
+        if getattr(reader.decompressor, "eof", True) is False:  # (zlib's: gzip, deflate)
+            return b"", f"EOFError: the {encoding} body ends before its end"
+        return body, None
     except Exception as exc:  # (ChunkedDataException, zlib.error, brotli's: the body cannot be read)
         return b"", f"{type(exc).__name__}: {exc}"
 

@@ -311,6 +311,43 @@ def test_warc_readers_agree(tmp_path, write_warc) -> None:
     assert [p.url for p in _iter_warcio(str(path))] == ["https://e.com/"]
 
 
+def _response(url: str, http: bytes) -> bytes:
+    """One WARC response record (plain) holding the HTTP message ``http``."""
+    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
+            f"WARC-Date: 2026-12-01T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:{len(url)}-{len(http)}>\r\n"
+            f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(http)}\r\n\r\n")
+    return head.encode() + http + b"\r\n\r\n"
+
+
+def test_warc_gzip_bodies_cut_short_fail_and_plain_ones_under_the_label_are_read(tmp_path) -> None:
+    """A gzip body that ends before its end is a fragment of a page: ``undecodable`` (it was
+    cleaned as the page, by both readers); a whole one is the page; a plain body under the
+    gzip label is read as it is -- by both readers alike."""
+    pytest.importorskip("fastwarc")
+    pytest.importorskip("warcio")
+    import gzip
+
+    from scrubber.warc import _iter_fastwarc, _iter_warcio
+
+    page = b"<html><body>" + b"<p>The river rose slowly through the night.</p>" * 200 + b"</body></html>"
+    zipped = gzip.compress(page)
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n"
+    path = tmp_path / "gz.warc"
+    path.write_bytes(_response("https://e.com/cut", head + zipped[:100]) + _response("https://e.com/whole", head + zipped)
+                     + _response("https://e.com/plain", head + page))
+    for read in (_iter_fastwarc, _iter_warcio):
+        pages = list(read(str(path)))
+        assert [(p.url, p.error) for p in pages] == [
+            ("https://e.com/cut", "EOFError: the gzip body ends before its end"),
+            ("https://e.com/whole", None), ("https://e.com/plain", None)], read
+        assert pages[1].body == page and pages[2].body == page
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "--warc", str(path), "--out", str(out), "-q"]) == 1
+    rows = _read_jsonl(out)
+    assert rows[0]["error"].startswith("undecodable: EOFError") and rows[0]["clean_text"] is None
+    assert "The river rose slowly" in rows[1]["clean_text"] and "The river rose slowly" in rows[2]["clean_text"]
+
+
 def test_warc_responses_that_are_no_page_are_skipped_whatever_their_encoding(tmp_path) -> None:
     """An image sent with 'Content-Encoding: gzip' but a plain body, or a PDF under 70 KB of
     headers, is no page: skipped by both readers (FastWARC's HTTP parse failed on them first,
@@ -319,19 +356,13 @@ def test_warc_responses_that_are_no_page_are_skipped_whatever_their_encoding(tmp
     pytest.importorskip("warcio")
     from scrubber.warc import _iter_fastwarc, _iter_warcio
 
-    def record(url: str, http: bytes) -> bytes:
-        head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
-                f"WARC-Date: 2026-12-01T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:{abs(hash(url))}>\r\n"
-                f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(http)}\r\n\r\n")
-        return head.encode() + http + b"\r\n\r\n"
-
     png = b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Encoding: gzip\r\n\r\n\x89PNG\r\n\x1a\nnot gzip"
     pdf = (b"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nX-Pad: " + b"p" * 70_000
            + b"\r\n\r\n%PDF-1.4 body")
     html = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>A page.</p></body></html>"
     path = tmp_path / "mixed.warc"
-    path.write_bytes(record("https://e.com/i.png", png) + record("https://e.com/d.pdf", pdf)
-                     + record("https://e.com/", html))
+    path.write_bytes(_response("https://e.com/i.png", png) + _response("https://e.com/d.pdf", pdf)
+                     + _response("https://e.com/", html))
     for read in (_iter_fastwarc, _iter_warcio):
         assert [(p.url, p.error) for p in read(str(path))] == [("https://e.com/", None)]
     out = tmp_path / "out.jsonl"

@@ -99,7 +99,7 @@ def test_table_of_built_in_analyses_is_current() -> None:
     ``python tools/gen_prefilter_table.py`` after changing a pack's pattern or prefilter.py."""
     from scrubber import Config
     from scrubber.engine import prefilter
-    from scrubber.engine.charset import compute_atoms
+    from scrubber.engine.charset import compute_atoms, compute_blocked
     from scrubber.engine.compile import load_packs
 
     table = prefilter.known()
@@ -114,9 +114,12 @@ def test_table_of_built_in_analyses_is_current() -> None:
         elif kind == "atoms":
             found = compute_atoms(pattern, valid=True)
             assert (None if found is None else tuple(found)) == answer, (stale, pattern)
+        elif kind == "blocked":
+            blocked = compute_blocked(pattern, valid=True)
+            assert (None if blocked is None else tuple(blocked)) == answer, (stale, pattern)
         else:
             assert prefilter.compute_required(pattern, symbols=kind == "symbols") == answer, (stale, pattern)
-    assert {kind for kind, _ in table} == {"required", "symbols", "starts", "chars", "atoms"}
+    assert {kind for kind, _ in table} == {"required", "symbols", "starts", "chars", "atoms", "blocked"}
     # A pattern outside the table is analysed on the spot.
     assert required_literals(r"^(?:zorblat|quimvex)\s+\d+$") == ("quimvex", "zorblat")
     assert start_literals(r"^[^\p{L}\p{N}]*zorblat\b") == ("zorblat",)

@@ -5,8 +5,9 @@ built-in packs' patterns, computed ahead so that ``Scrubber()`` does not redo th
 
 Run it after changing a built-in pack's pattern or ``scrubber/engine/prefilter.py``;
 ``tests/test_prefilter.py`` fails until the table matches both. Each row is ``[pattern,
-required, symbols, starts, chars, atoms]``: ``required_literals`` without and with
-``symbols=True``, ``start_literals``, ``required_chars`` and ``charset.consumed_atoms``; each
+required, symbols, starts, chars, atoms, blocked]``: ``required_literals`` without and with
+``symbols=True``, ``start_literals``, ``required_chars``, ``charset.consumed_atoms`` and
+``charset.common_blocked`` (a str, as a list of its characters); each
 answer a list or null.
 """
 
@@ -15,17 +16,17 @@ from __future__ import annotations
 import json
 
 from scrubber import Config
-from scrubber.engine.charset import compute_atoms
+from scrubber.engine.charset import compute_atoms, compute_blocked
 from scrubber.engine.compile import load_packs
 from scrubber.engine.prefilter import TABLE, compute_chars, compute_required, compute_starts
 
 
 def rows() -> list[list[object]]:
-    """Every built-in pattern and its five analyses, sorted by pattern."""
+    """Every built-in pattern and its six analyses, sorted by pattern."""
     patterns = sorted({r.pattern for p in load_packs(Config()) for r in p.rules if r.pattern})
     return [[pattern, *(None if a is None else list(a) for a in (
         compute_required(pattern), compute_required(pattern, symbols=True), compute_starts(pattern),
-        compute_chars(pattern), compute_atoms(pattern, valid=True)))]
+        compute_chars(pattern), compute_atoms(pattern, valid=True), compute_blocked(pattern, valid=True)))]
         for pattern in patterns]
 
 

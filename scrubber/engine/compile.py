@@ -26,7 +26,7 @@ import regex
 
 from ..config import Config
 from ..rules.schema import Pack, Rule, load_builtin_packs, load_pack
-from .charset import DOMAIN, CharMasks, admits_all, consumed_atoms
+from .charset import DOMAIN, CharMasks, common_blocked, consumed_atoms
 from .docscan import ScanTables
 from .fold import core as core_key
 from .fold import edge_classes, variants
@@ -530,14 +530,6 @@ def _native_line_matcher(rules: CompiledRules, line_cache: int) -> object | None
     return LineMatcher(rules, edge_classes(), core_key, line_cache)
 
 
-#: Characters of common text in the packs' languages: printable ASCII, Latin-1 letters, CJK
-#: punctuation and the most frequent ideographs. A line-regex condition all of them pass
-#: blocks next to no line, and is given no condition bit (there are at most 64).
-_COMMON_TEXT = "".join(map(chr, range(0x20, 0x7F))) + (
-    "éèàçüöäßñ，。！？、：；“”（）《》的一是在不了有和人这中大为上个国我"
-)
-
-
 def _conditions(
     rules: Sequence[Rule], free: list[int], anchored: set[int], needs: dict[int, str]
 ) -> tuple[CharMasks, dict[int, int]]:
@@ -562,8 +554,8 @@ def _conditions(
             need = None
         if atoms is None and need is None:
             continue
-        if need is None and atoms is not None and admits_all(atoms, _COMMON_TEXT):
-            continue  # (no common character fails it: a bit that would block no line)
+        if need is None and atoms is not None and common_blocked(pattern, valid=True) == "":
+            continue  # (every common character passes it: a bit that would block no line)
         sets = {chars for chars in [*needed, need] if chars}
         if len(sets) > CharMasks.MAX_NEEDS:
             need = None

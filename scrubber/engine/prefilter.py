@@ -489,7 +489,8 @@ _UNKNOWN = object()
 @functools.cache
 def known() -> dict[tuple[str, str], tuple[str, ...] | None]:
     """``(kind, pattern) -> answer`` for the patterns of the built-in packs (kind
-    ``required``, ``symbols``, ``starts``, ``chars`` or ``atoms`` -- :func:`.charset.consumed_atoms`);
+    ``required``, ``symbols``, ``starts``, ``chars``, ``atoms`` -- :func:`.charset.consumed_atoms` --
+    or ``blocked``, :func:`.charset.common_blocked`);
     empty when the table is missing. A test checks every entry against the computation and
     that every built-in pattern has its entries."""
     try:
@@ -500,7 +501,7 @@ def known() -> dict[tuple[str, str], tuple[str, ...] | None]:
             for pattern, *answers in rows for kind, answer in zip(_KINDS, answers, strict=True)}
 
 
-_KINDS = ("required", "symbols", "starts", "chars", "atoms")
+_KINDS = ("required", "symbols", "starts", "chars", "atoms", "blocked")
 
 
 def compute_starts(pattern: str) -> tuple[str, ...] | None:

@@ -76,6 +76,9 @@ def _iter_fastwarc(name: str) -> Iterator[WarcPage]:
     source = sys.stdin.buffer if name == "-" else name  # FastWARC detects gzip / zstd / lz4
     for rec in ArchiveIterator(source, record_types=WarcRecordType.response, parse_http=False):
         h = rec.headers
+        if h.get("Content-Length") is None:  # (required: a file that ends inside the headers)
+            raise EOFError(f"the file ends inside the WARC headers of "
+                           f"{h.get('WARC-Target-URI') or 'a record'} (no Content-Length): it is truncated")
         # Every block is read to its end: a record cut by the end of the file (a partial
         # download) comes back short and quietly -- its text a fragment, cleaned as a page.
         # A page's block is kept; any other (a video of gigabytes) is counted past in pieces.

@@ -74,8 +74,10 @@ def _iter_fastwarc(name: str) -> Iterator[WarcPage]:
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     source = sys.stdin.buffer if name == "-" else name  # FastWARC detects gzip / zstd / lz4
+    last = 0
     for rec in ArchiveIterator(source, record_types=WarcRecordType.response, parse_http=False):
         h = rec.headers
+        last = rec.stream_pos
         if h.get("Content-Length") is None:  # (required: a file that ends inside the headers)
             raise EOFError(f"the file ends inside the WARC headers of "
                            f"{h.get('WARC-Target-URI') or 'a record'} (no Content-Length): it is truncated")
@@ -103,6 +105,37 @@ def _iter_fastwarc(name: str) -> Iterator[WarcPage]:
                               h.get("Content-Type"), block)
             if page is not None:
                 yield page
+    if name != "-":
+        _check_gzip_end(name, last)
+
+
+def _check_gzip_end(path: str, start: int) -> None:
+    """Raise the truncation error when ``path`` is gzip data whose members from offset
+    ``start`` (the last response record's, where FastWARC reports compressed offsets) do
+    not all reach their end: FastWARC's gzip reader ends a file cut inside a record's
+    headers quietly, the record and the rest unread."""
+    with open(path, "rb") as f:
+        if f.read(2) != b"\x1f\x8b":
+            return
+        f.seek(start)
+        unzip, open_member = zlib.decompressobj(wbits=31), False
+        while chunk := f.read(_PIECE):
+            data = chunk
+            while data:
+                try:
+                    unzip.decompress(data, 1 << 16)  # (only where it ends: output bounded)
+                except zlib.error as exc:
+                    raise EOFError(f"the gzip data after the last page is damaged ({exc})") from None
+                open_member = not unzip.eof
+                if unzip.eof:
+                    data = unzip.unused_data
+                    if data and not data.startswith(b"\x1f\x8b"[: len(data)]):
+                        return  # (bytes after the last member that are no gzip: as gzip -d, ignored)
+                    unzip = zlib.decompressobj(wbits=31)
+                else:
+                    data = unzip.unconsumed_tail
+    if open_member:
+        raise EOFError("the file ends inside a gzip member after the last page's: it is truncated")
 
 
 def _not_a_page(head: bytes) -> bool:

@@ -369,15 +369,23 @@ class SalvagingReader:
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
         self._failure: BaseException | None = None
+        #: The first bytes ``read`` handed back (up to 64).
+        self.head = b""
 
     def read(self, size: int = -1) -> bytes:
         if self._failure is not None:
             raise CarriedFailure(self._failure)
         try:
-            return _read_upto(self._stream, size if size is not None and size >= 0 else 1 << 62)
+            data = _read_upto(self._stream, size if size is not None and size >= 0 else 1 << 62)
         except _Salvaged as salvaged:
             self._failure = salvaged.error
-            return salvaged.data
+            data = salvaged.data
+        except Exception as exc:  # (a failure before any data: carried at once)
+            self._failure = exc
+            raise CarriedFailure(exc) from None
+        if len(self.head) < 64:
+            self.head += data[: 64 - len(self.head)]
+        return data
 
     def close(self) -> None:
         self._stream.close()

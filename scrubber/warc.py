@@ -12,7 +12,7 @@ import functools
 import re
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,12 +75,21 @@ def _iter_fastwarc(name: str) -> Iterator[WarcPage]:
 
     source = sys.stdin.buffer if name == "-" else name  # FastWARC detects gzip / zstd / lz4
     last = 0
-    for rec in ArchiveIterator(source, record_types=WarcRecordType.response, parse_http=False):
+    # Every type is read, so that a record of any type cut inside its headers is seen (its
+    # type is then no type at all): only responses' blocks are read.
+    for rec in ArchiveIterator(source, record_types=WarcRecordType.any_type, parse_http=False):
         h = rec.headers
+        _check_length(h.get("Content-Length"), h.get("WARC-Target-URI"))
+        if rec.record_type != WarcRecordType.response:
+            # (read to its end too: a request record cut short is a file that ends before
+            # the response it precedes)
+            got = 0
+            while piece := rec.reader.read(_PIECE):
+                got += len(piece)
+            if got < rec.content_length:
+                raise _cut_record(h.get("WARC-Target-URI"), got, rec.content_length)
+            continue
         last = rec.stream_pos
-        if h.get("Content-Length") is None:  # (required: a file that ends inside the headers)
-            raise EOFError(f"the file ends inside the WARC headers of "
-                           f"{h.get('WARC-Target-URI') or 'a record'} (no Content-Length): it is truncated")
         # Every block is read to its end: a record cut by the end of the file (a partial
         # download) comes back short and quietly -- its text a fragment, cleaned as a page.
         # A page's block is kept; any other (a video of gigabytes) is counted past in pieces.
@@ -107,6 +116,15 @@ def _iter_fastwarc(name: str) -> Iterator[WarcPage]:
                 yield page
     if name != "-":
         _check_gzip_end(name, last)
+
+
+def _check_length(length: str | None, url: str | None) -> None:
+    """Raise the truncation error for a record whose Content-Length (which every WARC record
+    must have) is missing or no number: both readers hand back a file cut inside a record's
+    WARC headers as a record with what headers they read, and no more records."""
+    if length is None or not length.strip().isdigit():
+        raise EOFError(f"the file ends inside the WARC headers of {url or 'a record'} "
+                       f"(no Content-Length), or they are damaged: it is truncated")
 
 
 def _check_gzip_end(path: str, start: int) -> None:
@@ -213,7 +231,13 @@ def _iter_warcio(name: str) -> Iterator[WarcPage]:
     # member dropped), by a reader that hands back every byte before a failure first.
     stream = SalvagingReader(open_input(name))
     try:
-        yield from _warcio_pages(ArchiveIterator(stream))
+        records = ArchiveIterator(stream)
+        seen = yield from _warcio_pages(records)
+        # warcio ends a file cut inside a record's HTTP headers quietly, as if it were the
+        # end: the line it had read to start that record is still held (for the first
+        # record: no record, but bytes that are no blank lines).
+        if getattr(records, "next_line", None) or (not seen and stream.head.strip()):
+            raise EOFError("the file ends inside the headers of a record: it is truncated")
     except CarriedFailure as failure:  # (not an EOFError inside warcio: it takes those for the end)
         raise failure.error from None
     finally:
@@ -221,24 +245,43 @@ def _iter_warcio(name: str) -> Iterator[WarcPage]:
             stream.close()
 
 
-def _warcio_pages(records: Iterator[Any]) -> Iterator[WarcPage]:
+def _warcio_pages(records: Iterator[Any]) -> Generator[WarcPage, None, int]:
     """The HTML responses of warcio's records; a record cut short by the end of the file
-    raises (see :func:`_iter_fastwarc`)."""
-    for rec in records:
-        if rec.rec_type != "response":
-            continue
+    raises (see :func:`_iter_fastwarc`). Returns how many records there were."""
+    seen = 0
+    while True:
+        try:
+            rec = next(records)
+        except StopIteration:
+            return seen
+        except AttributeError:  # (warcio 1.7-1.8 on a response cut before its WARC-Target-URI)
+            raise EOFError("the file ends inside the WARC headers of a record (no "
+                           "WARC-Target-URI), or they are damaged: it is truncated") from None
         h = rec.rec_headers
+        if not (h.protocol or h.headers):  # (blank lines where a record would start: no record)
+            continue
+        seen += 1
+        _check_length(h.get_header("Content-Length"), h.get_header("WARC-Target-URI"))
+        if rec.rec_type != "response":
+            _read_to_end(rec, h)
+            continue
         ctype = rec.http_headers.get_header("Content-Type") if rec.http_headers is not None else None
         body, error = _warcio_body(rec) if _is_html(ctype) else (b"", None)
-        while rec.raw_stream.read(_PIECE):  # (the rest of the block, past an encoding's end,
-            pass                              # in pieces: it may be a video of gigabytes)
-        if rec.raw_stream.limit:  # the file ended first
-            length = int(h.get_header("Content-Length") or 0)
-            raise _cut_record(h.get_header("WARC-Target-URI"), length - rec.raw_stream.limit, length)
+        _read_to_end(rec, h)
         if not _is_html(ctype):
             continue
         yield WarcPage(h.get_header("WARC-Target-URI"), h.get_header("WARC-Date"),
                        h.get_header("WARC-Record-ID"), ctype, body, error)
+
+
+def _read_to_end(rec: Any, h: Any) -> None:
+    """Read the rest of a warcio record's block, past an encoding's end, in pieces (it may be
+    a video of gigabytes); raise the truncation error if the file ends first."""
+    while rec.raw_stream.read(_PIECE):
+        pass
+    if rec.raw_stream.limit:
+        length = int(h.get_header("Content-Length") or 0)
+        raise _cut_record(h.get_header("WARC-Target-URI"), length - rec.raw_stream.limit, length)
 
 
 def _warcio_body(rec: Any) -> tuple[bytes, str | None]:

@@ -353,8 +353,7 @@ def test_a_warc_file_cut_inside_a_records_headers_is_unreadable(tmp_path, gz: bo
     """FastWARC hands back a record cut inside its WARC headers with no Content-Length (read
     as 0), and in a .warc.gz ends quietly at the cut member: either way the run ended with
     exit 0. Content-Length is required (its absence is a cut file) and the gzip members after
-    the last page must reach their ends. (A plain file read with warcio still passes
-    silently: noted, not fixed.)"""
+    the last page must reach their ends. (Every cut, both readers: the next test.)"""
     pytest.importorskip("fastwarc")
     import gzip
 
@@ -373,6 +372,42 @@ def test_a_warc_file_cut_inside_a_records_headers_is_unreadable(tmp_path, gz: bo
     whole = tmp_path / ("whole.warc.gz" if gz else "whole.warc")
     whole.write_bytes(gzip.compress(first) + gzip.compress(second) if gz else first + second)
     assert [p.url for p in _iter_fastwarc(str(whole))] == ["https://e.com/1", "https://e.com/2"]
+
+
+@pytest.mark.parametrize("gz", [False, True])
+@pytest.mark.parametrize("reader", ["fastwarc", "warcio"])
+def test_a_warc_file_cut_anywhere_in_a_record_fails_with_either_reader(tmp_path, write_warc, reader: str,
+                                                                     gz: bool) -> None:
+    """A Common Crawl file (warcinfo, then a request and a response a page) cut at every byte
+    of the second page's records. Both readers handed back a record cut inside its headers
+    as what headers they had read, or ended there as if it were the end of the file (warcio:
+    at a cut inside the HTTP headers, or at the first record; a cut request record, before
+    its response, ended the run too): exit 0, the page missing. Each cut now raises; only
+    a cut inside the blank lines that end a record leaves the record whole."""
+    pytest.importorskip(reader)
+    from warcio.exceptions import ArchiveLoadFailed
+
+    from scrubber.warc import _iter_fastwarc, _iter_warcio
+
+    iterate = _iter_fastwarc if reader == "fastwarc" else _iter_warcio
+    path = tmp_path / ("cc.warc.gz" if gz else "cc.warc")
+    pages = [(f"https://e.com/{n}", "text/html", PAGE.format(n=n).encode()) for n in range(3)]
+    spans = write_warc(path, pages)
+    data = path.read_bytes()
+    assert [p.url for p in iterate(str(path))] == [url for url, _, _ in pages]
+    first_end, (second_start, second_end) = spans[0][1], spans[1]  # (the request: in between)
+    silent = []
+    for cut in range(first_end + 1, second_end):
+        path.write_bytes(data[:cut])
+        try:
+            urls = [p.url for p in iterate(str(path))]
+        except (EOFError, OSError, ArchiveLoadFailed):
+            continue
+        whole = [url for url, _, _ in pages[: 1 + (cut > second_start)]]
+        end = second_end if cut > second_start else second_start
+        if not (urls == whole and data[cut:end].strip() == b""):  # (a whole record's blank lines cut)
+            silent.append((cut - first_end, urls))
+    assert silent == [], silent[:5]
 
 
 def test_warc_responses_that_are_no_page_are_skipped_whatever_their_encoding(tmp_path) -> None:

@@ -247,20 +247,34 @@ def scrub_many(
     ``ordered``: yield in input order (else as chunks finish). ``on_error``: ``"yield"`` a
     Scrubbed carrying an :class:`ItemError`, or ``"raise"`` it (the rest is not cleaned).
     ``chunksize``: items per task (default 4 HTML pages or 64 texts); ``window``: tasks in
-    flight (default ``2 * jobs``).
+    flight (default ``2 * jobs``). An option of the wrong type or range raises TypeError or
+    ValueError at the call, before any item is read.
     """
     if chunksize is None:
         chunksize = 4 if html else 64
     if on_error not in ("yield", "raise"):
         raise ValueError(f"on_error must be 'yield' or 'raise', got {on_error!r}")
-    if chunksize < 1:
-        raise ValueError(f"chunksize must be at least 1, got {chunksize!r}")
+    if not isinstance(ordered, bool):
+        raise TypeError(f"ordered must be True or False, got {ordered!r}")
+    for name, value in (("chunksize", chunksize), ("window", window)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise TypeError(f"{name} must be an int, got {value!r}")
+        if value is not None and value < 1:
+            raise ValueError(f"{name} must be at least 1, got {value!r}")
+    resolve_jobs(jobs)  # (its checks, here: the call, not the first next(), raises)
+    return _scrub_many(scrubber, items, jobs, ordered, (html, field), on_error, chunksize, window)
+
+
+def _scrub_many(scrubber: Scrubber, items: Iterable[object], jobs: int | None, ordered: bool,
+                how: tuple[bool, str | None], on_error: str, chunksize: int,
+                window: int | None) -> Iterator[Scrubbed]:
+    html, field = how
     chunks = _chunks(items, chunksize)
     if resolve_jobs(jobs) == 1:
         tasks = ((i * chunksize, chunk, html, field) for i, chunk in enumerate(chunks))
         results: Iterator[Iterable[Scrubbed]] = run_chunks(_scrub_chunk, tasks, state=scrubber, jobs=1)
     else:
-        results = _over_workers(scrubber, chunks, chunksize, (html, field), jobs, ordered, window)
+        results = _over_workers(scrubber, chunks, chunksize, how, jobs, ordered, window)
     for chunk in results:
         for done in chunk:
             if done.error is not None and on_error == "raise":

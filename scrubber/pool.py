@@ -33,6 +33,8 @@ def resolve_jobs(jobs: int | None) -> int:
     processes."""
     if jobs is None:
         return 1
+    if not isinstance(jobs, int) or isinstance(jobs, bool):
+        raise TypeError(f"jobs must be an int or None, got {jobs!r}")
     if jobs <= 0:
         return usable_cpus()
     return jobs

@@ -211,3 +211,28 @@ def test_html_records_may_carry_their_charset(scrubber: Scrubber) -> None:
     records = [{"html": raw, "charset": "gbk"}, {"html": raw}, {"html": raw, "charset": 42}]
     got = [done.result.text for done in scrubber.scrub_many(records, html=True)]
     assert got[0] == "中文" and got[1] != "中文" and got[2] == got[1]  # (a non-str charset is ignored)
+
+
+@pytest.mark.parametrize(("options", "error", "message"), [
+    ({"chunksize": 1.5}, TypeError, "chunksize must be an int, got 1.5"),
+    ({"chunksize": 0}, ValueError, "chunksize must be at least 1"),
+    ({"window": 0}, ValueError, "window must be at least 1"),
+    ({"jobs": 2.0}, TypeError, "jobs must be an int or None, got 2.0"),
+    ({"jobs": "2"}, TypeError, "jobs must be an int or None"),
+    ({"jobs": True}, TypeError, "jobs must be an int or None"),
+    ({"ordered": "no"}, TypeError, "ordered must be True or False"),
+    ({"on_error": "skip"}, ValueError, "on_error must be"),
+])
+def test_bad_options_are_refused_at_the_call_by_name(scrubber: Scrubber, options, error, message) -> None:
+    """``chunksize=1.5`` failed inside itertools.islice and ``jobs=2.0`` inside range(), with
+    messages that named neither; ``ordered="no"`` ran as ordered. Each is refused when
+    ``scrub_many`` is called, before the first item is read."""
+    read = []
+
+    def items():
+        read.append(1)
+        yield "a text"
+
+    with pytest.raises(error, match=message):
+        scrubber.scrub_many(items(), **options)
+    assert read == []

@@ -409,7 +409,8 @@ FILES_PER_TASK, PAGES_PER_TASK, CHUNK_BYTES = 16, 16, 1 << 20
 
 
 def _task(state: tuple[Scrubber, EtlOptions], kind: str, index: int, *payload: Any) -> tuple[int, Any, Stats]:
-    fn = {"jsonl": jsonl_chunk, "jsonl_range": jsonl_range, "warc": warc_chunk, "files": files_chunk}[kind]
+    fn = {"jsonl": jsonl_chunk, "jsonl_range": jsonl_range, "warc": warc_chunk, "files": files_chunk,
+          "failed": _failed_input}[kind]
     out, stats = fn(state, *payload)
     spool = state[1].spool
     if spool is not None and isinstance(out, bytes) and out:
@@ -417,11 +418,21 @@ def _task(state: tuple[Scrubber, EtlOptions], kind: str, index: int, *payload: A
     return index, out, stats
 
 
+def _failed_input(state: tuple[Scrubber, EtlOptions], name: str, error: ItemError,
+                  stop: bool) -> tuple[bytes, Stats]:
+    """The outcome of an input that could not be read (or not to its end)."""
+    stats = Stats(docs=1, stopped=stop)
+    stats.fail(name, error)
+    return b"", stats
+
+
 def _crashed_task(task: Task) -> tuple[int, Any, Stats]:
     """The outcome of a task whose worker died running it, even alone (:mod:`.pool`): each
     of its records or files an ``internal`` failure (nothing written for them), the run goes
     on."""
     kind, index, *payload = task
+    if kind == "failed":
+        return index, *_failed_input((None, None), *payload)  # type: ignore[arg-type]
     error = ItemError("internal", "WorkerCrashed", "the worker process died cleaning this task's records")
     stats = Stats()
     if kind in ("jsonl", "jsonl_range"):
@@ -454,7 +465,7 @@ def _byte_ranges(name: str, size: int) -> list[tuple[int, int]] | None:
     return [(start, min(start + size, st.st_size)) for start in range(0, st.st_size, size)]
 
 
-def _stream_tasks(kind: str, names: list[str], failed: Stats, fail_fast: bool,
+def _stream_tasks(kind: str, names: list[str], fail_fast: bool,
                   ranged: bool = False) -> Iterator[Task]:
     """The tasks of JSONL or WARC inputs. ``ranged``: workers read plain JSONL files
     themselves, by byte ranges (the parent's share of a ``--jobs`` run is then the output
@@ -486,10 +497,10 @@ def _stream_tasks(kind: str, names: list[str], failed: Stats, fail_fast: bool,
                 for block, _ in iter_line_blocks(stream, CHUNK_BYTES):
                     yield ("jsonl", index, name, block)
         except Exception as exc:  # reading or decompressing: the input's failure, the run goes on
-            failed.docs += 1
-            failed.fail(name, unreadable(exc))
+            # (a task of its own: counted in its place among the tasks' failures, not ahead
+            # of those of the tasks still in flight)
+            yield ("failed", index, name, unreadable(exc), fail_fast)
             if fail_fast:
-                failed.stopped = True
                 return
 
 
@@ -624,7 +635,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if kind == "files":
         tasks: Iterator[Task] = _file_tasks(names, out_dir, suffix)
     else:
-        tasks = _stream_tasks(kind, names, total, opts.fail_fast, ranged=pooled)
+        tasks = _stream_tasks(kind, names, opts.fail_fast, ranged=pooled)
     try:
         with _spool_dir(pooled and kind != "files") as spool:
             _drain(tasks, _Sinks(out, out_dir, names, suffix), kind,

@@ -712,18 +712,18 @@ def test_output_appends_a_file_in_the_kernel_or_by_hand(tmp_path, monkeypatch, r
 
 def test_plain_files_are_read_by_the_workers_compressed_ones_by_the_parent(tmp_path, fixtures,
                                                                           monkeypatch) -> None:
-    from scrubber.etl import Stats, _stream_tasks
+    from scrubber.etl import _stream_tasks
 
     monkeypatch.setattr("scrubber.etl.CHUNK_BYTES", 1000)
     plain, _ = _jsonl(tmp_path, fixtures)
     packed, _ = _jsonl(tmp_path, fixtures, "in.jsonl.gz")
     size = plain.stat().st_size
-    tasks = list(_stream_tasks("jsonl", [str(plain), str(packed)], Stats(), False, ranged=True))
+    tasks = list(_stream_tasks("jsonl", [str(plain), str(packed)], False, ranged=True))
     ranges = [t[3:] for t in tasks if t[0] == "jsonl_range"]
     assert all(t[1] == 0 for t in tasks if t[0] == "jsonl_range")
     assert ranges == [(a, min(a + 1000, size)) for a in range(0, size, 1000)]
     assert {t[0] for t in tasks if t[1] == 1} == {"jsonl"}  # gzip: the parent decompresses
-    assert {t[0] for t in _stream_tasks("jsonl", [str(plain)], Stats(), False)} == {"jsonl"}
+    assert {t[0] for t in _stream_tasks("jsonl", [str(plain)], False)} == {"jsonl"}
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -891,6 +891,28 @@ def test_a_truncated_or_damaged_gzip_input_is_reported_and_the_run_goes_on(tmp_p
     whole = salvage[: salvage.rindex(b"\n") + 1].count(b"\n")
     assert whole > 1000
     assert ids == [*range(whole), *good_ids]
+
+
+def test_a_cut_input_is_listed_after_the_failures_before_the_cut_whatever_jobs(tmp_path, capsys) -> None:
+    """The read failure of a cut .jsonl.gz was counted when the parent met it, ahead of the
+    tasks still in the workers: with ``--jobs 2`` the list of failures (the first 10 of
+    them) came in another order, and held others, than with ``--jobs 1``. It is now a task
+    of its own, in its place."""
+    lines = [b"{not json\n" if i % 1500 == 700 else
+             json.dumps({"id": i, "text": f"Body line {i} that is long enough. " * 5}).encode() + b"\n"
+             for i in range(12_000)]
+    packed = gzip.compress(b"".join(lines))
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(packed[: len(packed) * 97 // 100])
+    listed = {}
+    for jobs in ("1", "2"):
+        assert main(["clean", "--jsonl", str(cut), "--out", str(tmp_path / f"o{jobs}.jsonl"), "--jobs", jobs]) == 1
+        listed[jobs] = [line for line in capsys.readouterr().err.splitlines() if str(cut) in line]
+    assert listed["1"] == listed["2"]
+    salvage = zlib.decompressobj(31).decompress(cut.read_bytes())
+    bad = [i + 1 for i, line in enumerate(salvage.split(b"\n")[:-1]) if line == b"{not json"]
+    assert len(bad) >= 7 and "unreadable: EOFError" in listed["1"][-1]
+    assert [int(line.split(f"{cut}:")[1].split(":")[0]) for line in listed["1"][:-1]] == bad[:9]
 
 
 def test_a_truncated_gzip_file_alone_is_an_error_message(tmp_path, capsys) -> None:

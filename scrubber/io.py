@@ -371,8 +371,22 @@ class SalvagingReader:
         self._failure: BaseException | None = None
         #: The first bytes ``read`` handed back (up to 64).
         self.head = b""
+        self._pending = b""
+
+    def skip(self, chars: bytes) -> None:
+        """Pass over the bytes in ``chars`` at the start of the stream."""
+        while True:
+            data = self.read(1 << 16)
+            rest = data.lstrip(chars)
+            if rest or not data:
+                self._pending = rest
+                return
 
     def read(self, size: int = -1) -> bytes:
+        if self._pending:
+            n = len(self._pending) if size is None or size < 0 else size
+            data, self._pending = self._pending[:n], self._pending[n:]
+            return data
         if self._failure is not None:
             raise CarriedFailure(self._failure)
         try:

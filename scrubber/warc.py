@@ -1,23 +1,24 @@
 """WARC input: the HTML responses of a WARC file, as :class:`WarcPage` (FastWARC, else warcio).
 
-Both readers are made to say what they would not: a file cut inside a record (a partial
-download) raises ``EOFError`` after its whole pages, a page whose HTTP body does not decode is
-a page with an ``error`` (the file's other pages go on), and each page carries the charset of
-its HTTP ``Content-Type`` (:func:`charset_of`) for the decoder.
+The readers only cut the file into records; each response's HTTP message is read by
+:mod:`.httpmsg`, the same way whichever reader runs. Both readers are made to say what they
+would not: a file cut inside a record (a partial download) raises ``EOFError`` after its
+whole pages, a page whose HTTP body does not decode is a page with an ``error`` (the file's
+other pages go on), and each page carries the charset of its HTTP ``Content-Type``
+(:func:`charset_of`) for the decoder.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 import sys
 import zlib
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import InputError
 from .fronts.decode import content_type_charset
+from .httpmsg import read_head, read_response
 from .io import CarriedFailure, SalvagingReader, open_input
 
 
@@ -67,7 +68,6 @@ _WHOLE = 8 << 20
 _HEAD = 1 << 16
 #: The rest of a block that is no page is counted past in pieces this size.
 _PIECE = 1 << 20
-_CONTENT_TYPE = re.compile(rb"^content-type[ \t]*:[ \t]*([^\r\n]*)", re.IGNORECASE | re.MULTILINE)
 
 
 def _iter_fastwarc(name: str) -> Iterator[WarcPage]:
@@ -76,46 +76,44 @@ def _iter_fastwarc(name: str) -> Iterator[WarcPage]:
     source = sys.stdin.buffer if name == "-" else name  # FastWARC detects gzip / zstd / lz4
     last = 0
     # Every type is read, so that a record of any type cut inside its headers is seen (its
-    # type is then no type at all): only responses' blocks are read.
+    # type is then no type at all); every block is read to its end (a request record cut
+    # short is a file that ends before the response it precedes).
     for rec in ArchiveIterator(source, record_types=WarcRecordType.any_type, parse_http=False):
         h = rec.headers
-        _check_length(h.get("Content-Length"), h.get("WARC-Target-URI"))
-        if rec.record_type != WarcRecordType.response:
-            # (read to its end too: a request record cut short is a file that ends before
-            # the response it precedes)
-            got = 0
-            while piece := rec.reader.read(_PIECE):
-                got += len(piece)
-            if got < rec.content_length:
-                raise _cut_record(h.get("WARC-Target-URI"), got, rec.content_length)
-            continue
-        last = rec.stream_pos
-        # Every block is read to its end: a record cut by the end of the file (a partial
-        # download) comes back short and quietly -- its text a fragment, cleaned as a page.
-        # A page's block is kept; any other (a video of gigabytes) is counted past in pieces.
-        block: bytes | None
-        if rec.content_length <= _WHOLE:
-            block = rec.reader.read()
-            got = len(block)
-        else:
-            head = rec.reader.read(_HEAD)
-            if _not_a_page(head):
-                got = len(head)
-                while piece := rec.reader.read(_PIECE):
-                    got += len(piece)
-                block = None
-            else:
-                block = head + rec.reader.read()
-                got = len(block)
-        if got < rec.content_length:
-            raise _cut_record(h.get("WARC-Target-URI"), got, rec.content_length)
+        url = h.get("WARC-Target-URI")
+        _check_length(h.get("Content-Length"), url)
+        response = rec.record_type == WarcRecordType.response
+        if response:
+            last = rec.stream_pos
+        block = _read_block(rec.reader.read, rec.content_length, url, response)
         if block is not None:
-            page = _http_page(h.get("WARC-Target-URI"), h.get("WARC-Date"), rec.record_id,
-                              h.get("Content-Type"), block)
+            page = _page(url, h.get("WARC-Date"), rec.record_id, block)
             if page is not None:
                 yield page
     if name != "-":
         _check_gzip_end(name, last)
+
+
+def _read_block(read: Callable[[int], bytes], length: int, url: str | None, response: bool) -> bytes | None:
+    """A response's block, read whole (None: it is no page); the truncation error if the
+    file ends first. Blocks that are no page (any other record's, a video's) are counted
+    past in pieces: a block of gigabytes is never held."""
+    block: bytes | None = None
+    if response and length <= _WHOLE:
+        block = read(length)
+        got = len(block)
+    else:
+        head = read(min(length, _HEAD)) if response else b""
+        got = len(head)
+        if response and not _not_a_page(head):
+            block = head + read(length - got)
+            got = len(block)
+        else:
+            while got < length and (piece := read(min(_PIECE, length - got))):
+                got += len(piece)
+    if got < length:
+        raise _cut_record(url, got, length)
+    return block
 
 
 def _check_length(length: str | None, url: str | None) -> None:
@@ -158,68 +156,17 @@ def _check_gzip_end(path: str, start: int) -> None:
 
 def _not_a_page(head: bytes) -> bool:
     """The HTTP headers at the start of a response block name a Content-Type that is no HTML
-    page (unsure -- no header end in sight, no Content-Type -- is False: the block is read
-    and FastWARC's own parse decides)."""
-    end = head.find(b"\r\n\r\n")
-    if end < 0:
-        return False
-    match = _CONTENT_TYPE.search(head, 0, end)
-    return match is not None and not _is_html(match.group(1).decode("latin-1"))
+    page (unsure -- no header end in sight -- is False: the block is read)."""
+    read = read_head(head)
+    return read is not None and read[1] and not _is_html(read[0])
 
 
-def _http_page(url: str | None, date: str | None, record_id: str | None, warc_type: str | None,
-               block: bytes) -> WarcPage | None:
-    """The HTML page of a response record's block (None: not HTML), its HTTP parsed and
-    decoded in a record of its own: a broken chunked or compressed body leaves the archive's
-    reader unusable, which would end the file there; this way that page alone fails."""
-    from fastwarc.warc import WarcRecord
-
-    if _not_a_page(block):  # (before the parse, which fails on an image's odd encoding)
+def _page(url: str | None, date: str | None, record_id: str | None, block: bytes) -> WarcPage | None:
+    """The HTML page of a response record's block (None: not HTML, or no HTTP response)."""
+    response = read_response(block)
+    if response is None or not _is_html(response.content_type):
         return None
-    kind = " ".join((warc_type or "application/http").split()).encode("utf-8", "replace")  # (one header line)
-    head = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n"
-    record = head % (kind, len(block)) + block
-    rec = WarcRecord.from_bytes(record)
-    try:
-        # Chunks undone here, gzip below (FastWARC's own gzip reading hands back a body cut
-        # short as if whole); LF-only header lines read as a browser reads them.
-        rec.parse_http(auto_decode="transfer", quirks_mode=True)
-    except OSError as exc:  # (HTTP headers that do not parse: a page we cannot read)
-        return WarcPage(url, date, record_id, None, b"", f"{type(exc).__name__}: {exc}")
-    http = rec.http_headers
-    ctype = http.get("Content-Type") if http is not None else None
-    if not _is_html(ctype):
-        return None
-    encoding = " ".join((http.get("Content-Encoding") or "").lower().split())
-    try:
-        if encoding and encoding not in ("gzip", "x-gzip", "identity"):  # (deflate, br, zstd)
-            rec = WarcRecord.from_bytes(record)
-            rec.parse_http(auto_decode="all", quirks_mode=True)
-        body = rec.reader.read()
-    except OSError as exc:
-        return WarcPage(url, date, record_id, ctype, b"", f"{type(exc).__name__}: {exc}")
-    if encoding in ("gzip", "x-gzip"):
-        body, error = gunzip_body(body)
-        if error is not None:
-            return WarcPage(url, date, record_id, ctype, b"", error)
-    return WarcPage(url, date, record_id, ctype, body)
-
-
-def gunzip_body(data: bytes) -> tuple[bytes, str | None]:
-    """An HTTP body sent as gzip, decompressed: ``(body, None)``, or ``(b"", error)`` for a
-    stream that breaks or ends before its end (a body cut short is no page: it was cleaned
-    as one, a fragment). Bytes that are not gzip data are the body as it is (a server's
-    label over a plain body, as warcio reads it)."""
-    if not data.startswith(b"\x1f\x8b"):
-        return data, None
-    unzip = zlib.decompressobj(wbits=31)
-    try:
-        body = unzip.decompress(data)
-    except zlib.error as exc:
-        return b"", f"error: {exc}"
-    if not unzip.eof:
-        return b"", "EOFError: the gzip body ends before its end"
-    return body, None
+    return WarcPage(url, date, record_id, response.content_type, response.body, response.error)
 
 
 def _iter_warcio(name: str) -> Iterator[WarcPage]:
@@ -231,12 +178,10 @@ def _iter_warcio(name: str) -> Iterator[WarcPage]:
     # member dropped), by a reader that hands back every byte before a failure first.
     stream = SalvagingReader(open_input(name))
     try:
-        records = ArchiveIterator(stream)
-        seen = yield from _warcio_pages(records)
-        # warcio ends a file cut inside a record's HTTP headers quietly, as if it were the
-        # end: the line it had read to start that record is still held (for the first
-        # record: no record, but bytes that are no blank lines).
-        if getattr(records, "next_line", None) or (not seen and stream.head.strip()):
+        stream.skip(b"\r\n")  # (blank lines before the first record: warcio reads no record after them)
+        seen = yield from _warcio_pages(ArchiveIterator(stream, no_record_parse=True))
+        # (warcio ends the first record cut inside its WARC headers as the end of the file)
+        if not seen and stream.head.strip():
             raise EOFError("the file ends inside the headers of a record: it is truncated")
     except CarriedFailure as failure:  # (not an EOFError inside warcio: it takes those for the end)
         raise failure.error from None
@@ -246,82 +191,33 @@ def _iter_warcio(name: str) -> Iterator[WarcPage]:
 
 
 def _warcio_pages(records: Iterator[Any]) -> Generator[WarcPage, None, int]:
-    """The HTML responses of warcio's records; a record cut short by the end of the file
-    raises (see :func:`_iter_fastwarc`). Returns how many records there were."""
-    seen = 0
-    while True:
-        try:
-            rec = next(records)
-        except StopIteration:
-            return seen
-        except AttributeError:  # (warcio 1.7-1.8 on a response cut before its WARC-Target-URI)
-            raise EOFError("the file ends inside the WARC headers of a record (no "
-                           "WARC-Target-URI), or they are damaged: it is truncated") from None
+    """The HTML responses of warcio's records (HTTP unparsed: its block is read here); a
+    record cut short by the end of the file raises (see :func:`_iter_fastwarc`). Returns
+    how many records there were."""
+    seen, url = 0, None
+    for rec in records:
+        if getattr(records, "err_count", 0):
+            raise _damaged(url)
         h = rec.rec_headers
         if not (h.protocol or h.headers):  # (blank lines where a record would start: no record)
             continue
         seen += 1
-        _check_length(h.get_header("Content-Length"), h.get_header("WARC-Target-URI"))
-        if rec.rec_type != "response":
-            _read_to_end(rec, h)
-            continue
-        ctype = rec.http_headers.get_header("Content-Type") if rec.http_headers is not None else None
-        body, error = _warcio_body(rec) if _is_html(ctype) else (b"", None)
-        _read_to_end(rec, h)
-        if not _is_html(ctype):
-            continue
-        yield WarcPage(h.get_header("WARC-Target-URI"), h.get_header("WARC-Date"),
-                       h.get_header("WARC-Record-ID"), ctype, body, error)
+        url = h.get_header("WARC-Target-URI")
+        length = h.get_header("Content-Length")
+        _check_length(length, url)
+        block = _read_block(rec.raw_stream.read, int(length), url, rec.rec_type == "response")
+        if block is not None:
+            page = _page(url, h.get_header("WARC-Date"), h.get_header("WARC-Record-ID"), block)
+            if page is not None:
+                yield page
+    if getattr(records, "err_count", 0):
+        raise _damaged(url)
+    return seen
 
 
-def _read_to_end(rec: Any, h: Any) -> None:
-    """Read the rest of a warcio record's block, past an encoding's end, in pieces (it may be
-    a video of gigabytes); raise the truncation error if the file ends first."""
-    while rec.raw_stream.read(_PIECE):
-        pass
-    if rec.raw_stream.limit:
-        length = int(h.get_header("Content-Length") or 0)
-        raise _cut_record(h.get_header("WARC-Target-URI"), length - rec.raw_stream.limit, length)
-
-
-def _warcio_body(rec: Any) -> tuple[bytes, str | None]:
-    """The HTTP body of a warcio record, decoded as ``content_stream()`` decodes it, except
-    that a broken chunked encoding, or a compressed body that breaks part way, is an error
-    (``undecodable``, as FastWARC has it) where warcio hands back the raw bytes, or the
-    bytes decoded so far with a line on stderr."""
-    from warcio.bufferedreaders import BufferedReader
-
-    http = rec.http_headers
-    encoding = (http.get_header("Content-Encoding") or "").strip().lower() or None
-    if encoding not in BufferedReader.get_supported_decompressors():
-        encoding = None
-    chunked = (http.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
-    if not (chunked or encoding):
-        return rec.raw_stream.read(), None
-    try:
-        # (Made in here: warcio 1.7-1.8 cannot make its brotli decompressor with brotli >= 1.1)
-        reader = _strict_reader()(rec.raw_stream, decomp_type=encoding, raise_exceptions=True)
-        reader.not_chunked = not chunked
-        body = reader.read()
-        if getattr(reader.decompressor, "eof", True) is False:  # (zlib's: gzip, deflate)
-            return b"", f"EOFError: the {encoding} body ends before its end"
-        return body, None
-    except Exception as exc:  # (ChunkedDataException, zlib.error, brotli's: the body cannot be read)
-        return b"", f"{type(exc).__name__}: {exc}"
-
-
-@functools.cache
-def _strict_reader() -> type:
-    """warcio's body reader, raising where warcio's own hands back what it could not decode
-    (made once, on the first compressed or chunked body: warcio is imported only here)."""
-    from warcio.bufferedreaders import ChunkedDataReader
-
-    class Strict(ChunkedDataReader):  # type: ignore[misc]
-        def _decompress(self, data: bytes) -> bytes:
-            # warcio takes a first read that fails for a body that was never compressed
-            # (served plain under a Content-Encoding): so do we, unless it is gzip data.
-            if self.decompressor and data and (self.num_block_read or data[:2] == b"\x1f\x8b"):
-                return self.decompressor.decompress(data)
-            return super()._decompress(data)
-
-    return Strict
+def _damaged(url: str | None) -> ValueError:
+    """warcio's resync past a record that its Content-Length does not end (it reads on to
+    the next 'WARC/' line, with a warning on stderr, records in between lost); FastWARC
+    stops there ('Invalid WARC header'): so do we."""
+    return ValueError(f"the WARC record of {url or 'a record'} is not followed by the next record: "
+                      f"its Content-Length is wrong or the file is damaged")

@@ -86,6 +86,11 @@ def scrub_column(
     if error_column:
         added.append((error_column, pa.string()))
     names = [name for name, _ in added]
+    if column not in df.columns:
+        raise ValueError(f"scrub_column: no column {column!r} in the DataFrame (it has {df.columns})")
+    if column in names or len(set(names)) < len(names):
+        raise ValueError(f"scrub_column: the added columns {names} must differ from each other and "
+                         f"from the input column {column!r} (choose another output= or error_column=)")
     df = df.drop(*[c for c in df.columns if c in names])
     schema = T.StructType([*df.schema.fields, *(T.StructField(n, _spark_type(t)) for n, t in added)])
     url_column = "url" if html and "url" in df.columns else None

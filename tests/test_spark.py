@@ -150,3 +150,19 @@ def test_html_column_with_a_charset_column(spark, scrubber: Scrubber) -> None:
     rows = scrub_column(df, "html", html=True).collect()
     assert rows[0]["clean_text"] == "中文" == scrubber.scrub_html(bytes(raw), charset="gbk").text
     assert rows[1]["clean_text"] == scrubber.scrub_html(bytes(raw)).text != "中文"
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"column": "body"}, "no column 'body' in the DataFrame"),
+    ({"column": "text", "output": "text"}, "must differ from each other and from the input column 'text'"),
+    ({"column": "text", "error_column": "clean_text"}, "must differ from each other"),
+    ({"column": "title"}, "from the input column 'title'"),
+])
+def test_a_column_that_is_missing_or_would_be_replaced_is_refused_at_the_call(spark, options, message) -> None:
+    """A missing column failed inside the Python workers at the first action (a KeyError in
+    a Spark stack trace); ``output="text"`` on column ``text`` dropped the input before the
+    workers read it. Both are refused when scrub_column is called."""
+    df = spark.createDataFrame([(1, "some text", "a title")], "id long, text string, title string")
+    column = options.pop("column")
+    with pytest.raises(ValueError, match=message):
+        scrub_column(df, column, **options)

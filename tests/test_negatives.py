@@ -61,3 +61,16 @@ def test_sentence_alone_is_kept(sentence: str) -> None:
 
 def test_at_least_thirty_negatives() -> None:
     assert len(NEGATIVES) >= 30
+
+
+@pytest.mark.parametrize("heading", ["Discussion", "Reactions", "Responses", "Diskussion", "Dyskusja", "Обсуждение"])
+def test_a_section_heading_that_names_a_discussion_keeps_the_section(heading: str) -> None:
+    """'Discussion' heads a paper's section (as 'Diskussion', 'Dyskusja', 'Обсуждение' do in
+    German, Polish and Russian ones), 'Reactions' and 'Responses' an encyclopedia article's:
+    as comment-section headers they cut everything after them, the rest of the body."""
+    before = "We measured the growth of three species of algae in tanks kept at four temperatures. " * 6
+    after = "The warmest tanks grew fastest, which matches what earlier field studies had found. " * 6
+    text = f"Methods\n{before}\n{heading}\n{after}\nThe authors thank the station staff for their help."
+    result = scrub(text)
+    assert after.strip() in result.text and "The authors thank" in result.text
+    assert heading in result.text

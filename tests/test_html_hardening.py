@@ -408,3 +408,47 @@ def test_pattern_stripping_takes_invisible_elements_and_keeps_unclosed_text() ->
     page = "<p>first</p>" + "<template>" * 9000 + "<p>last words</p>"
     result = scrubber.scrub_html(page)
     assert "html:too_deep" in result.flags and "last words" in result.text
+
+
+_RU = "<html><body><p>Это длинный текст статьи на русском языке, с запятыми и точкой.</p></body></html>"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_without_a_byte_order_mark_are_read_as_such(codec: str) -> None:
+    """Markup in UTF-16 is valid UTF-8 too (NUL is a character): read as UTF-8, a Russian
+    page came out as '-B> 4;8==K9 ...' flagged 'decoded:utf-8'. Where the NUL bytes lie
+    says which; an HTTP 'utf-16' label (no byte order) is read the same way, and on bytes
+    with no NULs the label is wrong."""
+    raw = _RU.encode(codec)
+    result = S.scrub_html(raw)
+    assert "русском языке" in result.text and f"decoded:{codec}" in result.flags
+    if codec.startswith("utf-16"):
+        sent = S.scrub_html(raw, charset="utf-16")
+        assert "русском языке" in sent.text and f"decoded:{codec}" in sent.flags
+    wrong = S.scrub_html(_RU.encode("utf-8"), charset="utf-16")
+    assert "русском языке" in wrong.text and "charset_invalid:utf-16" in wrong.flags
+
+
+@pytest.mark.parametrize("label", ["utf-16le", "UTF-16BE", "utf_16", "utf-32", "cp037", "cp500"])
+def test_a_meta_label_of_an_ascii_incompatible_encoding_is_not_obeyed(label: str) -> None:
+    """A <meta> read as ASCII is in no UTF-16 (browsers read such a label as UTF-8) nor in
+    EBCDIC: obeyed, 'utf-16le' turned a page into '格浴㹬格慥...' and 'cp037' overrode the
+    right HTTP charset."""
+    body = "<p>Voilà un texte assez long, écrit en français, avec des accents.</p>"
+    page = f'<html><head><meta charset="{label}"></head><body>{body}</body></html>'
+    assert "écrit en français" in S.scrub_html(page.encode("utf-8")).text
+    sent = S.scrub_html(page.encode("cp1252"), charset="windows-1252")
+    assert "écrit en français" in sent.text and "decoded:cp1252" in sent.flags
+
+
+def test_utf8_under_a_gbk_label_is_read_as_utf8() -> None:
+    """GB18030 decodes most UTF-8 with a replacement or two, under the share of bad bytes a
+    declared charset is allowed: a UTF-8 page labelled gbk came out as '杩欐槸涓...'. Valid
+    UTF-8 beyond a few characters is UTF-8 under a multi-byte label too; GBK text stays GBK."""
+    zh = "这是一篇很长的中文文章正文，说明了事情的来龙去脉，也交代了背景。"
+    page = f'<html><head><meta charset="gbk"><title>标题</title></head><body><p>{zh}</p></body></html>'
+    result = S.scrub_html(page.encode("utf-8"))
+    assert result.title == "标题" and zh in result.text
+    assert "decoded:utf-8" in result.flags and "charset_mislabelled:gb18030" in result.flags
+    genuine = S.scrub_html(page.encode("gbk"))
+    assert zh in genuine.text and "decoded:gb18030" in genuine.flags

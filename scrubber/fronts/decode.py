@@ -36,7 +36,7 @@ _ALIASES = {
     "cp936": "gb18030", "euc-cn": "gb18030", "csgb2312": "gb18030", "hz-gb-2312": "gb18030",
     "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252",
     "ascii": "cp1252", "big5": "big5hkscs", "shift_jis": "cp932", "euc-kr": "cp949",
-    "x-sjis": "cp932", "unicode": "utf-8", "utf-16": "utf-8", "utf-32": "utf-8",
+    "x-sjis": "cp932",
 }
 #: Western single-byte labels (a server's default is one of them) ...
 _WESTERN = {"cp1252", "iso8859-15", "iso8859-1", "ascii"}
@@ -98,7 +98,24 @@ def declared_charset(raw: bytes) -> str | None:
     if match is None:
         return None
     label = (match.group(1) or match.group(2)).decode("ascii", "ignore")
-    return codec_for(label)
+    codec = codec_for(label)
+    if codec is None or _ascii_compatible(codec):
+        return codec
+    # A declaration read as ASCII is in no ASCII-incompatible encoding: a UTF-16 or UTF-32
+    # label there means UTF-8 (as browsers read it, WHATWG), any other (EBCDIC) is ignored.
+    return "utf-8" if codec.startswith(("utf-16", "utf-32")) else None
+
+
+_MARKUP = b'<meta charset="x"><p class=a>Text 1, 2.</p>'
+
+
+@functools.cache
+def _ascii_compatible(codec: str) -> bool:
+    """``codec`` reads ASCII markup as ASCII (not UTF-16/32, EBCDIC, UTF-7's '+' runs)."""
+    try:
+        return _MARKUP.decode(codec) == _MARKUP.decode("ascii")
+    except (UnicodeDecodeError, LookupError):
+        return False
 
 
 _CLOSE_LATIN = {"cp1250", "cp1257", "cp1254", "iso8859_2", "iso8859_15", "latin_1", "iso8859_9", "mac_roman"}
@@ -127,7 +144,12 @@ def _detect(raw: bytes) -> str | None:
 
 
 def _ascii_count(raw: bytes) -> int:
+    """How many bytes of ``raw`` are ASCII."""
     return len(raw) - len(raw.translate(None, bytes(range(128))))
+
+
+#: Under a multi-byte label, this many non-ASCII bytes of valid UTF-8 make the page UTF-8.
+_UTF8_EVIDENCE = 24
 
 
 def _strict(raw: bytes, codec: str) -> str | None:
@@ -151,7 +173,17 @@ def _as_declared(raw: bytes, declared: str) -> tuple[str | None, list[str]]:
     """``raw`` read as the charset it is said to be in: the text and flags, or None and a
     ``charset_invalid`` flag when the bytes do not fit it. Valid UTF-8 under a single-byte
     label reads as UTF-8 (genuine single-byte text is not valid UTF-8 beyond a few bytes)."""
-    if declared == "utf-8" or _single_byte(declared):
+    if declared.startswith(("utf-16", "utf-32")):
+        # (markup in UTF-16/32 is a third or more NUL bytes: without them the label is
+        # wrong; where they lie says the byte order a bare 'utf-16' label leaves open)
+        wide = _wide_unicode(raw)
+        if wide is None or not wide.startswith(declared):
+            return None, [f"charset_invalid:{declared}"]
+        declared = wide
+    if declared == "utf-8" or _single_byte(declared) or len(raw) - _ascii_count(raw) >= _UTF8_EVIDENCE:
+        # Valid UTF-8 beyond a few bytes is UTF-8, whatever the label: genuine single-byte
+        # text is not valid UTF-8 beyond a few bytes, nor GBK, Big5 or Shift_JIS text beyond
+        # a few characters (GB18030 decodes most UTF-8 with only a replacement or two).
         text = _strict(raw, "utf-8")
         if text is not None:
             mislabelled = declared != "utf-8" and not raw.isascii()
@@ -163,6 +195,28 @@ def _as_declared(raw: bytes, declared: str) -> tuple[str | None, list[str]]:
     if text.count("\ufffd") <= _MAX_BAD_SHARE * (len(raw) - _ascii_count(raw)) + 2:
         return text, [f"decoded:{declared}", "decode_errors_replaced"]
     return None, [f"charset_invalid:{declared}"]
+
+
+def _wide_unicode(raw: bytes) -> str | None:
+    """``utf-16-le`` / ``-be`` or ``utf-32-le`` / ``-be`` for bytes that are markup in one of
+    them without a byte-order mark (by where their NUL bytes lie: the high bytes of ASCII
+    characters), else None."""
+    sample = raw[:8192]
+    n = len(sample) // 4 * 4
+    if n < 16 or sample.count(0) < n // 10:
+        return None
+    zeros = [sample[k:n:4].count(0) for k in range(4)]
+    quarter = n // 4
+    if min(zeros[2], zeros[3]) > 0.9 * quarter and zeros[1] > 0.3 * quarter and zeros[0] < 0.1 * quarter:
+        return "utf-32-le"
+    if min(zeros[0], zeros[1]) > 0.9 * quarter and zeros[2] > 0.3 * quarter and zeros[3] < 0.1 * quarter:
+        return "utf-32-be"
+    even, odd = zeros[0] + zeros[2], zeros[1] + zeros[3]
+    if odd > 0.15 * 2 * quarter and even < 0.01 * 2 * quarter:
+        return "utf-16-le"
+    if even > 0.15 * 2 * quarter and odd < 0.01 * 2 * quarter:
+        return "utf-16-be"
+    return None
 
 
 def _mostly_utf8(text: str) -> bool:
@@ -226,6 +280,10 @@ def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[st
         if text is not None:
             return text, [*more, *flags]
         flags += more
+    elif (wide := _wide_unicode(raw)) is not None and (text := _strict(raw, wide)) is not None:
+        # UTF-16/32 without a byte-order mark: valid UTF-8 too (NUL is a character), read as
+        # such it is every other character a NUL (its declaration, wide, unseen)
+        return text, [f"decoded:{wide}", "charset:detected", *flags]
     else:
         # UTF-8, or UTF-8 but for a few bytes (a page cut inside a character, as crawls cut
         # them at a size), which detection would rather read whole as something else (UTF-16,

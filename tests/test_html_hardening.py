@@ -388,26 +388,61 @@ def test_a_charset_label_naming_no_charset_of_text_is_ignored(label: str) -> Non
         assert "decoded:utf-8" in result.flags
 
 
-def test_pattern_stripping_takes_invisible_elements_and_keeps_unclosed_text() -> None:
-    """The fallback for pages too deep for the tree strips script, style, noscript and
-    template elements and comments as the lazy pattern it replaces did (same output on
-    random mixes of openers, closers and text), in linear time; an opener never closed
-    keeps the text after it."""
+def test_pattern_stripping_takes_invisible_elements_as_a_browser_hides_them() -> None:
+    """The fallback for pages too deep for the tree strips invisible elements and comments
+    (same output as a plain, quadratic reading on random mixes of openers, closers and
+    text), in linear time. An opener never closed: a raw-text one (script, style, title,
+    textarea, a comment) hides the rest of the page, as in a browser (an unclosed <script>
+    let 'var SECRET=1;' into the text); any other keeps the text after it."""
     import random
     import re
 
-    from scrubber.fronts.html import _strip_invisible
+    from scrubber.fronts.html import _INVISIBLE_KINDS, _RAW_TEXT, _strip_invisible
 
-    lazy = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
+    opener = re.compile(rf"<({'|'.join(_INVISIBLE_KINDS)})\b|<!--", re.I)
+
+    def plain(page: str) -> str:
+        out, i = "", 0
+        while (m := opener.search(page, i)) is not None:
+            kind = (m.group(1) or "--").lower()
+            closer = re.compile("-->" if kind == "--" else rf"</{kind}\s*>", re.I).search(page, m.end())
+            if closer is not None:
+                out, i = out + page[i : m.start()] + " ", closer.end()
+            elif kind in _RAW_TEXT:
+                return out + page[i : m.start()]
+            else:
+                out, i = out + page[i : m.end()], m.end()
+        return out + page[i:]
+
     parts = ["<script>", "</script>", "<SCRIPT type=x>", "</script >", "<style>", "</style>", "<!--", "-->",
-             "<noscript>", "</noscript>", "<template>", "</template>", "text ", "<p>", "<scriptx>", "<!-", "->"]
+             "<noscript>", "</noscript>", "<template>", "</template>", "<svg>", "</svg>", "<select>",
+             "</select>", "<title>", "</title>", "text ", "<p>", "<scriptx>", "<header>", "<!-", "->"]
     rng = random.Random(5)
-    for _ in range(2000):
+    for _ in range(3000):
         page = "".join(rng.choice(parts) for _ in range(rng.randint(0, 30)))
-        assert _strip_invisible(page) == lazy.sub(" ", page), page
+        assert _strip_invisible(page) == plain(page), page
     page = "<p>first</p>" + "<template>" * 9000 + "<p>last words</p>"
     result = scrubber.scrub_html(page)
     assert "html:too_deep" in result.flags and "last words" in result.text
+
+
+@pytest.mark.parametrize("shape", ["deep", "many"])
+def test_the_fallback_for_huge_trees_cleans_as_the_tree_does(shape: str) -> None:
+    """Pages too deep or with too many elements for the tree are read by pattern; that path
+    let NULs, control characters and lone surrogates into the text, and the content of
+    textarea, select, svg and an unclosed script; the title was a body line."""
+    body = "Body text long enough to be kept, with a comma, and a full stop. "
+    pad = "<div>" * 5000 if shape == "deep" else "<span>a</span>" * 210_000
+    page = (f"<html><head><title>The title</title></head><body>{pad}<p>a\x00b\x01c \ud800 {body}</p>"
+            "<textarea>TA</textarea><select><option>OPT</option></select><svg><text>SVG</text></svg>"
+            "<p>more words here</p><script>var SECRET=1;")
+    result = scrubber.scrub_html(page)
+    assert {"deep": "html:too_deep", "many": "html:too_many_elements"}[shape] in result.flags
+    assert "ab" in result.text and "\ufffd" in result.text and body.strip() in result.text
+    assert not any(ch in result.text for ch in "\x00\x01\ud800")
+    assert not any(word in result.text for word in ("TA", "OPT", "SVG", "SECRET", "The title"))
+    assert "more words here" in result.text and result.title == "The title"
+    result.text.encode("utf-8")
 
 
 _RU = "<html><body><p>Это длинный текст статьи на русском языке, с запятыми и точкой.</p></body></html>"

@@ -31,12 +31,12 @@ BLOCK = frozenset([
     "thead", "tr", "ul", "frameset", "frame", "noframes", "listing", "plaintext", "xmp",
 ])
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 #: The same characters as UTF-8 bytes: the single-byte ones (never inside a multi-byte
 #: sequence) are deleted with ``bytes.translate``, the two noncharacters replaced.
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _NONCHARS = ("\ufffe".encode(), "\uffff".encode())
-_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE = re.compile("[\ud800-\udfff]")
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
 _HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
@@ -84,9 +84,9 @@ def _blank(html: str) -> bool:
     core = html.strip()
     if not core:
         return True
-    if _CONTROL.match(core[0]) is None and _CONTROL.match(core[-1]) is None:
+    if CONTROL.match(core[0]) is None and CONTROL.match(core[-1]) is None:
         return False  # a non-blank, non-control character survives
-    return not _CONTROL.sub("", core).strip()
+    return not CONTROL.sub("", core).strip()
 
 
 def _utf8(html: str) -> bytes:
@@ -97,7 +97,7 @@ def _utf8(html: str) -> bytes:
     try:
         data = html.encode("utf-8")
     except UnicodeEncodeError:
-        data = _SURROGATE.sub("\ufffd", html).encode("utf-8")
+        data = SURROGATE.sub("\ufffd", html).encode("utf-8")
     data = data.translate(None, _CONTROL_BYTES)
     if "\ufffe" in html or "\uffff" in html:  # (a search of the str: ~20x faster)
         for nonchar in _NONCHARS:

@@ -17,7 +17,7 @@ from lxml import etree
 from ..config import Config
 from ..document import DISCUSSION_FLAG, Block, Document
 from .decode import decode_bytes
-from .dom import TooDeep, Unit, parse, render
+from .dom import CONTROL, SURROGATE, TooDeep, Unit, parse, render
 from .domrules import builtin_rules
 from .scorer import score_units
 from .select import chars, is_cjk, map_text, run_trafilatura
@@ -86,10 +86,15 @@ def parse_html(html: bytes | bytearray | str, url: str | None = None,
     return build(units, verdicts(units, main, config, discussion), title, flags)
 
 
-_INVISIBLE_OPEN = re.compile(r"<(script|style|noscript|template)\b|<!--", re.I)
-_INVISIBLE_CLOSE = {
-    tag: re.compile(rf"</{tag}\s*>", re.I) for tag in ("script", "style", "noscript", "template")
-}
+#: Elements whose content is never visible text (:data:`.dom.SKIP`, those with a closer).
+_INVISIBLE_KINDS = ("script", "style", "noscript", "template", "title", "textarea", "select", "svg", "math",
+                    "iframe", "object", "audio", "video", "canvas", "map", "datalist", "button", "head")
+#: ... of which these hold raw text to their closer, or to the end of the page without one,
+#: as a browser reads them (a comment too).
+_RAW_TEXT = frozenset(["script", "style", "title", "textarea", "--"])
+_INVISIBLE_OPEN = re.compile(rf"<({'|'.join(_INVISIBLE_KINDS)})\b|<!--", re.I)
+_INVISIBLE_CLOSE = {tag: re.compile(rf"</{tag}\s*>", re.I) for tag in _INVISIBLE_KINDS}
+_TITLE = re.compile(r"<title\b", re.I)
 _BREAK_TAG = re.compile(
     r"</?(?:p|div|br|li|h[1-6]|tr|td|th|section|article|header|footer|nav|aside|ul|ol|dl|dt|dd"
     r"|table|blockquote|pre|form|figure|figcaption|main)\b[^>]*>", re.I)
@@ -99,7 +104,10 @@ _ANY_TAG = re.compile(r"<[^>]*>")
 def plain_text(text: str, flags: list[str]) -> Document:
     """Pages the tree cannot hold safely (too deep, too many elements): tags stripped by
     pattern, block tags as line breaks, no main-content selection. Bounded time and memory,
-    and no body text silently lost; the flag says why."""
+    and no visible body text silently lost; the flag says why. As in the tree: control
+    characters removed, a lone surrogate made U+FFFD, the title taken out as the title."""
+    text = CONTROL.sub("", SURROGATE.sub("\ufffd", text))
+    title = _first_title(text)
     text = _strip_invisible(text)
     # A tag pattern tried at a "<" with no ">" after it reads to the end and fails: at each
     # of thousands of them, quadratic time. No tag can end past the last ">": left as it is.
@@ -108,14 +116,28 @@ def plain_text(text: str, flags: list[str]) -> Document:
     text = html_lib.unescape(head + text[cut:])
     doc = split_text(text)
     doc.flags = flags
+    doc.title = title or None
     return doc
 
 
+def _first_title(text: str) -> str:
+    """The text of the page's first ``<title>`` (in its first 64 KB), or "" (each search
+    made once: linear however many openers there are)."""
+    found = _TITLE.search(text, 0, 1 << 16)
+    start = text.find(">", found.end()) + 1 if found else 0
+    close = _INVISIBLE_CLOSE["title"].search(text, start) if start else None
+    if close is None:
+        return ""
+    return " ".join(html_lib.unescape(_ANY_TAG.sub("", text[start : close.start()])).split())
+
+
 def _strip_invisible(text: str) -> str:
-    """Script, style, noscript and template elements and comments, each with what it holds,
-    replaced by a space (an opener never closed stays). In linear time: once an opener finds
-    no closer, no later opener of its kind can (``<template>`` x 19,000 took 30 s as one
-    lazy pattern, each opener reading to the end)."""
+    """Invisible elements (:data:`_INVISIBLE_KINDS`) and comments, each with what it holds,
+    replaced by a space. An opener never closed: raw text (script, style, title, textarea,
+    a comment) runs to the end of the page, as browsers read it; any other keeps the text
+    after it. In linear time: once an opener finds no closer, no later opener of its kind
+    can (``<template>`` x 19,000 took 30 s as one lazy pattern, each opener reading to the
+    end)."""
     out: list[str] = []
     pos = 0
     unclosed: set[str] = set()
@@ -132,6 +154,9 @@ def _strip_invisible(text: str) -> str:
             close = _INVISIBLE_CLOSE[kind].search(text, m.end())
             end = -1 if close is None else close.end()
         if end < 0:
+            if kind in _RAW_TEXT:
+                out.append(text[pos : m.start()])
+                return "".join(out)
             unclosed.add(kind)
             continue
         out += (text[pos : m.start()], " ")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -94,9 +96,18 @@ class Config:
     def __post_init__(self) -> None:
         for name in ("packs", "extra_packs", "select", "ignore"):
             value = getattr(self, name)
-            if isinstance(value, str):
+            if isinstance(value, (str, os.PathLike)):
                 value = (value,)
-            object.__setattr__(self, name, tuple(str(v) for v in value))
+            # (bytes iterate as integers: b"share" became ('115', '104', ...); None became 'None')
+            if isinstance(value, (bytes, bytearray)) or not isinstance(value, Iterable):
+                raise TypeError(f"{name} must be a str or a sequence of str, got {value!r}")
+            items = tuple(value)
+            paths = name == "extra_packs"
+            for item in items:
+                if not (isinstance(item, str) or (paths and isinstance(item, os.PathLike))):
+                    kind = "str or path" if paths else "str"
+                    raise TypeError(f"{name} must hold {kind} items, got {item!r}")
+            object.__setattr__(self, name, tuple(os.fspath(v) if paths else v for v in items))
         for name in ("max_removed_share", "cut_rest_min_share"):
             share = getattr(self, name)
             if not _real(share) or not 0.0 <= share <= 1.0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -172,3 +173,28 @@ def test_package_docstring_example_runs() -> None:
     import doctest
 
     assert doctest.testmod(scrubber).failed == 0
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"select": b"share"}, "select must be a str or a sequence of str, got b'share'"),
+    ({"ignore": b"share"}, "ignore must be a str or a sequence of str"),
+    ({"select": (None,)}, "select must hold str items, got None"),
+    ({"packs": b"zh"}, "packs must be a str or a sequence of str"),
+    ({"packs": None}, "packs must be a str or a sequence of str"),
+    ({"extra_packs": (3,)}, "extra_packs must hold str or path items"),
+])
+def test_rule_selections_of_the_wrong_type_are_refused_at_config(options, message) -> None:
+    """bytes iterated as integers (select=b"share" became ('115', '104', ...)) and None
+    became 'None': each selected nothing or failed later, in Scrubber()."""
+    with pytest.raises(TypeError, match=re.escape(message)):
+        Config(**options)
+
+
+def test_extra_packs_may_be_paths_and_a_select_that_matches_nothing_is_an_error(tmp_path) -> None:
+    from pathlib import Path
+
+    assert Config(extra_packs=(Path("a.toml"),)).extra_packs == ("a.toml",)
+    with pytest.raises(scrubber.PackError, match=r"select.*matches no rule"):
+        clean("Body text that is long enough to be kept.\nShare this article", select=("shrae",))
+    assert clean("Body text that is long enough to be kept.\nShare this article",
+                 select=("shrae", "share")) == "Body text that is long enough to be kept."

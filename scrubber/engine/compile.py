@@ -122,6 +122,12 @@ def select_rules(packs: Sequence[Pack], select: Sequence[str], ignore: Sequence[
             if ignore and hit(rule, ignore):
                 continue
             out.append(rule)
+    if select and not any(hit(rule, select) for pack in packs for rule in pack.rules):
+        # (a typo -- select=("shrae",) -- turned every rule off, silently)
+        from ..errors import PackError
+
+        raise PackError(f"Config.select {tuple(select)!r} matches no rule id, name or category",
+                        pack=f"the packs {', '.join(p.name for p in packs)}", field="select")
     return out
 
 

@@ -487,3 +487,16 @@ def test_utf8_under_a_gbk_label_is_read_as_utf8() -> None:
     assert "decoded:utf-8" in result.flags and "charset_mislabelled:gb18030" in result.flags
     genuine = S.scrub_html(page.encode("gbk"))
     assert zh in genuine.text and "decoded:gb18030" in genuine.flags
+
+
+def test_a_page_of_very_many_units_is_not_handed_to_trafilatura(monkeypatch) -> None:
+    """A page of 120,000 tiny paragraphs (under 1 MB) spent 14 s in ``main_content="auto"``,
+    most of it in trafilatura, consulted because the scorer was unsure: past LARGE_UNITS
+    units the scorer decides alone, as past LARGE_TEXT characters."""
+    from scrubber.fronts import html as front
+
+    called = []
+    monkeypatch.setattr(front, "run_trafilatura", lambda *a, **k: called.append(1) or [])
+    page = "".join(f"<p>line {i}</p>" for i in range(front.LARGE_UNITS + 10))
+    result = S.scrub_html(page)
+    assert "main:density-large" in result.flags and called == []

@@ -500,3 +500,11 @@ def test_a_page_of_very_many_units_is_not_handed_to_trafilatura(monkeypatch) -> 
     page = "".join(f"<p>line {i}</p>" for i in range(front.LARGE_UNITS + 10))
     result = S.scrub_html(page)
     assert "main:density-large" in result.flags and called == []
+
+
+@pytest.mark.parametrize("label", ["rot13", "base64", "x-user-defined", "bogus", "text/html; charset=zzz"])
+def test_a_transport_label_that_names_no_charset_is_flagged(label: str) -> None:
+    """It was dropped without a word (a 'utf-7' label, by contrast, was flagged)."""
+    result = S.scrub_html("<p>Café owners on the river say the summer was busy.</p>".encode(), charset=label)
+    assert "Café owners" in result.text and "decoded:utf-8" in result.flags
+    assert any(f.startswith("charset_unknown:") for f in result.flags), result.flags

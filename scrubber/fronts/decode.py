@@ -270,7 +270,10 @@ def decode_bytes(raw: bytes, transport: str | None = None) -> tuple[str, list[st
         return "", ["binary"]
     flags: list[str] = []
     declared = declared_charset(raw)
-    sent = codec_for(content_type_charset(transport) or transport) if transport else None
+    label = (content_type_charset(transport) or transport) if transport else None
+    sent = codec_for(label) if label else None
+    if label and sent is None:  # (a label that names no charset of text: said, then ignored)
+        flags.append("charset_unknown:" + "".join(c for c in label.strip()[:40] if c.isprintable()))
     if sent is not None:
         text, flags = _by_transport(raw, sent, declared)
         if text is not None:

@@ -486,3 +486,15 @@ def test_headline_above_body_in_extracted_text_is_the_title() -> None:
     # A first line that is a sentence stays in the body.
     plain = "The council met on Tuesday, and it voted for the plan.\n" + doc.split("\n", 1)[1]
     assert scrub(plain).title is None
+
+
+@pytest.mark.parametrize("line", ["12 komentarzy", "Dołącz do dyskusji", "Commenti (3)", "Комментарии",
+                                  "3 comentários", "评论", "Comments"])
+def test_a_comment_link_above_the_article_goes_alone(line: str) -> None:
+    """A comment counter or header whose cut_rest cannot apply (too little body above it)
+    stayed in the text: EN and DE have drop rules for such a line, PL, IT, RU, PT had none.
+    It now goes by its own rule, the article below it kept."""
+    body = "Il consiglio ha approvato il bilancio per il prossimo anno, hanno detto i funzionari. " * 8
+    result = scrub(f"Bilancio approvato\n{line}\n{body}")
+    assert line not in result.text and body.strip() in result.text
+    assert [r.category for r in result.removals if r.text.strip() == line] == ["comments"]

@@ -377,9 +377,10 @@ def apply_hits(dict hits, list verdict, list body, list blocks, const unsigned c
     most ``item_chars`` long), 2 (cut_rest) the block and all after it, if enough body text
     comes before it (``min_body[ri]`` characters, or else ``cut_share`` of the document's)
     and the blocks on both sides of it do not both match a rule flagged in ``toolbar``
-    (``passes.junk.in_toolbar``). ``verdicts``: per rule, its Verdict; ``verdict`` is
-    updated in place."""
-    cdef Py_ssize_t nb = len(blocks), index, i, j, r, end
+    (``passes.junk.in_toolbar``); a block none of whose rules applies but that a cut_rest
+    rule matched is removed by the first such rule alone. ``verdicts``: per rule, its
+    Verdict; ``verdict`` is updated in place."""
+    cdef Py_ssize_t nb = len(blocks), index, i, j, r, end, uncut
     cdef list before = None
     cdef object v, need
     if len(verdict) != nb or len(body) != nb:
@@ -387,12 +388,15 @@ def apply_hits(dict hits, list verdict, list body, list blocks, const unsigned c
     for index in sorted(hits):
         if verdict[index] is not None:
             continue
+        uncut = -1
         for ri in <list> hits[index]:
             r = ri
             if (scope[r] == 1 and index >= first) or (scope[r] == 2 and index <= last):
                 continue
             v = verdicts[r]
             if action[r] == 2:
+                if uncut < 0:
+                    uncut = r  # (if nothing applies, the line goes by the first that could not cut)
                 if _toolbar_hit(hits, toolbar, index - 1) and _toolbar_hit(hits, toolbar, index + 1):
                     continue
                 if before is None:  # characters of body text above each block
@@ -419,6 +423,9 @@ def apply_hits(dict hits, list verdict, list body, list blocks, const unsigned c
                     if verdict[j] is None:
                         verdict[j] = v
             break
+        else:
+            if uncut >= 0:
+                verdict[index] = verdicts[uncut]
 
 
 def span_matches(list span_bits, list verdict, const int64_t[::1] starts, const int64_t[::1] ends,

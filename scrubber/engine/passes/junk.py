@@ -65,6 +65,7 @@ def _apply_hits(state: State, hits: dict[int, list[int]], first: int, last: int,
     for index in sorted(hits):
         if verdict[index] is not None:
             continue
+        uncut = None
         for ri in hits[index]:
             rule = rules.rules[ri]
             if not _in_scope(rule, index, first, last):
@@ -74,6 +75,13 @@ def _apply_hits(state: State, hits: dict[int, list[int]], first: int, last: int,
                                                         initial=0))
             if _apply(state, rule, ri, actions[ri], index, body_before or [], hits):
                 break
+            if actions[ri] == _CUT_REST and uncut is None:
+                uncut = ri
+        else:
+            # A comment header or counter that cannot cut (too little body above it, or a
+            # share bar's button): the line itself goes, as its own rule's removal.
+            if uncut is not None:
+                verdict[index] = rules.verdicts[uncut]
 
 
 def _match(state: State, scan: DocScan) -> dict[int, list[int]]:

@@ -36,7 +36,7 @@ _ALIASES = {
     "cp936": "gb18030", "euc-cn": "gb18030", "csgb2312": "gb18030", "hz-gb-2312": "gb18030",
     "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252",
     "ascii": "cp1252", "big5": "big5hkscs", "shift_jis": "cp932", "euc-kr": "cp949",
-    "x-sjis": "cp932",
+    "x-sjis": "cp932", "unicode": "utf-16", "ucs-2": "utf-16",
 }
 #: Western single-byte labels (a server's default is one of them) ...
 _WESTERN = {"cp1252", "iso8859-15", "iso8859-1", "ascii"}

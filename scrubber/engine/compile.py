@@ -115,14 +115,16 @@ def select_rules(packs: Sequence[Pack], select: Sequence[str], ignore: Sequence[
         )
 
     out = []
+    selected = False
     for pack in packs:
         for rule in pack.rules:
             if select and not hit(rule, select):
                 continue
+            selected = True
             if ignore and hit(rule, ignore):
                 continue
             out.append(rule)
-    if select and not any(hit(rule, select) for pack in packs for rule in pack.rules):
+    if select and not selected:
         # (a typo -- select=("shrae",) -- turned every rule off, silently)
         from ..errors import PackError
 

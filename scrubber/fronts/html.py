@@ -17,7 +17,7 @@ from lxml import etree
 from ..config import Config
 from ..document import DISCUSSION_FLAG, Block, Document
 from .decode import decode_bytes
-from .dom import CONTROL, SURROGATE, TooDeep, Unit, parse, render
+from .dom import CONTROL, SKIP, SURROGATE, TooDeep, Unit, parse, render
 from .domrules import builtin_rules
 from .scorer import score_units
 from .select import chars, is_cjk, map_text, run_trafilatura
@@ -86,9 +86,8 @@ def parse_html(html: bytes | bytearray | str, url: str | None = None,
     return build(units, verdicts(units, main, config, discussion), title, flags)
 
 
-#: Elements whose content is never visible text (:data:`.dom.SKIP`, those with a closer).
-_INVISIBLE_KINDS = ("script", "style", "noscript", "template", "title", "textarea", "select", "svg", "math",
-                    "iframe", "object", "audio", "video", "canvas", "map", "datalist", "button", "head")
+#: Elements whose content is never visible text: the tree's (:data:`.dom.SKIP`) that close.
+_INVISIBLE_KINDS = tuple(sorted(SKIP - {"meta", "link", "embed", "input"}))
 #: ... of which these hold raw text to their closer, or to the end of the page without one,
 #: as a browser reads them (a comment too).
 _RAW_TEXT = frozenset(["script", "style", "title", "textarea", "--"])

@@ -74,3 +74,31 @@ def test_a_section_heading_that_names_a_discussion_keeps_the_section(heading: st
     result = scrub(text)
     assert after.strip() in result.text and "The authors thank" in result.text
     assert heading in result.text
+
+
+@pytest.mark.parametrize(("heading", "before", "after"), [
+    ("Opinie", "Nowa ustawa o ochronie danych wchodzi w życie w przyszłym miesiącu i zmienia zasady. ",
+     "Część prawników uważa, że przepisy są zbyt ogólne i sądy będą musiały je doprecyzować. "),
+    ("Отзывы", "Новый смартфон получил большой экран, быстрый процессор и ёмкую батарею на весь день. ",
+     "Покупатели хвалят камеру и автономность, но жалуются на высокую цену и скользкий корпус. "),
+])
+def test_a_reviews_heading_in_the_middle_of_an_article_keeps_the_rest(heading: str, before: str,
+                                                                     after: str) -> None:
+    """'Opinie' and 'Отзывы' head a shop page's reviews, but also a section of an article:
+    with half the body below them, they must not cut it (they did after 400 characters)."""
+    text = f"{before * 6}\n{heading}\n{after * 6}"
+    result = scrub(text)
+    assert (after * 6).strip() in result.text, result.explain()
+
+
+@pytest.mark.parametrize(("heading", "body", "review"), [
+    ("Opinie", "Ten ekspres do kawy ma młynek żarnowy, spieniacz mleka i zbiornik na dwa litry wody. ",
+     "Świetny ekspres, polecam!"),
+    ("Отзывы", "Эта кофемашина оснащена жерновой кофемолкой, капучинатором и баком на два литра воды. ",
+     "Отличная кофемашина, рекомендую!"),
+])
+def test_a_reviews_heading_below_the_body_still_cuts_the_reviews(heading: str, body: str, review: str) -> None:
+    text = f"{body * 8}\n{heading}\n{review}\n{review}"
+    result = scrub(text)
+    assert review not in result.text and (body * 8).strip() in result.text, result.explain()
+    assert any(r.text.startswith(heading) and r.category == "comments" for r in result.removals)

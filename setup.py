@@ -1,4 +1,4 @@
-"""Build the optional native core (``scrubber/engine/_block.pyx``, ``_native.pyx``, ``_lines.pyx``,
+"""Build the optional native core (``scrubber/engine/_block.pyx``, ``_scan.pyx``, ``_automaton.pyx``, ``_native.pyx``, ``_lines.pyx``,
 ``_passes.pyx``, ``_dedup.pyx``);
 metadata is in pyproject.toml.
 
@@ -45,7 +45,7 @@ def extensions() -> list[Extension]:
         print("warning: Cython is not installed; scrubber's native core is not built", file=sys.stderr)
         return []
     exts = [Extension(f"scrubber.engine.{name}", [f"scrubber/engine/{name}.pyx"])
-            for name in ("_block", "_native", "_lines", "_passes", "_dedup")]
+            for name in ("_block", "_scan", "_automaton", "_native", "_lines", "_passes", "_dedup")]
     return cythonize(exts, language_level=3, quiet=True)
 
 

@@ -1,4 +1,4 @@
-"""The native Aho-Corasick build (``_native._automaton``, typed code) against the dict-per-state
+"""The native Aho-Corasick build (``_automaton._automaton``, typed code) against the dict-per-state
 build it replaced, kept here as the reference: the same tables, array for array."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from scrubber import Scrubber
 
-native = pytest.importorskip("scrubber.engine._native")
+automaton = pytest.importorskip("scrubber.engine._automaton")
 
 NAMES = ("root", "estart", "echar", "emask", "enext", "fail", "sbits", "ostart", "ophrase")
 NROOT = 0x30000
@@ -87,7 +87,7 @@ def reference(phrases: list[str], anchor_bits: list[int], special: set[int], nro
 
 
 def _same(phrases: list[str], anchor_bits: list[int], special: set[int]) -> None:
-    got = native._automaton(phrases, anchor_bits, special, NROOT)
+    got = automaton._automaton(phrases, anchor_bits, special, NROOT)
     for name, ours, ref in zip(NAMES, got, reference(phrases, anchor_bits, special), strict=True):
         assert np.array_equal(ours, np.asarray(ref, dtype=ours.dtype)), name
 

@@ -87,7 +87,7 @@ import importlib.abc, json, sys
 class NoNative(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
         if name.startswith("scrubber.engine._") and name.rsplit(".", 1)[1] in {
-                "_block", "_native", "_lines", "_passes", "_dedup"}:
+                "_block", "_scan", "_automaton", "_native", "_lines", "_passes", "_dedup"}:
             raise ImportError(f"{name} blocked: an install without a compiler")
         return None
 

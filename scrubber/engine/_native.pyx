@@ -1,19 +1,17 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""The optional native core of text matching: the same results as the pure-Python path, faster.
+"""The optional native core of line matching: the same results as the pure-Python path, faster.
 
 Built at install when a C compiler is present (``setup.py``); when it is missing the engine
 runs :mod:`.docscan` and :meth:`.compile.CompiledRules.match_lines` in Python instead, and
 ``tests/test_native_conformance.py`` pins the paths to identical Results. The core's other
-modules: :mod:`._lines` (cutting lines, the weak-line test, layout) and :mod:`._dedup`
-(dedup's keys and verdicts). Two pieces here:
+modules: :mod:`._scan` (the document scan this module's matcher reads), :mod:`._lines`
+(cutting lines, the weak-line test, layout), :mod:`._passes` (the passes' loops) and
+:mod:`._dedup` (dedup's keys and verdicts).
 
-* :func:`scan`: :class:`~.docscan.DocScan` in one loop over the document's code points (the
-  fold, the per-block rule-condition masks, span-rule bits and prose counts) instead of a
-  dozen numpy reductions;
-* :class:`LineMatcher`: stage one of line matching -- ``fold.core`` by tables, the
-  exact-phrase lookup, an Aho-Corasick automaton over code points, the condition bits and
-  every gate in front of a regex search, then the searches (the ``regex`` module's, called
-  from here) of the rules the gates leave.
+Here, :class:`LineMatcher`: stage one of line matching -- ``fold.core`` by tables, the
+exact-phrase lookup, an Aho-Corasick automaton over code points, the condition bits and
+every gate in front of a regex search, then the searches (the ``regex`` module's, called
+from here) of the rules the gates leave.
 
 Every character class is a table computed in Python from the very predicates the Python
 path uses (``str.isalnum``, the ``regex`` classes), so the two cannot disagree on a code
@@ -32,19 +30,11 @@ cdef extern from *:
 import numpy as np
 import regex
 
+from ._automaton import _STATE_DTYPE, _automaton, _state_records
 from .prefilter import DIGIT, SPACE, START_DIGIT, top_branches
 
-from ._unicode cimport (
-    PyUnicode_DATA, PyUnicode_FromKindAndData, PyUnicode_IS_ASCII, PyUnicode_KIND, PyUnicode_New, PyUnicode_READ, _Src,
-    PyUnicode_Substring, PyUnicode_WRITE,
-)
-
-cdef enum:  # the bits of docscan's tables
-    _PUNCT = 1
-    _CJK = 2
-    _WORD = 4  # (read as bit 2 in _block_facts)
-    _BEYOND = 16
-    _FIELD = (1 << 21) - 1
+from ._automaton cimport _char_bit, _State
+from ._unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, PyUnicode_Substring, _Src
 
 
 cdef enum:  # (compile-time constants: the walk's loop reads them as immediates)
@@ -63,181 +53,6 @@ cdef enum:  # (compile-time constants: the walk's loop reads them as immediates)
     # Bits of the filter in front of the exact-phrase dict (2**17: 16 KB, ~3% false hits for
     # the built-in packs' 3,911 phrases).
     _EXACT_BITS = 1 << 17
-
-
-cdef class Scanner:
-    """:func:`scan` with its tables bound once (a rule set's :class:`~.docscan.ScanTables`):
-    a call per document then takes only the document's arrays (each typed-array argument
-    costs a buffer check per call, a microsecond that short documents feel)."""
-
-    cdef const uint32_t[::1] fold_codes
-    cdef const uint64_t[::1] mask_table, missing, weights
-    cdef const uint16_t[::1] raw_table
-    cdef uint64_t bad
-    cdef int shift, domain
-
-    def __init__(self, const uint32_t[::1] fold_codes, const uint64_t[::1] mask_table,
-                 const uint64_t[::1] missing, uint64_t bad, int shift, const uint16_t[::1] raw_table,
-                 const uint64_t[::1] weights, int domain):
-        self.fold_codes, self.mask_table, self.missing = fold_codes, mask_table, missing
-        self.bad, self.shift, self.raw_table, self.weights, self.domain = bad, shift, raw_table, weights, domain
-
-    def __call__(self, source, const int64_t[::1] starts, const int64_t[::1] ends, int64_t min_cjk,
-                 int64_t min_words):
-        return scan(source, starts, ends, self.fold_codes, self.mask_table, self.missing, self.bad, self.shift,
-                    self.raw_table, self.weights, min_cjk, min_words, self.domain)
-
-
-cpdef scan(source, const int64_t[::1] starts, const int64_t[::1] ends, const uint32_t[::1] fold_codes,
-           const uint64_t[::1] mask_table, const uint64_t[::1] missing, uint64_t bad, int shift,
-           const uint16_t[::1] raw_table, const uint64_t[::1] weights, int64_t min_cjk, int64_t min_words,
-           int domain):
-    """``(folded, bits, span_bits, prose)`` exactly as :class:`~.docscan.DocScan` computes them
-    (``bits``: its ``blocked`` as a uint64 array, which the line matcher reads).
-
-    ``mask_table`` is empty when the rules have no character conditions (``bits`` all 0).
-    """
-    if not isinstance(source, str):  # (a str subclass is fine; the C calls below need a str)
-        raise TypeError(f"scan() takes str, got {type(source).__name__}")
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(source), nb = starts.shape[0], i, b, s, e
-    cdef int kind = PyUnicode_KIND(source), fkind
-    cdef void *data = PyUnicode_DATA(source)
-    cdef void *fdata
-    cdef bint masked = mask_table.shape[0] > 0
-    cdef const uint32_t *fold = &fold_codes[0]
-    cdef const uint64_t *mask = &mask_table[0] if masked else NULL
-    cdef const uint16_t *rawt = &raw_table[0]
-    cdef const uint64_t *wt = &weights[0]
-    cdef uint32_t c, dom = domain, top, speculated
-    cdef uint64_t reduced, wsum
-    cdef uint16_t seen
-    cdef int64_t runs
-    # The folded text is written straight into a str, in one pass, on the bet that its
-    # widest character is of the source's class (ASCII, Latin-1, UCS-2, UCS-4: the folding
-    # keeps most texts in theirs): a narrower result is copied into its own class (a str must
-    # be in the narrowest that holds it), a wider one written again into a str of its class
-    # (Latin-1 'µ' folds to U+03BC). Each loop runs on the string's own width (``_Src``).
-    speculated = 127 if PyUnicode_IS_ASCII(source) else 255 if kind == 1 else 65535 if kind == 2 else 0x10FFFF
-    folded = PyUnicode_New(n, speculated)
-    fkind = PyUnicode_KIND(folded)
-    fdata = PyUnicode_DATA(folded)
-    top = _fold_to(kind, data, fkind, fdata, n, fold)
-    if _class_max(top) < speculated:
-        folded = PyUnicode_FromKindAndData(fkind, fdata, n)  # (finds the narrowest class)
-    elif _class_max(top) > speculated:
-        folded = PyUnicode_New(n, _class_max(top))
-        fkind = PyUnicode_KIND(folded)
-        fdata = PyUnicode_DATA(folded)
-        _fold_to(kind, data, fkind, fdata, n, fold)
-    bits = np.zeros(nb, dtype=np.uint64)
-    cdef uint64_t[::1] blocked = bits
-    span_bits = [0] * nb
-    prose_out = [False] * nb
-    for b in range(nb):
-        s, e = starts[b], ends[b]
-        if s >= e:  # an empty block: no evidence (numpy's reduceat reads the one char at s)
-            c = PyUnicode_READ(kind, data, s) if s < n else 32
-            span_bits[b] = 0xFF
-            if rawt[c if c < dom else dom] & _BEYOND:
-                prose_out[b] = None  # (else False: Config keeps body_min_cjk >= 1)
-            continue
-        reduced = seen = wsum = runs = 0
-        if kind == 1:
-            _block_facts(<const uint8_t *> data, s, e, fold, mask, rawt, wt, dom, &reduced, &seen, &wsum, &runs)
-        elif kind == 2:
-            _block_facts(<const uint16_t *> data, s, e, fold, mask, rawt, wt, dom, &reduced, &seen, &wsum, &runs)
-        else:
-            _block_facts(<const uint32_t *> data, s, e, fold, mask, rawt, wt, dom, &reduced, &seen, &wsum, &runs)
-        if masked:
-            blocked[b] = (reduced & bad) | missing[reduced >> shift]
-        span_bits[b] = seen >> 8
-        if seen & _BEYOND:
-            prose_out[b] = None
-        elif (e - s) >= min_cjk and (seen & _PUNCT):
-            prose_out[b] = _prose(e - s, wsum, runs, min_cjk, min_words)
-    return folded, bits, span_bits, prose_out
-
-
-ctypedef fused _Dst:
-    uint8_t
-    uint16_t
-    uint32_t
-
-
-cdef inline uint32_t _class_max(uint32_t c) noexcept nogil:
-    """The widest character of ``c``'s str class (ASCII, Latin-1, UCS-2, UCS-4)."""
-    return 127 if c < 128 else 255 if c < 256 else 65535 if c < 65536 else 0x10FFFF
-
-
-cdef uint32_t _fold_to(int kind, const void *data, int fkind, void *fdata, Py_ssize_t n,
-                       const uint32_t *fold) noexcept nogil:
-    """``fdata[i] = fold[data[i]]`` for the ``n`` characters of a str's ``data`` of
-    ``kind`` into a str's ``fdata`` of ``fkind``; the widest folded character. (A folded
-    character wider than ``fkind`` is written cut: the caller then writes again, wider.)"""
-    if fkind == 1:
-        return _fold_into(kind, data, <uint8_t *> fdata, n, fold)
-    if fkind == 2:
-        return _fold_into(kind, data, <uint16_t *> fdata, n, fold)
-    return _fold_into(kind, data, <uint32_t *> fdata, n, fold)
-
-
-cdef uint32_t _fold_into(int kind, const void *data, _Dst *dst, Py_ssize_t n, const uint32_t *fold) noexcept nogil:
-    if kind == 1:
-        return _fold_run(<const uint8_t *> data, dst, n, fold)
-    if kind == 2:
-        return _fold_run(<const uint16_t *> data, dst, n, fold)
-    return _fold_run(<const uint32_t *> data, dst, n, fold)
-
-
-cdef uint32_t _fold_run(const _Src *src, _Dst *dst, Py_ssize_t n, const uint32_t *fold) noexcept nogil:
-    cdef Py_ssize_t i
-    cdef uint32_t f, top = 0
-    for i in range(n):
-        f = fold[src[i]]
-        dst[i] = <_Dst> f
-        top |= f  # (a class bound: every class's limit is a power of two less one)
-    return top
-
-
-cdef void _block_facts(const _Src *src, Py_ssize_t s, Py_ssize_t e, const uint32_t *fold, const uint64_t *mask,
-                       const uint16_t *rawt, const uint64_t *wt, uint32_t dom, uint64_t *reduced,
-                       uint16_t *seen, uint64_t *wsum, int64_t *runs) noexcept nogil:
-    """One block's facts: the OR of its folded characters' condition masks (``mask``
-    NULL: none), of its raw characters' flags, their weights and its runs of word
-    characters."""
-    cdef Py_ssize_t i
-    cdef uint32_t c, f
-    cdef uint16_t flags
-    cdef uint64_t red = 0, w = 0
-    cdef uint16_t sn = 0
-    cdef int64_t r = 0, word, prev_word = 0
-    for i in range(s, e):
-        c = src[i]
-        if mask != NULL:
-            f = fold[c]
-            red |= mask[f if f < dom else dom]
-        if c > dom:
-            c = dom
-        flags = rawt[c]
-        sn |= flags
-        w += wt[c]
-        # A run starts where a word character follows a non-word one: counted without a
-        # branch (word boundaries come every few characters, too irregular to predict).
-        word = (flags >> 2) & 1  # (_WORD)
-        r += word & (prev_word ^ 1)
-        prev_word = word
-    reduced[0], seen[0], wsum[0], runs[0] = red, sn, w, r
-
-
-cdef inline bint _prose(int64_t length, uint64_t wsum, int64_t runs, int64_t min_cjk, int64_t min_words):
-    cdef int64_t cjk = <int64_t> (wsum & _FIELD)
-    cdef int64_t spaces = <int64_t> ((wsum >> 21) & _FIELD)
-    cdef int64_t extra = <int64_t> (wsum >> 42)
-    if length >= 400:
-        return True
-    if extra < 2 * min_cjk and spaces + 1 < min_words:
-        return False
-    return cjk >= min_cjk or runs >= min_words
 
 
 cdef class _Stamps:
@@ -1019,219 +834,6 @@ cdef inline uint64_t _hash_span(int kind, const char *data, int64_t s, int64_t e
     return h
 
 
-cdef inline int32_t _run_goto(const int32_t *rstart, const uint32_t *rchar, const int32_t *rnext,
-                              int32_t state, uint32_t c) noexcept nogil:
-    """The target of ``state``'s transition on ``c`` (runs sorted by character), or -1."""
-    cdef int32_t lo = rstart[state], hi = rstart[state + 1], mid
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if rchar[mid] < c:
-            lo = mid + 1
-        else:
-            hi = mid
-    return rnext[lo] if lo < rstart[state + 1] and rchar[lo] == c else -1
-
-
-def _automaton(phrases, anchor_bits, special, int32_t nroot):
-    """The Aho-Corasick tables of :class:`LineMatcher` for ``phrases`` (see its attributes):
-    ``root, estart, echar, emask, enext, fail, sbits, ostart, ophrase``.
-
-    States are numbered breadth first, children in the order the phrases made them: the
-    shallow states, which the walk visits most, and their transitions sit together.
-    ``anchor_bits[pi]``: the bits a state where phrase ``pi`` ends reports; ``special``:
-    the phrases whose rules are listed per state (``ophrase``), every output's own first,
-    then its failure state's.
-    """
-    cdef Py_ssize_t nph = len(phrases), pi, k, j, pos = 0, cap = 1, head, tail
-    text = "".join(phrases)
-    cdef Py_ssize_t total = len(text)
-    codes_a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) if total else np.zeros(1, np.uint32)
-    cdef const uint32_t[::1] codes = codes_a
-    cdef int64_t[::1] plen = np.fromiter(map(len, phrases), dtype=np.int64, count=nph) if nph else np.zeros(1, np.int64)
-    cdef const uint64_t[::1] pbits = np.asarray(anchor_bits or [0], dtype=np.uint64)
-    cdef uint8_t[::1] is_special = np.zeros(nph + 1, dtype=np.uint8)
-    for pi in special:
-        is_special[pi] = 1
-    # 1. The trie, states in the order phrases make them: (parent, character) -> child in an
-    # open-addressing table keyed by parent << 21 | character (+1: 0 is empty).
-    cdef int bits = 1
-    while cap < 2 * (total + 1):
-        cap <<= 1
-        bits += 1
-    cdef uint64_t[::1] hkey = np.zeros(cap, dtype=np.uint64)
-    cdef int32_t[::1] hval = np.zeros(cap, dtype=np.int32)
-    cdef int32_t[::1] parent = np.zeros(total + 1, dtype=np.int32)
-    cdef uint32_t[::1] pchar = np.zeros(total + 1, dtype=np.uint32)
-    cdef int32_t[::1] end_state = np.zeros(nph + 1, dtype=np.int32)
-    cdef int32_t nstates = 1, state, n, old, f, t, v
-    cdef uint64_t key, h, mask = <uint64_t> (cap - 1)
-    cdef uint32_t c
-    for pi in range(nph):
-        state = 0
-        for k in range(plen[pi]):
-            c = codes[pos]
-            pos += 1
-            key = (((<uint64_t> state) << 21) | c) + 1
-            h = ((key * <uint64_t> 0x9E3779B97F4A7C15) >> (64 - bits + 1)) & mask
-            while hkey[h] != 0 and hkey[h] != key:
-                h = (h + 1) & mask
-            if hkey[h] == 0:
-                hkey[h] = key
-                hval[h] = nstates
-                parent[nstates] = state
-                pchar[nstates] = c
-                nstates += 1
-            state = hval[h]
-        end_state[pi] = state
-    # 2. Children of each state (by the trie's numbering, so in the order they were made).
-    cdef int32_t[::1] cstart = np.zeros(nstates + 1, dtype=np.int32)
-    cdef int32_t[::1] child = np.zeros(max(nstates - 1, 1), dtype=np.int32)
-    for n in range(1, nstates):
-        cstart[parent[n] + 1] += 1
-    for n in range(nstates):
-        cstart[n + 1] += cstart[n]
-    cdef int32_t[::1] fill = np.array(cstart[:nstates], dtype=np.int32)
-    for n in range(1, nstates):
-        child[fill[parent[n]]] = n
-        fill[parent[n]] += 1
-    # 3. Breadth-first numbers.
-    cdef int32_t[::1] bfs = np.zeros(nstates, dtype=np.int32)
-    cdef int32_t[::1] new_of = np.zeros(nstates, dtype=np.int32)
-    head, tail = 0, 1
-    while head < tail:
-        old = bfs[head]
-        new_of[old] = <int32_t> head
-        head += 1
-        for j in range(cstart[old], cstart[old + 1]):
-            bfs[tail] = child[j]
-            tail += 1
-    # 4. Per state (new numbers), its transitions sorted by character.
-    cdef int32_t[::1] rstart = np.zeros(nstates + 1, dtype=np.int32)
-    cdef uint32_t[::1] rchar = np.zeros(max(nstates - 1, 1), dtype=np.uint32)
-    cdef int32_t[::1] rnext = np.zeros(max(nstates - 1, 1), dtype=np.int32)
-    cdef Py_ssize_t at = 0, lo, i2
-    cdef uint32_t cc
-    cdef int32_t nn
-    for n in range(nstates):
-        old = bfs[n]
-        rstart[n] = <int32_t> at
-        lo = at
-        for j in range(cstart[old], cstart[old + 1]):
-            cc, nn = pchar[child[j]], new_of[child[j]]
-            i2 = at
-            while i2 > lo and rchar[i2 - 1] > cc:  # (insertion sort: runs are short)
-                rchar[i2], rnext[i2] = rchar[i2 - 1], rnext[i2 - 1]
-                i2 -= 1
-            rchar[i2], rnext[i2] = cc, nn
-            at += 1
-    rstart[nstates] = <int32_t> at
-    # 5. Failure links, breadth first (a state's own link is known before its children's).
-    fail_a = np.zeros(nstates, dtype=np.int32)
-    cdef int32_t[::1] fl = fail_a
-    for n in range(nstates):
-        for j in range(rstart[n], rstart[n + 1]):
-            v, c = rnext[j], rchar[j]
-            f = fl[n]
-            while f and _run_goto(&rstart[0], &rchar[0], &rnext[0], f, c) == -1:
-                f = fl[f]
-            t = _run_goto(&rstart[0], &rchar[0], &rnext[0], f, c)
-            fl[v] = t if t != -1 and t != v else 0
-    # 6. Outputs: a state's phrases, then its failure state's (bits, and the special ones).
-    cdef int32_t[::1] own_start = np.zeros(nstates + 1, dtype=np.int32)
-    cdef int32_t[::1] own = np.zeros(nph + 1, dtype=np.int32)
-    for pi in range(nph):
-        own_start[new_of[end_state[pi]] + 1] += 1
-    for n in range(nstates):
-        own_start[n + 1] += own_start[n]
-    fill = np.array(own_start[:nstates], dtype=np.int32)
-    for pi in range(nph):
-        n = new_of[end_state[pi]]
-        own[fill[n]] = <int32_t> pi
-        fill[n] += 1
-    sbits_a = np.zeros(nstates, dtype=np.uint64)
-    ostart_a = np.zeros(nstates + 1, dtype=np.int32)
-    cdef uint64_t[::1] sb = sbits_a
-    cdef int32_t[::1] osz = np.zeros(nstates, dtype=np.int32)
-    cdef int32_t[::1] ost = ostart_a
-    for n in range(nstates):
-        for j in range(own_start[n], own_start[n + 1]):
-            sb[n] |= pbits[own[j]]
-            osz[n] += is_special[own[j]]
-        if fl[n]:
-            sb[n] |= sb[fl[n]]
-            osz[n] += osz[fl[n]]
-        ost[n + 1] = ost[n] + osz[n]
-    ophrase_a = np.zeros(max(ost[nstates], 1), dtype=np.int32)
-    cdef int32_t[::1] oph = ophrase_a
-    for n in range(nstates):
-        at = ost[n]
-        for j in range(own_start[n], own_start[n + 1]):
-            if is_special[own[j]]:
-                oph[at] = own[j]
-                at += 1
-        if fl[n]:
-            for j in range(ost[fl[n]], ost[fl[n]] + osz[fl[n]]):
-                oph[at] = oph[j]
-                at += 1
-    # 7. Transitions as the walk reads them: from the root a dense table (-1: none; -2: the
-    # character occurs in no phrase at all, so every state falls back to the root); from
-    # every state (the root for characters beyond the table) its run of (character, target)
-    # pairs sorted by character, the runs in state order: ~12 bytes a transition.
-    root_a = np.full(nroot, -2, dtype=np.int32)
-    cdef int32_t[::1] rv = root_a
-    emask_a = np.zeros(nstates, dtype=np.uint64)
-    estart_a = np.zeros(nstates + 1, dtype=np.int32)
-    echar_a = np.zeros(max(nstates - 1, 1), dtype=np.uint32)
-    enext_a = np.zeros(max(nstates - 1, 1), dtype=np.int32)
-    cdef uint64_t[::1] em = emask_a
-    cdef int32_t[::1] es = estart_a
-    cdef uint32_t[::1] ec = echar_a
-    cdef int32_t[::1] en = enext_a
-    at = 0
-    for n in range(nstates):
-        es[n] = <int32_t> at
-        for j in range(rstart[n], rstart[n + 1]):
-            c = rchar[j]
-            em[n] |= (<uint64_t> 1) << _char_bit(c)
-            if c < <uint32_t> nroot:
-                if rv[c] == -2:
-                    rv[c] = -1
-                if n == 0:
-                    rv[c] = rnext[j]
-                    continue
-            ec[at], en[at] = c, rnext[j]
-            at += 1
-    es[nstates] = <int32_t> at
-    return (root_a, estart_a, echar_a[:max(at, 1)], emask_a, enext_a[:max(at, 1)], fail_a, sbits_a,
-            ostart_a, ophrase_a)
-
-
-def _state_records(estart, emask, fail, sbits, ostart):
-    """The automaton's per-state arrays as one array of _State records (same layout: the
-    fields in order, no padding)."""
-    n = len(fail)
-    st = np.zeros(n, dtype=_STATE_DTYPE)
-    st["emask"], st["sbits"], st["fail"] = emask[:n], sbits[:n], fail
-    st["estart"], st["eend"] = estart[:n], estart[1 : n + 1]
-    st["ostart"] = np.where(ostart[1 : n + 1] > ostart[:n], ostart[:n], -1)
-    return st
-
-
-_STATE_DTYPE = np.dtype([("emask", "<u8"), ("sbits", "<u8"), ("estart", "<i4"), ("eend", "<i4"),
-                         ("fail", "<i4"), ("ostart", "<i4")])
-assert _STATE_DTYPE.itemsize == sizeof(_State)
-
-
-cdef struct _State:
-    # What the walk reads of a state, in one 32-byte record (one cache line, not five).
-    uint64_t emask      # bit _char_bit(c) of each character of its run of transitions
-    uint64_t sbits      # OR of the anchor bits of every phrase ending here
-    int32_t estart      # its run of transitions: echar/enext[estart:eend]
-    int32_t eend
-    int32_t fail
-    int32_t ostart      # its special phrases start at ophrase[ostart] (-1: it has none)
-
-
 cdef struct _Auto:
     # LineMatcher's automaton and rule tables, as pointers (see the attributes there).
     const _State *st
@@ -1392,11 +994,6 @@ cdef inline uint64_t _mask_of(const _Src *src, Py_ssize_t n) noexcept nogil:
     for i in range(n):
         mask |= (<uint64_t> 1) << _char_bit(src[i])
     return mask
-
-
-cdef inline int _char_bit(Py_UCS4 c) noexcept nogil:
-    """A character's bit of 64 (a multiplicative hash: CJK and Latin letters spread)."""
-    return <int> (((<uint32_t> c) * <uint32_t> 0x9E3779B1) >> 26)
 
 
 def _py_char_bit(c: int) -> int:

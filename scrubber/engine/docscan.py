@@ -7,7 +7,7 @@
 * per block, :meth:`State.is_prose <scrubber.engine.state.State.is_prose>` from per-character
   counts (the same test, counted by table lookups and cumulative sums).
 
-With the native core built, :func:`._native.scan` computes the same from the same tables in
+With the native core built, :func:`._scan.scan` computes the same from the same tables in
 one loop (no windows needed: it holds no per-character arrays).
 """
 
@@ -106,7 +106,7 @@ class ScanTables:
         raw.flags.writeable = False
         self.raw = raw
         self.weights = _weights()
-        #: The native scan (:class:`._native.Scanner`, these tables bound): ``native(source,
+        #: The native scan (:class:`._scan.Scanner`, these tables bound): ``native(source,
         #: starts, ends, min_cjk, min_words)``; None when not built or ``pure`` was asked.
         self.native = None if pure else native_scanner(self)
 
@@ -194,9 +194,9 @@ ScanFacts = tuple[str, np.ndarray, list[int], list[bool | None]]
 
 
 def native_scanner(tables: ScanTables) -> Callable[..., ScanFacts] | None:
-    """:class:`._native.Scanner` over ``tables`` when the native core is built, else None."""
+    """:class:`._scan.Scanner` over ``tables`` when the native core is built, else None."""
     try:
-        from ._native import Scanner
+        from ._scan import Scanner
     except ImportError:
         return None
     masks = tables.masks

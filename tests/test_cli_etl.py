@@ -749,7 +749,7 @@ def test_worker_output_is_spooled_through_files_and_none_is_left(tmp_path, fixtu
 def test_a_chunk_that_cannot_be_spooled_goes_back_as_bytes(tmp_path, fixtures, monkeypatch) -> None:
     """A chunk whose file cannot be written comes back as bytes; a run whose spool
     directory cannot be made pipes every chunk back, with the same output."""
-    from scrubber.etl import Spooled, _spooled
+    from scrubber.chunks import Spooled, _spooled
 
     kept = _spooled(str(tmp_path), b"data")
     assert isinstance(kept, Spooled) and Path(kept.path).read_bytes() == b"data"

@@ -1,6 +1,6 @@
-"""Build the optional native core (``scrubber/engine/_block.pyx``, ``_scan.pyx``, ``_automaton.pyx``, ``_native.pyx``, ``_lines.pyx``,
-``_passes.pyx``, ``_dedup.pyx``);
-metadata is in pyproject.toml.
+"""Build the optional native core (``scrubber/engine/_block.pyx``, ``_scan.pyx``,
+``_automaton.pyx``, ``_native.pyx``, ``_lines.pyx``, ``_passes.pyx``, ``_dedup.pyx``); metadata
+is in pyproject.toml.
 
 The extension is optional: when it cannot be compiled (no C compiler, no Cython) the install
 goes on and scrubber runs its pure-Python path, which gives identical results, only slower.

@@ -22,6 +22,26 @@ def test_fold_keeps_length() -> None:
     assert len(fold(text)) == len(text)
 
 
+def test_every_blank_character_folds_to_a_space() -> None:
+    """What split_text strips as blank (text.BLANK) is a space to the rules: a phrase
+    matches across a vertical tab, U+0085 or U+2028 as across a tab or NBSP."""
+    from scrubber.fronts.text import BLANK
+
+    assert fold(BLANK) == " " * len(BLANK)
+
+
+@pytest.mark.parametrize("pure", [False, True])
+@pytest.mark.parametrize("blank", ["\t", "\u00a0", "\x0b", "\x0c", "\x1f", "\x85", "\u2028", "\u2029"])
+def test_a_rule_matches_across_any_blank_character(blank: str, pure: bool) -> None:
+    from scrubber import Scrubber
+
+    body = ("The city council met on Tuesday evening to discuss the proposed changes to the "
+            "public transport network, which have been debated for years.")
+    line = f"Share{blank}this article"
+    result = Scrubber(_pure=pure).scrub(f"{body}\n{line}\n{body.replace('city', 'town')}")
+    assert [r.rule_id for r in result.removals] == ["EN-SHR-001"], result.explain()
+
+
 @pytest.mark.parametrize("pure", [False, True])
 def test_matcher_finds_overlapping_occurrences(pure: bool) -> None:
     m = phrase_matcher(["ab", "b", "abc", "相关"], pure=pure)

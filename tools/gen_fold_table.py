@@ -11,7 +11,8 @@ length of the original and match offsets map back unchanged. An entry composes:
 3. traditional -> simplified Chinese, character by character, with OpenCC's
    ``t2s`` conversion (a well-kept, widely used table; phrase-level conversions
    that change length are deliberately not used);
-4. every Unicode space separator and the other blank characters -> ``" "``.
+4. every blank character (``str.isspace``: tab, NBSP, the Unicode spaces, but also the
+   vertical tab, form feed, U+0085, U+2028 and U+2029; and zero-width space, BOM) -> ``" "``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ LIMIT = 0x30000
 
 def fold_char(ch: str, t2s: opencc.OpenCC) -> str:
     out = ch
-    if unicodedata.category(ch) == "Zs" or ch in "\t\u00a0\u200b\u3000\ufeff":
+    # (the characters split_text strips as blank -- text.BLANK: str.isspace but the line
+    # breaks, zero-width space and BOM -- so a rule's phrase matches across any of them)
+    if ch.isspace() or ch in "\u200b\ufeff":
         return " "
     nfkc = unicodedata.normalize("NFKC", out)
     if len(nfkc) == 1:

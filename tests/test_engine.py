@@ -90,6 +90,30 @@ def test_a_documents_repeated_structure_is_kept(pure: bool) -> None:
 
 
 @pytest.mark.parametrize("pure", [False, True])
+def test_an_interview_with_short_answers_keeps_its_questions(pure: bool) -> None:
+    """Guests' names and answers too short to compare (under dup_min_chars) still stand
+    between the copies of the questions: each question is kept three times."""
+    from scrubber import Scrubber
+
+    q1, q2 = "What is your favourite book, and why?", "Where do you do your best work?"
+    doc = "\n".join(["Alice", q1, "Dune.", q2, "At home.", "Bob", q1, "Ulysses.", q2, "In my studio.",
+                     "Carol", q1, "Emma.", q2, "On the train."])
+    result = Scrubber(_pure=pure).scrub(doc)
+    assert (result.text.count(q1), result.text.count(q2)) == (3, 3), result.explain()
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_a_page_captured_three_times_with_short_lines_between_loses_its_copies(pure: bool) -> None:
+    """The short lines between the copies come with each copy (a menu item, a date): they
+    are no line of the document's own, even where a rule took one of their copies."""
+    from scrubber import Scrubber
+
+    page = [_QUESTIONS[0], _ANSWERS[0], _QUESTIONS[1], _ANSWERS[1], "Share", "International", "2019"]
+    result = Scrubber(_pure=pure).scrub("\n\n".join(page * 3))
+    assert result.text.count(_ANSWERS[0]) == 1 and result.text.count(_QUESTIONS[1]) == 1, result.explain()
+
+
+@pytest.mark.parametrize("pure", [False, True])
 @pytest.mark.parametrize("copies", [2, 3])
 def test_a_page_captured_again_and_again_loses_its_copies(pure: bool, copies: int) -> None:
     """The same blocks two or three times over: between two copies of a line lie only

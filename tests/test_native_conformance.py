@@ -741,18 +741,22 @@ def test_cut_rejects_bad_ranges() -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.tuples(st.one_of(st.integers(0, 3), st.integers(4, 40)), st.booleans()), max_size=60))
-def test_keep_templates(picks: list[tuple[int, bool]]) -> None:
+@given(st.lists(st.tuples(st.one_of(st.integers(0, 3), st.integers(4, 40)), st.booleans(), st.booleans()),
+                max_size=60))
+def test_keep_templates(picks: list[tuple[int, bool, bool]]) -> None:
     """The native template test (``_dedup.keep_templates``) keeps the same repeats as the
     Python one: documents of texts 0-40 (each text's later copies are repeats of its first),
     the other blocks kept or contained at random; texts 4-40 mostly once: the unique blocks
-    between a template's copies)."""
+    between a template's copies), with or without a short unique block (``between``) before
+    each at random."""
     from scrubber.engine._dedup import keep_templates as native
 
     from scrubber.engine.passes import dedup
 
-    found, firsts, first_of = [], [], {}
-    for text, contained in picks:
+    found, firsts, first_of, between, short = [], [], {}, [], 0
+    for text, contained, short_before in picks:
+        short += short_before
+        between.append(short)
         if text in first_of:
             found.append(dedup.REPEATED)
             firsts.append(first_of[text])
@@ -762,6 +766,9 @@ def test_keep_templates(picks: list[tuple[int, bool]]) -> None:
             firsts.append(-1)
     expected = dedup.keep_templates(list(found), list(firsts))
     assert native(list(found), list(firsts), dedup.TEMPLATE_MIN_COPIES, dedup.TEMPLATE_MIN_LINES) == expected
+    expected = dedup.keep_templates(list(found), list(firsts), between)
+    got = native(list(found), list(firsts), dedup.TEMPLATE_MIN_COPIES, dedup.TEMPLATE_MIN_LINES, between)
+    assert got == expected
 
 
 @settings(max_examples=300, deadline=None)

@@ -340,13 +340,14 @@ cdef object _fold_key(object t, const uint32_t *cf, uint32_t dom):
         free(buf)
 
 
-def keep_templates(list found, list firsts, Py_ssize_t min_copies, Py_ssize_t min_lines):
+def keep_templates(list found, list firsts, Py_ssize_t min_copies, Py_ssize_t min_lines, list between=None):
     """:func:`~.passes.dedup.keep_templates` in C (``min_copies``, ``min_lines``: its
-    ``TEMPLATE_MIN_COPIES`` and ``TEMPLATE_MIN_LINES``): ``found`` with the repeats of every
+    ``TEMPLATE_MIN_COPIES`` and ``TEMPLATE_MIN_LINES``; ``between``: its unique blocks not
+    compared, as a count before each compared one): ``found`` with the repeats of every
     template line made kept (0), or ``found`` itself when there is none."""
-    cdef Py_ssize_t n = len(found), i, f, templates = 0
-    if len(firsts) != n:
-        raise ValueError("firsts holds one entry per text")
+    cdef Py_ssize_t n = len(found), i, f, j, templates = 0
+    if len(firsts) != n or (between is not None and len(between) != n):
+        raise ValueError("firsts (and between) hold one entry per text")
     cdef int32_t *copies = <int32_t *> calloc(max(n, 1), sizeof(int32_t))  # per first copy: its repeats
     cdef int32_t *uniques = <int32_t *> calloc(n + 1, sizeof(int32_t))     # unique blocks among the first i
     cdef int32_t *last = <int32_t *> calloc(max(n, 1), sizeof(int32_t))     # per group: its latest copy
@@ -373,7 +374,9 @@ def keep_templates(list found, list firsts, Py_ssize_t min_copies, Py_ssize_t mi
         for i in range(n):
             f = firsts[i]
             if f >= 0 and copies[f] + 1 >= min_copies:  # a copy of a group's text
-                if alive[f] and uniques[i] == uniques[last[f] + 1]:  # no unique block since the last
+                j = last[f]
+                if alive[f] and uniques[i] == uniques[j + 1] and (
+                        between is None or between[i] == between[j]):  # no unique block since the last
                     alive[f] = 0
                     templates -= 1
                 last[f] = <int32_t> i

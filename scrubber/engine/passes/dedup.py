@@ -60,10 +60,11 @@ def run(state: State) -> None:
     firsts = [-1] * len(texts)
     found = state.rules.repeats(texts, cfg.contained_min_chars, firsts=firsts)
     if found.count(REPEATED) >= TEMPLATE_MIN_COPIES - 1:  # (else no text has that many copies)
+        between = uncompared_uniques(state, indices)
         if _KEEP_TEMPLATES is not None and state.rules.line_matcher is not None:
-            found = _KEEP_TEMPLATES(found, firsts, TEMPLATE_MIN_COPIES, TEMPLATE_MIN_LINES)
+            found = _KEEP_TEMPLATES(found, firsts, TEMPLATE_MIN_COPIES, TEMPLATE_MIN_LINES, between)
         else:
-            found = keep_templates(found, firsts)
+            found = keep_templates(found, firsts, between)
     for index, repeat in itertools.compress(zip(indices, found, strict=True), found):
         verdict[index] = EXACT if repeat == REPEATED else CONTAINED
 
@@ -76,17 +77,37 @@ def candidates(state: State, min_chars: int) -> tuple[list[int], list[str]]:
     return [b.index for b in blocks], [b.text for b in blocks]
 
 
+def uncompared_uniques(state: State, indices: list[int]) -> list[int]:
+    """Per block compared (``indices``), how many blocks before it were not compared (too
+    short, list items), are not removed and whose text comes once in the document (removed
+    copies included: a page captured three times keeps a menu item in one copy that a tail
+    rule took in another): the unique blocks :func:`keep_templates` counts besides the
+    compared ones (an interview's short answers and guests' names stand between the copies
+    of its questions)."""
+    compared = set(indices)
+    blocks = state.doc.blocks
+    times = collections.Counter(b.text for b in blocks)
+    unique = np.zeros(len(blocks) + 1, dtype=np.int64)
+    for b, v in zip(blocks, state.verdict, strict=True):
+        if v is None and times[b.text] == 1 and b.index not in compared:
+            unique[b.index + 1] = 1
+    before = np.cumsum(unique)  # before[j]: such blocks among the first j
+    return [int(before[i]) for i in indices]
+
+
 #: :func:`repeats`' verdicts.
 KEPT, REPEATED, INSIDE = 0, 1, 2
 
 
-def keep_templates(found: list[int], firsts: list[int]) -> list[int]:
+def keep_templates(found: list[int], firsts: list[int], between: list[int] | None = None) -> list[int]:
     """``found`` (:func:`repeats` of the blocks compared; ``firsts``: each repeat's earlier
     copy, -1 elsewhere) with the repeats of every template line made :data:`KEPT`.
 
     A template line: it comes at least :data:`TEMPLATE_MIN_COPIES` times among the blocks
     compared, and between every two of its copies stands a *unique* block -- compared,
-    kept, never repeated -- and the document has :data:`TEMPLATE_MIN_LINES` such lines. A
+    kept, never repeated, or (``between[i]``: how many there are before compared block
+    ``i``, :func:`uncompared_uniques`) a block too short to compare, kept, whose text
+    comes once -- and the document has :data:`TEMPLATE_MIN_LINES` such lines. A
     page captured twice or three times has no such line (between two copies of a line lie
     copies of the others); a meal plan's "Eat every 2-3 hours" has each meal's own line
     between its copies, and the plan's other steps beside it; an ad's "Article continues
@@ -99,11 +120,14 @@ def keep_templates(found: list[int], firsts: list[int]) -> list[int]:
         return found
     # uniques[i]: unique blocks among the first i compared.
     uniques = [0, *itertools.accumulate(f == KEPT and i not in repeated for i, f in enumerate(found))]
+    if between is None:
+        between = [0] * len(found)
     last = {first: first for first in groups}  # first copy -> its latest copy so far
     templates = set(groups)  # ... while a unique block stood in every gap so far
     for i, first in enumerate(firsts):
         if first in groups:
-            if uniques[i] == uniques[last[first] + 1]:
+            j = last[first]
+            if uniques[i] + between[i] == uniques[j + 1] + between[j]:
                 templates.discard(first)
             last[first] = i
     # A structure has two such lines at least (each question of the interview, each step of

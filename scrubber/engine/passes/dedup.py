@@ -59,7 +59,9 @@ def run(state: State) -> None:
         return
     firsts = [-1] * len(texts)
     found = state.rules.repeats(texts, cfg.contained_min_chars, firsts=firsts)
-    if found.count(REPEATED) >= TEMPLATE_MIN_COPIES - 1:  # (else no text has that many copies)
+    if found.count(REPEATED) >= TEMPLATE_MIN_COPIES - 1 and _groups(firsts) >= TEMPLATE_MIN_LINES:
+        # (else no text has that many copies, or too few do: keep_templates keeps no repeat,
+        # and the short blocks' texts are not cut and counted)
         between = uncompared_uniques(state, indices)
         if _KEEP_TEMPLATES is not None and state.rules.line_matcher is not None:
             found = _KEEP_TEMPLATES(found, firsts, TEMPLATE_MIN_COPIES, TEMPLATE_MIN_LINES, between)
@@ -75,6 +77,14 @@ def candidates(state: State, min_chars: int) -> tuple[list[int], list[str]]:
     blocks = [b for b, v in zip(state.doc.blocks, state.verdict, strict=True)
               if v is None and len(b.text) >= min_chars and not b.text.startswith(_ITEM)]
     return [b.index for b in blocks], [b.text for b in blocks]
+
+
+def _groups(firsts: list[int]) -> int:
+    """How many texts come :data:`TEMPLATE_MIN_COPIES` times or more (``firsts``: each
+    repeat's first copy, -1 elsewhere)."""
+    repeated = collections.Counter(firsts)
+    repeated.pop(-1, None)
+    return sum(n + 1 >= TEMPLATE_MIN_COPIES for n in repeated.values())
 
 
 def uncompared_uniques(state: State, indices: list[int]) -> list[int]:

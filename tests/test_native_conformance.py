@@ -1016,3 +1016,26 @@ def test_many_distinct_lines_of_one_length() -> None:
     removed = [r.text for r in FAST.scrub(text).removals if r.rule_id == "EN-CMT-003"]
     assert len(removed) == 6000 and all(t.startswith("Comments (") for t in removed)  # (each counter twice)
     _same(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "ab", "ба", "阅读", "a\U0001f600", "Bob", "Dune."]),
+                          st.booleans(), st.booleans()), max_size=40), st.booleans())
+def test_uncompared_uniques(lines: list[tuple[str, bool, bool]], read_some: bool) -> None:
+    """The native count of short unique blocks (``_dedup.uncompared_uniques``) is the
+    Python one's, texts of every str width, read already or not."""
+    from types import SimpleNamespace
+
+    from scrubber.engine._dedup import uncompared_uniques as native
+
+    from scrubber.engine.passes import dedup
+    from scrubber.fronts.text import split_text
+
+    doc = split_text("\n".join(text for text, _, _ in lines) or "x")
+    verdict = [None if i >= len(lines) or not lines[i][1] else dedup.EXACT for i in range(len(doc.blocks))]
+    indices = [i for i in range(len(doc.blocks)) if i < len(lines) and lines[i][2]]
+    if read_some:
+        for b in doc.blocks[::2]:
+            _ = b.text
+    state = SimpleNamespace(doc=doc, verdict=verdict)
+    assert native(doc.blocks, verdict, indices) == dedup.uncompared_uniques(state, indices)

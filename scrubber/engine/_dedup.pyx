@@ -5,6 +5,7 @@ verdicts -- :mod:`.passes.dedup` in C, pinned to it by ``tests/test_native_confo
 from cpython.unicode cimport PyUnicode_GET_LENGTH
 from libc.stdint cimport int32_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free
+from libc.string cimport memcmp
 
 from ._unicode cimport PyUnicode_DATA, PyUnicode_FromKindAndData, PyUnicode_KIND, PyUnicode_READ
 
@@ -393,3 +394,84 @@ def keep_templates(list found, list firsts, Py_ssize_t min_copies, Py_ssize_t mi
         free(uniques)
         free(last)
         free(alive)
+
+
+def uncompared_uniques(list blocks, list verdict, list indices):
+    """:func:`~.passes.dedup.uncompared_uniques` in C: per block of ``indices`` (the blocks
+    compared, in order), how many blocks before it are not compared, not removed
+    (``verdict[i] is None``) and hold a text that comes once among all ``blocks``. The texts
+    are read where they lie (a block's text not read yet is not cut) and told apart by a
+    hash of their code points, equal hashes compared character by character."""
+    cdef Py_ssize_t nb = len(blocks), i, j, k, cap = 16, mask, slot, n
+    cdef uint64_t h
+    if len(verdict) != nb:
+        raise ValueError("one verdict per block")
+    while cap < 2 * nb:
+        cap <<= 1
+    mask = cap - 1
+    cdef uint64_t *hs = <uint64_t *> calloc(max(nb, 1), sizeof(uint64_t))
+    cdef int *kinds = <int *> calloc(max(nb, 1), sizeof(int))
+    cdef char **datas = <char **> calloc(max(nb, 1), sizeof(char *))
+    cdef Py_ssize_t *lens = <Py_ssize_t *> calloc(max(nb, 1), sizeof(Py_ssize_t))
+    cdef int32_t *table = <int32_t *> calloc(cap, sizeof(int32_t))    # slot -> 1 + its first block
+    cdef int32_t *first = <int32_t *> calloc(max(nb, 1), sizeof(int32_t))  # block -> the first with its text
+    cdef int32_t *times = <int32_t *> calloc(max(nb, 1), sizeof(int32_t))  # first block -> copies of its text
+    cdef char *is_compared = <char *> calloc(max(nb, 1), sizeof(char))
+    cdef list owners = []  # (the strs the texts lie in, held while they are read)
+    cdef list out = []
+    cdef Py_ssize_t before = 0
+    try:
+        if (hs == NULL or kinds == NULL or datas == NULL or lens == NULL or table == NULL or first == NULL
+                or times == NULL or is_compared == NULL):
+            raise MemoryError()
+        for i in range(nb):
+            owners.append(text_view(blocks[i], &kinds[i], &datas[i], &lens[i]))
+            n = lens[i]
+            h = 14695981039346656037ULL ^ <uint64_t> n
+            for k in range(n):
+                h = (h ^ <uint64_t> PyUnicode_READ(kinds[i], datas[i], k)) * 1099511628211ULL
+            hs[i] = h
+            slot = <Py_ssize_t> (h & mask)
+            while table[slot]:
+                j = table[slot] - 1
+                if hs[j] == h and _same_text(kinds[i], datas[i], lens[i], kinds[j], datas[j], lens[j]):
+                    break
+                slot = (slot + 1) & mask
+            if table[slot]:
+                first[i] = table[slot] - 1
+            else:
+                table[slot] = <int32_t> (i + 1)
+                first[i] = <int32_t> i
+            times[first[i]] += 1
+        for k in range(len(indices)):
+            i = indices[k]
+            if not 0 <= i < nb:
+                raise ValueError("a compared block out of range")
+            is_compared[i] = 1
+        for i in range(nb):
+            if is_compared[i]:
+                out.append(before)
+            elif verdict[i] is None and times[first[i]] == 1:
+                before += 1
+        return out
+    finally:
+        free(hs)
+        free(kinds)
+        free(datas)
+        free(lens)
+        free(table)
+        free(first)
+        free(times)
+        free(is_compared)
+
+
+cdef bint _same_text(int ka, const char *a, Py_ssize_t na, int kb, const char *b, Py_ssize_t nb) noexcept:
+    cdef Py_ssize_t k
+    if na != nb:
+        return False
+    if ka == kb:
+        return memcmp(a, b, na * ka) == 0
+    for k in range(na):
+        if PyUnicode_READ(ka, a, k) != PyUnicode_READ(kb, b, k):
+            return False
+    return True

@@ -21,8 +21,9 @@ from ..state import State, Verdict
 try:
     from .._dedup import candidates as _CANDIDATES
     from .._dedup import keep_templates as _KEEP_TEMPLATES
-except ImportError:  # no compiler at install: candidates() and keep_templates() below
-    _CANDIDATES = _KEEP_TEMPLATES = None
+    from .._dedup import uncompared_uniques as _UNCOMPARED_UNIQUES
+except ImportError:  # no compiler at install: candidates(), keep_templates() and uncompared_uniques() below
+    _CANDIDATES = _KEEP_TEMPLATES = _UNCOMPARED_UNIQUES = None
 
 EXACT = Verdict("DUP-001", "duplicate")
 CONTAINED = Verdict("DUP-002", "duplicate")
@@ -62,11 +63,11 @@ def run(state: State) -> None:
     if found.count(REPEATED) >= TEMPLATE_MIN_COPIES - 1 and _groups(firsts) >= TEMPLATE_MIN_LINES:
         # (else no text has that many copies, or too few do: keep_templates keeps no repeat,
         # and the short blocks' texts are not cut and counted)
-        between = uncompared_uniques(state, indices)
         if _KEEP_TEMPLATES is not None and state.rules.line_matcher is not None:
+            between = _UNCOMPARED_UNIQUES(state.doc.blocks, verdict, indices)
             found = _KEEP_TEMPLATES(found, firsts, TEMPLATE_MIN_COPIES, TEMPLATE_MIN_LINES, between)
         else:
-            found = keep_templates(found, firsts, between)
+            found = keep_templates(found, firsts, uncompared_uniques(state, indices))
     for index, repeat in itertools.compress(zip(indices, found, strict=True), found):
         verdict[index] = EXACT if repeat == REPEATED else CONTAINED
 

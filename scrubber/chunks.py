@@ -5,7 +5,6 @@ the output (bytes, or a :class:`Spooled` file in a ``--jobs`` run) with its :cla
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 from collections import Counter
@@ -15,7 +14,7 @@ from typing import Any
 from ._core import Scrubber
 from .batch import ItemError, Scrubbed, _attempt
 from .io import looks_like_html, open_input, open_output, read_line_range, split_block
-from .jsonout import dumps_line, rewritten, spliced
+from .jsonout import dumps_line, loads_record, rewritten, spliced
 from .pool import Task
 from .result import Removals, Result
 from .warc import charset_of
@@ -159,9 +158,9 @@ def jsonl_chunk(state: tuple[Scrubber, EtlOptions], where: str, block: bytes) ->
         try:
             try:  # (decoded here: a line that is UTF-8 can be written back as it is)
                 text = line.decode("utf-8")  # (then the BOM off: "utf-8-sig" decodes in Python)
-                record, utf8 = json.loads(text[1:] if text.startswith("\ufeff") else text), True
+                record, utf8 = loads_record(text[1:] if text.startswith("\ufeff") else text), True
             except UnicodeDecodeError:  # UTF-16/32, or surrogates: json.loads reads those
-                record, utf8 = json.loads(line), False
+                record, utf8 = loads_record(line), False
         except (ValueError, RecursionError) as exc:  # (RecursionError: nested too deeply)
             error = ItemError("invalid-json", type(exc).__name__, str(exc))
             record = None
@@ -227,24 +226,34 @@ def warc_chunk(state: tuple[Scrubber, EtlOptions], where: str, pages: list[Any])
     return b"".join(out), stats
 
 
-def files_chunk(state: tuple[Scrubber, EtlOptions], paths: list[str],
-                outputs: list[str | None]) -> tuple[list[tuple[str, bytes, str]], Stats]:
+def files_chunk(state: tuple[Scrubber, EtlOptions], paths: list[str], outputs: list[str | None],
+                given: list[bytes | ItemError | None] | None = None,
+                ) -> tuple[list[tuple[str, bytes, str]], Stats]:
     """Clean whole files (text or HTML): each to its output file where one is given, else
-    back as bytes; with the ``--explain`` text of each."""
+    back as bytes; with the ``--explain`` text of each. ``given[k]``: the content of
+    ``paths[k]`` read by the parent (stdin, which a worker process cannot read), or the
+    failure of that read; None: the file is read here."""
     scrubber, opts = state
     done_files: list[tuple[str, bytes, str]] = []
     stats = Stats()
-    for path, target in zip(paths, outputs, strict=True):
+    for k, (path, target) in enumerate(zip(paths, outputs, strict=True)):
         stats.docs += 1
+        content = given[k] if given is not None else None
         try:
-            with open_input(path) as stream:
-                data = stream.read()
+            if isinstance(content, ItemError):
+                raise _ReadFailed(content)
+            if content is None:
+                with open_input(path) as stream:
+                    content = stream.read()
+            data = content
             stats.bytes += len(data)
             html = opts.html or looks_like_html(path, data)  # (as one file alone is read)
             item: str | bytes = data if html else data.decode(opts.encoding)
             done = _attempt(scrubber, 0, item, html, None)
         except (UnicodeDecodeError, LookupError) as exc:
             done = Scrubbed(0, None, ItemError("undecodable", type(exc).__name__, str(exc)))
+        except _ReadFailed as exc:
+            done = Scrubbed(0, None, exc.error)
         except Exception as exc:  # reading or decompressing (a truncated .gz: EOFError)
             done = Scrubbed(0, None, unreadable(exc))
         if done.result is None:
@@ -272,6 +281,14 @@ def files_chunk(state: tuple[Scrubber, EtlOptions], paths: list[str],
             body = b""
         done_files.append((path, body, done.result.explain() if opts.explain else ""))
     return done_files, stats
+
+
+class _ReadFailed(Exception):
+    """The parent's read of a file (stdin) failed: its :class:`ItemError`."""
+
+    def __init__(self, error: ItemError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def render(result: Result, opts: EtlOptions, name: str | None = None) -> bytes:

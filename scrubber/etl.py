@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ._core import Scrubber
+from .batch import ItemError
 from .chunks import EtlOptions, Spooled, Stats, crashed_task, run_task, unreadable
 from .config import Config
 from .io import (
@@ -103,10 +104,34 @@ def _stream_tasks(kind: str, names: list[str], fail_fast: bool,
 
 
 def _file_tasks(names: list[str], out_dir: str | None, suffix: str | None) -> Iterator[Task]:
+    """Tasks of FILES_PER_TASK files. Stdin (``-``) is read here, in the parent, and its
+    content goes with its task: a worker process's stdin is not the run's (it read as an
+    empty file, and the input was lost). Named again, ``-`` is a failure (unreadable)."""
+    stdin_read = False
     for start in range(0, len(names), FILES_PER_TASK):
         group = names[start : start + FILES_PER_TASK]
         targets = [_target(out_dir, n, suffix) if out_dir else None for n in group]
-        yield ("files", start, group, targets)
+        given: list[bytes | ItemError | None] | None = None
+        if "-" in group:
+            given = []
+            for name in group:
+                if name != "-":
+                    given.append(None)
+                elif stdin_read:  # (as a second read of stdin failed before)
+                    given.append(ItemError("unreadable", "ValueError",
+                                           "stdin is read once: '-' is named twice"))
+                else:
+                    given.append(_read_stdin())
+                    stdin_read = True
+        yield ("files", start, group, targets, given)
+
+
+def _read_stdin() -> bytes | ItemError:
+    try:
+        with open_input("-") as stream:
+            return stream.read()
+    except Exception as exc:  # reading or decompressing (a truncated .gz: EOFError)
+        return unreadable(exc)
 
 
 #: A page's name under ``--out DIR/``: its HTML extension becomes the output's (``.txt``, or
@@ -164,6 +189,7 @@ class _Sinks:
         output."""
         if self.dir and index != self.index:
             self.close()
+            self.empty_until(index)
             self.name = _target(self.dir, self.names[index], self.suffix)
             self.sink = self._open(self.name)
             self.index = index
@@ -181,6 +207,17 @@ class _Sinks:
             if isinstance(data, Spooled):
                 with contextlib.suppress(OSError):
                     os.unlink(data.path)
+
+    def empty_until(self, index: int) -> None:
+        """Under ``--out DIR/``: an empty output for every input before ``index`` after the
+        last one written (an empty input, a WARC file with no page: its output exists, and
+        an earlier run's is not left in its place)."""
+        if not self.dir:
+            return
+        for skipped in range(self.index + 1, index):
+            self.name = _target(self.dir, self.names[skipped], self.suffix)
+            self._open(self.name).close()
+            self.index = skipped
 
     def close(self) -> None:
         if self.sink is not None:
@@ -228,7 +265,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
               f"{shared[2]} (same file name; run them separately)", file=sys.stderr)
         return 2
     if out_dir:
-        os.makedirs(out_dir, exist_ok=True)
+        try:
+            os.makedirs(out_dir, exist_ok=True)
+        except OSError as exc:
+            print(f"scrubber: error: {_Unwritable(out_dir, exc)}", file=sys.stderr)
+            return 2
     pooled = resolve_jobs(args.jobs) > 1
     if kind == "files":
         tasks: Iterator[Task] = _file_tasks(names, out_dir, suffix)
@@ -290,6 +331,10 @@ def _drain(tasks: Iterator[Task], sinks: _Sinks, kind: str, state: tuple[Scrubbe
                         print(f"==> {path} <==\n{explanation}", file=sys.stderr)
             if stats.stopped:
                 break
+        else:
+            if kind != "files":
+                sinks.close()
+                sinks.empty_until(len(sinks.names))
     finally:
         results.close()  # (the pool shut down, its workers done with the spool)
         if bar is not None:
@@ -320,11 +365,12 @@ def _overwritten(kind: str, names: list[str], out: str | None, out_dir: str | No
 
 def _shared_target(names: list[str], out_dir: str | None, suffix: str | None) -> tuple[str, str, str] | None:
     """Two inputs whose outputs under ``--out DIR/`` have the same path (``a/x.jsonl`` and
-    ``b/x.jsonl``, or ``x.html`` and ``x.txt``: the second would overwrite the first's), or None."""
+    ``b/x.jsonl``, ``x.html`` and ``x.txt``, or one input named twice: the second would
+    overwrite the first's), or None."""
     if not out_dir:
         return None
     seen: dict[str, str] = {}
-    for name in dict.fromkeys(names):  # (an input named twice is one input)
+    for name in names:  # (an input named twice would be written twice over: refused too)
         target = os.path.normpath(_target(out_dir, name, suffix))
         if target in seen:
             return seen[target], name, target

@@ -35,7 +35,7 @@ def rewritten(line: bytes, record: dict[str, Any], added: dict[str, Any]) -> byt
     record.update(added)
     try:
         return dumps_line(record)
-    except ValueError:
+    except (ValueError, TypeError):  # (TypeError: a BigInt of loads_record)
         pass
     raw: list[str] = []
 
@@ -50,7 +50,14 @@ def rewritten(line: bytes, record: dict[str, Any], added: dict[str, Any]) -> byt
         source: str | bytes = line.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:  # (UTF-16/32: json.loads reads the bytes, as jsonl_chunk did)
         source = line
-    exact = json.loads(source, parse_float=number, parse_constant=number)
+    def integer(text: str) -> object:
+        try:
+            return int(text)
+        except ValueError:  # (beyond int's digit limit: written back as it is)
+            raw.append(text)
+            return _RawNumber(len(raw) - 1)
+
+    exact = json.loads(source, parse_float=number, parse_constant=number, parse_int=integer)
     exact.update(added)
     token = f"\x00{os.getpid()}:{id(raw)}:"
     text = json.dumps(exact, ensure_ascii=False, default=lambda o: f"{token}{o.index}")
@@ -60,6 +67,30 @@ def rewritten(line: bytes, record: dict[str, Any], added: dict[str, Any]) -> byt
         return (text + "\n").encode("utf-8")
     except UnicodeEncodeError:  # (a lone surrogate: \u escapes, as dumps_line writes it)
         return (re.sub(r"[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text) + "\n").encode("utf-8")
+
+
+def loads_record(source: str | bytes) -> Any:
+    """``json.loads(source)``, except that an integer longer than Python converts (4,300
+    digits by default: ``sys.get_int_max_str_digits``) is read as a :class:`BigInt` rather
+    than failing the line as invalid JSON (it is valid JSON)."""
+    try:
+        return json.loads(source)
+    except ValueError as exc:
+        if "integer string conversion" not in str(exc):
+            raise
+    return json.loads(source, parse_int=_int_or_big)
+
+
+class BigInt(str):
+    """An integer of a record too long for ``int()``, kept as its digits (:func:`rewritten`
+    writes it back as the line had it)."""
+
+
+def _int_or_big(text: str) -> int | BigInt:
+    try:
+        return int(text)
+    except ValueError:
+        return BigInt(text)
 
 
 class _RawNumber:

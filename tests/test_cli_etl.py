@@ -1162,3 +1162,59 @@ def test_a_gzip_body_that_decodes_past_the_limit_is_refused_before_it_is_held(mo
     fine = gzip.compress(b"<p>" + b"a" * 1000)
     got = httpmsg.read_response(b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n" + fine)
     assert got is not None and got.body == b"<p>" + b"a" * 1000 and got.error is None
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_stdin_among_files_is_read_whatever_the_jobs(tmp_path, fixtures, scrubber: Scrubber, jobs: str) -> None:
+    """Files mode reads ``-`` in the parent: a worker process's stdin is not the run's (with
+    --jobs 2 it read as an empty file and the piped input was lost, exit 0)."""
+    a = tmp_path / "a.txt"
+    a.write_text(BOILER, encoding="utf-8")
+    seed = _seed(fixtures)
+    cmd = [sys.executable, "-m", "scrubber", "clean", "-", str(a), "-", "--jobs", jobs, "--no-title"]
+    done = subprocess.run(cmd, input=seed.encode(), capture_output=True)
+    assert done.returncode == 1 and b"stdin is read once" in done.stderr  # (the second '-')
+    docs = done.stdout.decode().split("\f\n")
+    assert docs == [scrubber.scrub(seed).text + "\n", scrubber.scrub(BOILER).text + "\n"]
+    out_dir = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "scrubber", "clean", "-", "--out", f"{out_dir}/", "--jobs", jobs],
+                   input=seed.encode(), capture_output=True, check=True)
+    assert scrubber.scrub(seed).text in (out_dir / "stdin").read_text(encoding="utf-8")
+
+
+def test_an_output_directory_that_cannot_be_made_is_exit_2(tmp_path, fixtures, capsys) -> None:
+    src, _ = _jsonl(tmp_path, fixtures, bad=False)
+    (tmp_path / "F").write_text("a file, not a directory")
+    assert main(["clean", "--jsonl", str(src), "--out", f"{tmp_path / 'F'}/"]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_every_input_gets_its_output_under_a_directory(tmp_path, fixtures, capsys) -> None:
+    """An empty input's output exists (empty): an earlier run's is not left in its place;
+    an input named twice is refused (its output would be written twice over)."""
+    src, _ = _jsonl(tmp_path, fixtures, bad=False)
+    empty, blank = tmp_path / "empty.jsonl", tmp_path / "blank.jsonl"
+    empty.write_bytes(b"")
+    blank.write_bytes(b"\n\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "empty.jsonl").write_text('{"stale": "from an earlier run"}\n')
+    assert main(["clean", "--jsonl", str(empty), str(src), str(blank), "--out", f"{out}/", "-q"]) == 0
+    assert (out / "empty.jsonl").read_bytes() == b"" and (out / "blank.jsonl").read_bytes() == b""
+    assert len(_read_jsonl(out / "in.jsonl")) == 60
+    assert main(["clean", "--jsonl", str(src), str(src), "--out", f"{out}/", "-q"]) == 2
+    assert "would both be written" in capsys.readouterr().err
+
+
+def test_an_integer_longer_than_python_converts_is_valid_json(tmp_path) -> None:
+    """JSON has no limit on an integer's digits; Python's int() has one (4,300): such a
+    record is cleaned and its number written back as the line had it."""
+    big = "9" * 5000
+    src = tmp_path / "big.jsonl"
+    src.write_text(f'{{"text": {json.dumps(BOILER)}, "n": {big}}}\n'
+                   f'{{"text": "x", "clean_text": 1, "n": -{big}, "f": 1e999}}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "--jsonl", str(src), "--out", str(out), "-q"]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2 and f'"n": {big}' in lines[0] and f'"n": -{big}' in lines[1]
+    assert '"f": 1e999' in lines[1] and '"clean_text": "x"' in lines[1]

@@ -251,6 +251,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     total = Stats()
     started = time.perf_counter()
     kind = "warc" if args.warc else "jsonl" if args.jsonl else "files"
+    if kind != "files" and not args.quiet:
+        _note_ignored(args)
     out: str | None = args.out
     out_dir = out if out and (os.path.isdir(out) or out.endswith(("/", os.sep))) else None
     suffix = _suffix(kind, opts)
@@ -285,6 +287,19 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if not args.quiet:
         print(summary(total, time.perf_counter() - started), file=sys.stderr)
     return 2 if total.stopped else 1 if total.failed else 0
+
+
+def _note_ignored(args: argparse.Namespace) -> None:
+    """Say which options of files mode a --jsonl or --warc run ignores (its output is JSON
+    lines with clean_text and title; removals with --with-removals)."""
+    options = (("--explain", args.explain), ("--json", args.json), ("--no-title", args.no_title),
+               ("--encoding", args.encoding != "utf-8"))
+    ignored = [flag for flag, given in options if given]
+    if ignored:
+        mode = "--warc" if args.warc else "--jsonl"
+        print(f"scrubber: note: {', '.join(ignored)} {'has' if len(ignored) == 1 else 'have'} no effect "
+              f"with {mode} (its records are JSON lines with clean_text and title; removals with "
+              "--with-removals)", file=sys.stderr)
 
 
 @contextlib.contextmanager

@@ -1218,3 +1218,12 @@ def test_an_integer_longer_than_python_converts_is_valid_json(tmp_path) -> None:
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 and f'"n": {big}' in lines[0] and f'"n": -{big}' in lines[1]
     assert '"f": 1e999' in lines[1] and '"clean_text": "x"' in lines[1]
+
+
+def test_options_of_files_mode_are_named_when_a_jsonl_run_ignores_them(tmp_path, fixtures, capsys) -> None:
+    src, _ = _jsonl(tmp_path, fixtures, bad=False)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "--jsonl", str(src), "--out", str(out), "--explain", "--no-title"]) == 0
+    assert "--explain, --no-title have no effect with --jsonl" in capsys.readouterr().err
+    assert main(["clean", "--jsonl", str(src), "--out", str(out)]) == 0
+    assert "no effect" not in capsys.readouterr().err

@@ -54,7 +54,28 @@ def iter_warc_pages(name: str) -> Iterator[WarcPage]:
         import fastwarc  # noqa: F401
     except ImportError:
         return _iter_warcio(name)
-    return _iter_fastwarc(name)
+    return _fastwarc_then_warcio(name)
+
+
+def _fastwarc_then_warcio(name: str) -> Iterator[WarcPage]:
+    """FastWARC's pages; where it refuses a record's WARC headers as too long (over 64 KB,
+    which warcio reads), warcio's pages from there on: the file read again from its start,
+    past the pages already given (the two readers give the same pages: one reading of the
+    records, :mod:`.httpmsg`). Stdin cannot be read again: there the error stands."""
+    given = 0
+    try:
+        for page in _iter_fastwarc(name):
+            yield page
+            given += 1
+    except OSError as exc:
+        if name == "-" or "header length" not in str(exc):
+            raise
+    else:
+        return
+    pages = _iter_warcio(name)
+    for _ in range(given):
+        next(pages, None)
+    yield from pages
 
 
 def _cut_record(url: str | None, got: int, expected: int) -> EOFError:

@@ -1227,3 +1227,21 @@ def test_options_of_files_mode_are_named_when_a_jsonl_run_ignores_them(tmp_path,
     assert "--explain, --no-title have no effect with --jsonl" in capsys.readouterr().err
     assert main(["clean", "--jsonl", str(src), "--out", str(out)]) == 0
     assert "no effect" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_warc_headers_over_64_kb_are_read_past_fastwarc(tmp_path, gz: bool) -> None:
+    """FastWARC refuses a record whose WARC headers pass 64 KB ('Maximum header length
+    exceeded') and the file's later pages were lost with it; warcio reads on from there."""
+    pytest.importorskip("fastwarc")
+    pytest.importorskip("warcio")
+    from scrubber.warc import _iter_warcio, iter_warc_pages
+
+    body = _http([_CT], b"<p>" + b"Some body text that is long enough to read. " * 10 + b"</p>")
+    records = [_raw_response(f"https://e.com/{n}", body) for n in (1, 2, 3)]
+    records[1] = records[1].replace(b"\r\nContent-Length:", b"\r\nX-Big: " + b"x" * 70_000 + b"\r\nContent-Length:", 1)
+    path = tmp_path / ("big.warc.gz" if gz else "big.warc")
+    path.write_bytes(b"".join(gzip.compress(r) for r in records) if gz else b"".join(records))
+    pages = list(iter_warc_pages(str(path)))
+    assert [p.url for p in pages] == ["https://e.com/1", "https://e.com/2", "https://e.com/3"]
+    assert pages == list(_iter_warcio(str(path)))

@@ -81,9 +81,15 @@ def loads_record(source: str | bytes) -> Any:
     return json.loads(source, parse_int=_int_or_big)
 
 
-class BigInt(str):
+class BigInt:
     """An integer of a record too long for ``int()``, kept as its digits (:func:`rewritten`
-    writes it back as the line had it)."""
+    writes it back as the line had it: json cannot encode this type, so the record takes
+    the re-parse that keeps numbers as written -- a str subclass would be written quoted)."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
 
 
 def _int_or_big(text: str) -> int | BigInt:

@@ -1218,6 +1218,10 @@ def test_an_integer_longer_than_python_converts_is_valid_json(tmp_path) -> None:
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 and f'"n": {big}' in lines[0] and f'"n": -{big}' in lines[1]
     assert '"f": 1e999' in lines[1] and '"clean_text": "x"' in lines[1]
+    # Re-serialised with nothing else a float cannot hold: still a number, not a string.
+    src.write_text(f'{{"text": "x", "clean_text": 1, "n": {big}}}\n', encoding="utf-8")
+    assert main(["clean", "--jsonl", str(src), "--out", str(out), "-q"]) == 0
+    assert f'"n": {big}' in out.read_text(encoding="utf-8")
 
 
 def test_options_of_files_mode_are_named_when_a_jsonl_run_ignores_them(tmp_path, fixtures, capsys) -> None:
